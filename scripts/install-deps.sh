@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Installs every build, test and runtime dependency of lanewarden from Debian
+# bookworm packages. Idempotent: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config clang llvm bpftool
+  libbpf-dev libelf-dev zlib1g-dev
+  libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libnl-3-dev libnl-route-3-dev prometheus-cpp-dev
+  googletest libgtest-dev libgmock-dev
+  # run and test: namespaces, qdiscs, traffic, a real corosync
+  iproute2 nftables iperf3 iputils-ping corosync libcmap-dev libcorosync-common-dev
+  curl python3 procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps: all ${#packages[@]} packages present"

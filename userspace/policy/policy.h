@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The policy as the admin wrote it (TOML, see DESIGN.md "Policy"), validated
+// but not yet bound to this node's interfaces. compile.h turns it into the
+// struct lw_policy the datapath reads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lanewarden.h"
+#include "policy/net.h"
+
+namespace lw::policy {
+
+enum class Mode { audit, enforce };
+enum class CapMode { shape, police, pace };
+enum class Priority { normal, high };
+
+// Where something was written, for error messages: "file:line:column".
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const;
+};
+
+// A rate always written with its unit ("5gbit", "600MiB/s"); stored in bytes/s.
+struct Rate {
+  uint64_t bytes_per_sec = 0;
+  std::string text;  // as written, for messages
+};
+
+struct ClassPolicy {
+  std::optional<Mode> action;  // overrides Policy::mode for this class
+  std::optional<Rate> cap;
+  CapMode cap_mode = CapMode::shape;
+  std::optional<Rate> cap_burst;
+  Priority priority = Priority::normal;
+  std::optional<uint8_t> dscp;  // DSCP value to mark (0..63)
+  std::vector<PortRange> tcp_ports;  // defaults from DESIGN.md when not written
+  std::vector<PortRange> udp_ports;
+  SourceLocation where;
+};
+
+struct Lane {
+  std::string interface;
+  std::optional<uint16_t> vlan;  // 1..4094
+  uint8_t classes = 0;           // LW_CLASS_BIT set
+  bool exclusive = false;
+  std::optional<Rate> link_rate;
+  SourceLocation where;
+};
+
+struct Policy {
+  Mode mode = Mode::audit;
+  std::array<std::vector<Cidr>, LW_NR_CLASSES> networks;  // by class id
+  std::vector<Lane> lanes;
+  std::array<ClassPolicy, LW_NR_CLASSES> classes;         // by class id
+  std::string source;  // file name it was read from
+
+  // The action that applies to violations of class `c`, after overrides.
+  // Corosync audits unless its own [class.corosync] action says otherwise;
+  // infra is never dropped.
+  Mode action_for(int c) const;
+};
+
+// Class names are ABI (DESIGN.md): index = class id.
+inline constexpr std::array<const char*, LW_NR_CLASSES> kClassNames = {
+    "other",      "corosync",   "migration", "ceph_public",
+    "ceph_cluster", "management", "storage",   "infra"};
+
+std::optional<int> class_from_name(std::string_view name);
+const char* mode_name(Mode m);
+
+}  // namespace lw::policy
