@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Each subcommand lives in its own cli/*_cmd.cpp and registers itself on the
+// CLI11 app through one add_*_command() function; main.cpp only calls them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace lw::cli {
+
+// Options every subcommand sees, and the exit code the chosen one sets.
+struct Context {
+  std::string pin_dir = "/sys/fs/bpf/lanewarden";
+  int verbose = 0;
+  int exit_code = 0;
+};
+
+void add_apply_command(CLI::App& app, Context& ctx);
+void add_status_command(CLI::App& app, Context& ctx);
+void add_detach_command(CLI::App& app, Context& ctx);
+void add_bench_command(CLI::App& app, Context& ctx);
+void add_check_command(CLI::App& app, Context& ctx);   // cli/check_cmd.cpp
+void add_derive_command(CLI::App& app, Context& ctx);  // cli/derive_cmd.cpp
+
+}  // namespace lw::cli
