@@ -66,6 +66,17 @@ enum lw_parse_reason {
 	LW_NR_PARSE_REASONS = 20,
 };
 
+/* Why a packet broke the policy; LW_VIOL_NONE when it did not. */
+enum lw_violation {
+	LW_VIOL_NONE = 0,
+	LW_VIOL_WRONG_LANE = 1, /* class seen on an interface/VLAN not among its lanes */
+	LW_VIOL_INTRUDER = 2,   /* foreign class on an exclusive lane */
+	LW_VIOL_RATE_CAP = 3,   /* above the class's policed rate */
+	LW_VIOL_FRAGMENT = 4,   /* fragment on a lane that must not see any */
+	LW_VIOL_MTU = 5,        /* ICMP frag-needed / ICMPv6 packet-too-big received */
+	LW_NR_VIOLATIONS = 6,
+};
+
 /* Sizes of the policy tables. The binary searches below rely on powers of two. */
 #define LW_MAX_IFACES 64            /* interfaces one policy can attach to */
 #define LW_IFACE_SLOT_UNKNOWN LW_MAX_IFACES /* counters for an ifindex not in the policy */
@@ -154,6 +165,24 @@ struct lw_policy {
 	__u8 tcp_ports[LW_NR_PORTS];
 	__u8 udp_ports[LW_NR_PORTS];
 };
+
+/*
+ * What lanewarden attached to one interface, kept in the pinned lw_links map
+ * so that a later apply, status or detach knows exactly what it owns.
+ */
+struct lw_link {
+	char ifname[16];
+	__u32 slot;
+	__u32 flags;        /* LW_LINK_* */
+};
+
+#define LW_LINK_CREATED_CLSACT 0x1 /* lanewarden created the clsact qdisc */
+#define LW_LINK_INGRESS 0x2
+#define LW_LINK_EGRESS 0x4
+
+/* Where lanewarden's filters sit on the clsact hooks: first, and recognisable. */
+#define LW_TC_PRIORITY 1
+#define LW_TC_HANDLE 0x1a4e
 
 /* Load-time constants, set between open() and load(). */
 struct lw_rodata {

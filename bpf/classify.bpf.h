@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Classification and lane lookup against one struct lw_policy. All lookups
+ * are fixed-step binary searches over sorted, padded tables inside the policy
+ * value: no helper calls and O(log n) in the number of networks, interfaces
+ * and lanes. Ports index a direct table.
+ */
+#ifndef LW_CLASSIFY_BPF_H
+#define LW_CLASSIFY_BPF_H
+
+#include "parse.bpf.h"
+
+/*
+ * The table searches are global (non-inlined) subprograms: the verifier checks
+ * each once with unknown arguments. Inlined, every search multiplies the paths
+ * of the one before (each step forks on a constant index) and the program
+ * exceeds the verifier's budget. The steps are written branch-free so that a
+ * search is mostly straight-line code for the CPU as well.
+ */
+
+/* 1 if a < b (unsigned), without a branch (Hacker's Delight 2-12). */
+static __always_inline __u64 lt_u64(__u64 a, __u64 b)
+{
+	return ((~a & b) | (~(a ^ b) & (a - b))) >> 63;
+}
+
+/* 1 if a == b, without a branch. */
+static __always_inline __u64 eq_u64(__u64 a, __u64 b)
+{
+	__u64 x = a ^ b;
+
+	return 1 - ((x | -x) >> 63);
+}
+
+/* All ones when `bit` is 1, zero when it is 0. */
+static __always_inline __u32 mask_of(__u64 bit)
+{
+	return (__u32)-bit;
+}
+
+/* Classes whose networks contain a v4 address (host order). */
+__noinline __u32 lw_v4_classes(const struct lw_policy *p, __u32 addr)
+{
+	__u32 idx = 0;
+
+	if (!p)
+		return 0;
+
+#pragma unroll
+	for (__u32 step = LW_MAX_RANGES / 2; step > 0; step /= 2)
+		idx += step & mask_of(1 - lt_u64(addr, p->v4[idx + step].start));
+	return p->v4[idx & (LW_MAX_RANGES - 1)].classes;
+}
+
+__noinline __u32 lw_v6_classes(const struct lw_policy *p, __u64 hi, __u64 lo)
+{
+	__u32 idx = 0;
+
+	if (!p)
+		return 0;
+
+#pragma unroll
+	for (__u32 step = LW_MAX_RANGES / 2; step > 0; step /= 2) {
+		const struct lw_v6_range *r = &p->v6[idx + step];
+		/* start <= addr  <=>  !(addr < start) on the 128-bit pair */
+		__u64 addr_lt = lt_u64(hi, r->start_hi) |
+				(eq_u64(hi, r->start_hi) & lt_u64(lo, r->start_lo));
+		idx += step & mask_of(1 - addr_lt);
+	}
+	return p->v6[idx & (LW_MAX_RANGES - 1)].classes;
+}
+
+static __always_inline int is_icmp_echo(const struct lw_pkt *pkt)
+{
+	if (pkt->l4 == IPPROTO_ICMP)
+		return pkt->icmp_type == ICMP_ECHO || pkt->icmp_type == ICMP_ECHOREPLY;
+	return pkt->icmp_type == ICMPV6_ECHO_REQUEST || pkt->icmp_type == ICMPV6_ECHO_REPLY;
+}
+
+/* ICMP errors and IPv6 neighbour discovery/MLD keep the network working: infra. */
+static __always_inline int is_icmp_infra(const struct lw_pkt *pkt)
+{
+	__u8 t = pkt->icmp_type;
+
+	if (pkt->l4 == IPPROTO_ICMP)
+		return t == ICMP_DEST_UNREACH || t == ICMP_TIME_EXCEEDED || t == ICMP_PARAMETERPROB ||
+		       t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT;
+	return t < 128 || (t >= 130 && t <= 137) || t == 143;
+}
+
+/* ICMP "fragmentation needed" / ICMPv6 "packet too big": an MTU problem on the path. */
+static __always_inline int is_icmp_mtu(const struct lw_pkt *pkt)
+{
+	if (pkt->l4 == IPPROTO_ICMP)
+		return pkt->icmp_type == ICMP_DEST_UNREACH && pkt->icmp_code == ICMP_FRAG_NEEDED;
+	if (pkt->l4 == IPPROTO_ICMPV6)
+		return pkt->icmp_type == ICMPV6_PKT_TOOBIG;
+	return 0;
+}
+
+static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_pkt *pkt)
+{
+	if (pkt->infra)
+		return LW_CLASS_INFRA;
+	if (!pkt->family)
+		return LW_CLASS_OTHER;
+
+	__u32 src, dst;
+	if (pkt->family == 4) {
+		src = lw_v4_classes(p, (__u32)pkt->src_lo);
+		dst = lw_v4_classes(p, (__u32)pkt->dst_lo);
+	} else {
+		src = lw_v6_classes(p, pkt->src_hi, pkt->src_lo);
+		dst = lw_v6_classes(p, pkt->dst_hi, pkt->dst_lo);
+	}
+	/* Corosync needs both ends in a link network; other classes one end. */
+	__u32 any = (src | dst) & ~LW_CLASS_BIT(LW_CLASS_COROSYNC);
+	__u32 both = (src & dst) | any;
+
+	__u32 cand;
+	switch (pkt->l4) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (pkt->has_ports) {
+			const __u8 *ports = pkt->l4 == IPPROTO_TCP ? p->tcp_ports : p->udp_ports;
+			cand = ports[pkt->sport] | ports[pkt->dport];
+		} else {
+			/* Non-first fragment or truncated header: attribute by addresses. */
+			cand = pkt->l4 == IPPROTO_TCP ? p->tcp_classes : p->udp_classes;
+		}
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (pkt->reason == LW_PARSE_TRUNC_ICMP || pkt->frag == LW_FRAG_LATER)
+			return LW_CLASS_OTHER;
+		if (is_icmp_infra(pkt))
+			return LW_CLASS_INFRA;
+		/* Echo between Corosync link addresses: knet's and lanewarden's probes. */
+		cand = is_icmp_echo(pkt) ? LW_CLASS_BIT(LW_CLASS_COROSYNC) : 0;
+		break;
+	default:
+		return LW_CLASS_OTHER;
+	}
+	return p->pick[(cand & both) & 0xFF];
+}
+
+/* The lane a packet travels on: the VLAN's own lane, else the interface's. */
+struct lw_lane_view {
+	__u16 slot;
+	__u8 allowed;
+	__u8 flags;
+};
+
+__noinline int lw_find_lane(const struct lw_policy *p, __u32 ifindex, __u32 vlan,
+			    struct lw_lane_view *lane)
+{
+	__u32 idx = 0;
+
+	if (!p || !lane)
+		return 0;
+
+#pragma unroll
+	for (__u32 step = LW_MAX_IFACES / 2; step > 0; step /= 2)
+		idx += step & mask_of(1 - lt_u64(ifindex, p->ifaces[idx + step].ifindex));
+	const struct lw_iface *ifc = &p->ifaces[idx & (LW_MAX_IFACES - 1)];
+	if (ifc->ifindex != ifindex) {
+		lane->slot = LW_IFACE_SLOT_UNKNOWN;
+		lane->allowed = 0;
+		lane->flags = 0;
+		return 0;
+	}
+	lane->slot = ifc->slot;
+	lane->allowed = ifc->lane_allowed;
+	lane->flags = ifc->lane_flags;
+	if (!vlan || !p->n_vlan_lanes)
+		return 1;
+
+	__u64 key = ((__u64)ifindex << 16) | vlan;
+	idx = 0;
+#pragma unroll
+	for (__u32 step = LW_MAX_VLAN_LANES / 2; step > 0; step /= 2)
+		idx += step & mask_of(1 - lt_u64(key, p->vlan_lanes[idx + step].key));
+	const struct lw_vlan_lane *vl = &p->vlan_lanes[idx & (LW_MAX_VLAN_LANES - 1)];
+	if (vl->key == key) {
+		lane->allowed = vl->allowed;
+		lane->flags = vl->flags;
+	}
+	return 1;
+}
+
+/* Does class `cls` break the lane rules here? */
+static __always_inline __u8 lane_violation(const struct lw_policy *p, __u8 cls,
+					   const struct lw_lane_view *lane)
+{
+	__u8 bit = LW_CLASS_BIT(cls);
+
+	if (cls == LW_CLASS_INFRA || (lane->allowed & bit))
+		return LW_VIOL_NONE;
+	if (lane->flags & LW_LANE_EXCLUSIVE)
+		return LW_VIOL_INTRUDER;
+	if (p->constrained & bit)
+		return LW_VIOL_WRONG_LANE;
+	return LW_VIOL_NONE;
+}
+
+#endif /* LW_CLASSIFY_BPF_H */

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * lanewarden tc programs: one for clsact ingress, one for egress, sharing the
+ * parser, the classifier and a single exit path that turns a decision into a
+ * verdict, counters and (later) an event.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+
+#include "lanewarden.h"
+#include "maps.bpf.h"
+#include "parse.bpf.h"
+#include "classify.bpf.h"
+
+const volatile struct lw_rodata lw_cfg = {};
+
+struct lw_decision {
+	__u8 cls;
+	__u8 verdict;
+	__u8 violation;
+};
+
+static __always_inline void count(struct __sk_buff *skb, __u16 slot, int dir,
+				  const struct lw_decision *d, __u8 reason)
+{
+	__u32 key = slot;
+	struct lw_iface_counters *ic = bpf_map_lookup_elem(&lw_counters, &key);
+	/* GSO packets carry several wire packets: count what the wire sees. */
+	__u32 segs = skb->gso_segs ? skb->gso_segs : 1;
+
+	if (ic && d->cls < LW_NR_CLASSES && d->verdict < LW_NR_VERDICTS) {
+		struct lw_counter *c = &ic->c[dir][d->cls][d->verdict];
+		c->packets += segs;
+		c->bytes += skb->len;
+	}
+	key = reason;
+	struct lw_parse_counters *pc = bpf_map_lookup_elem(&lw_parse_counters, &key);
+	if (pc)
+		pc->packets[dir] += segs;
+}
+
+static __always_inline int handle(struct __sk_buff *skb, int dir)
+{
+	__u32 zero = 0;
+	void *inner = bpf_map_lookup_elem(&lw_policy_outer, &zero);
+	if (!inner)
+		return TC_ACT_UNSPEC; /* no policy loaded yet: stay out of the way */
+	const struct lw_policy *p = bpf_map_lookup_elem(inner, &zero);
+	if (!p)
+		return TC_ACT_UNSPEC;
+
+	struct lw_pkt pkt = {};
+	__u16 tci_vlan = skb->vlan_present ? (skb->vlan_tci & 0x0FFF) : 0;
+	parse_packet((void *)(long)skb->data, (void *)(long)skb->data_end, tci_vlan, &pkt);
+
+	struct lw_lane_view lane;
+	lw_find_lane(p, skb->ifindex, pkt.vlan, &lane);
+
+	struct lw_decision d = {.verdict = LW_VERDICT_PASS};
+	d.cls = classify(p, &pkt);
+	if (lane.slot != LW_IFACE_SLOT_UNKNOWN)
+		d.violation = lane_violation(p, d.cls, &lane);
+	if (d.violation != LW_VIOL_NONE)
+		d.verdict = (p->enforce & LW_CLASS_BIT(d.cls)) ? LW_VERDICT_DROP : LW_VERDICT_AUDIT;
+
+	count(skb, lane.slot, dir, &d, pkt.reason);
+	return d.verdict == LW_VERDICT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int lw_ingress(struct __sk_buff *skb)
+{
+	return handle(skb, LW_DIR_INGRESS);
+}
+
+SEC("tc")
+int lw_egress(struct __sk_buff *skb)
+{
+	return handle(skb, LW_DIR_EGRESS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
