@@ -37,12 +37,13 @@ struct ClassPolicy {
   std::optional<Mode> action;  // overrides Policy::mode for this class
   std::optional<Rate> cap;
   CapMode cap_mode = CapMode::shape;
-  std::optional<Rate> cap_burst;
+  std::optional<Rate> cap_burst;  // a size: bytes_per_sec holds bytes ("4MiB")
   Priority priority = Priority::normal;
   std::optional<uint8_t> dscp;  // DSCP value to mark (0..63)
   std::vector<PortRange> tcp_ports;  // defaults from DESIGN.md when not written
   std::vector<PortRange> udp_ports;
-  SourceLocation where;
+  std::optional<uint64_t> latency_alarm_ns;  // report latency above this ("5ms")
+  SourceLocation where;  // the [class.NAME] header; empty when not written
 };
 
 struct Lane {

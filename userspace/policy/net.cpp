@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Addresses, CIDRs and port ranges. inet_pton does the address syntax so we
+// accept exactly what the rest of the system (iproute2, Proxmox) accepts.
+#include "policy/net.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace lw::policy {
+namespace {
+
+void set_error(std::string* error, std::string message) {
+  if (error) *error = std::move(message);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+int address_bits(int family) { return family == AF_INET ? 32 : 128; }
+
+// True when the first `bits` bits of a and b are equal (same family assumed).
+bool prefix_equal(const Address& a, const Address& b, int bits) {
+  int full = bits / 8;
+  if (std::memcmp(a.bytes.data(), b.bytes.data(), full) != 0) return false;
+  int rest = bits % 8;
+  if (rest == 0) return true;
+  uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (a.bytes[full] & mask) == (b.bytes[full] & mask);
+}
+
+// Parses decimal digits only: std::from_chars alone would accept a prefix
+// like "24x" as 24 when the caller forgets to check the end pointer.
+std::optional<unsigned> parse_decimal(std::string_view s, unsigned max) {
+  if (s.empty() || s.size() > 10) return std::nullopt;
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || value > max) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string Address::str() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (family != AF_INET && family != AF_INET6) return "(no address)";
+  inet_ntop(family, bytes.data(), buf, sizeof(buf));
+  return buf;
+}
+
+bool Cidr::contains(const Address& a) const {
+  return a.family == addr.family && prefix_equal(addr, a, prefix);
+}
+
+bool Cidr::overlaps(const Cidr& other) const {
+  // Two prefixes overlap exactly when the shorter one contains the longer.
+  return other.addr.family == addr.family &&
+         prefix_equal(addr, other.addr, std::min(prefix, other.prefix));
+}
+
+std::string Cidr::str() const { return fmt::format("{}/{}", addr.str(), prefix); }
+
+std::optional<Address> parse_address(std::string_view text, std::string* error) {
+  text = trim(text);
+  // inet_pton needs a NUL-terminated string; a copy also drops embedded NULs'
+  // power to truncate the input silently (we compare lengths below).
+  std::string copy(text);
+  Address a;
+  if (copy.size() == std::strlen(copy.c_str())) {
+    if (inet_pton(AF_INET, copy.c_str(), a.bytes.data()) == 1) {
+      a.family = AF_INET;
+      return a;
+    }
+    if (inet_pton(AF_INET6, copy.c_str(), a.bytes.data()) == 1) {
+      a.family = AF_INET6;
+      return a;
+    }
+  }
+  set_error(error, fmt::format("'{}' is not an IPv4 or IPv6 address", text));
+  return std::nullopt;
+}
+
+std::optional<Cidr> parse_cidr(std::string_view text, std::string* error, bool allow_host_bits) {
+  text = trim(text);
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    // A bare address is usually a host address pasted by mistake: say how to
+    // write a one-host network instead of guessing a prefix.
+    if (auto a = parse_address(text)) {
+      set_error(error, fmt::format("'{}' has no prefix length: write a network such as '{}/{}'",
+                                   text, text, address_bits(a->family)));
+    } else {
+      set_error(error, fmt::format("'{}' is not a network (expected ADDRESS/PREFIX)", text));
+    }
+    return std::nullopt;
+  }
+  std::string addr_error;
+  auto addr = parse_address(text.substr(0, slash), &addr_error);
+  if (!addr) {
+    set_error(error, fmt::format("'{}' is not a network: {}", text, addr_error));
+    return std::nullopt;
+  }
+  int bits = address_bits(addr->family);
+  auto prefix = parse_decimal(text.substr(slash + 1), static_cast<unsigned>(bits));
+  if (!prefix || text.size() - slash - 1 > 3) {
+    set_error(error, fmt::format("'{}' has a bad prefix length: expected 0..{}", text, bits));
+    return std::nullopt;
+  }
+  Cidr cidr{*addr, static_cast<int>(*prefix)};
+  Cidr cleared = cidr;
+  for (int bit = cidr.prefix; bit < bits; ++bit) {
+    cleared.addr.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  }
+  if (cleared.addr != cidr.addr && !allow_host_bits) {
+    set_error(error, fmt::format("'{}' has host bits set: did you mean '{}'?", text, cleared.str()));
+    return std::nullopt;
+  }
+  return cleared;
+}
+
+std::optional<PortRange> parse_port_range(std::string_view text, std::string* error) {
+  text = trim(text);
+  auto dash = text.find('-');
+  std::string_view first_text = trim(text.substr(0, dash));
+  std::string_view last_text =
+      dash == std::string_view::npos ? first_text : trim(text.substr(dash + 1));
+  // Parse wider than 16 bits so "70000" is reported as out of range, not as junk.
+  auto first = parse_decimal(first_text, 0xffffffffu);
+  auto last = parse_decimal(last_text, 0xffffffffu);
+  if (!first || !last) {
+    set_error(error, fmt::format("'{}' is not a port or port range (expected e.g. 22 or 6800-7300)",
+                                 text));
+    return std::nullopt;
+  }
+  for (unsigned p : {*first, *last}) {
+    if (p < 1 || p > 65535) {
+      set_error(error, fmt::format("port {} in '{}' is out of range 1..65535", p, text));
+      return std::nullopt;
+    }
+  }
+  if (*first > *last) {
+    set_error(error, fmt::format("port range '{}' is reversed: did you mean '{}-{}'?", text, *last,
+                                 *first));
+    return std::nullopt;
+  }
+  return PortRange{static_cast<uint16_t>(*first), static_cast<uint16_t>(*last)};
+}
+
+}  // namespace lw::policy
