@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
+#include <span>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -26,12 +26,14 @@ PolicyError::PolicyError(SourceLocation where, const std::string& message)
 
 namespace {
 
-using Keys = std::initializer_list<std::string_view>;
+using Keys = std::span<const std::string_view>;
 
-constexpr Keys kTopKeys = {"mode", "networks", "lane", "class"};
-constexpr Keys kLaneKeys = {"interface", "vlan", "classes", "exclusive", "link_rate"};
-constexpr Keys kClassKeys = {"action",   "cap",  "cap_mode",  "burst",        "priority",
-                             "dscp",     "tcp_ports", "udp_ports", "latency_alarm"};
+constexpr std::string_view kTopKeys[] = {"mode", "networks", "lane", "class"};
+constexpr std::string_view kLaneKeys[] = {"interface", "vlan", "classes", "exclusive",
+                                          "link_rate"};
+constexpr std::string_view kClassKeys[] = {"action", "cap",       "cap_mode",  "burst",
+                                           "priority", "dscp",    "tcp_ports", "udp_ports",
+                                           "latency_alarm"};
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {

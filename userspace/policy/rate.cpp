@@ -88,9 +88,10 @@ std::optional<Decimal> split_number(std::string_view text, std::string_view what
       continue;
     }
     if (!std::isdigit(static_cast<unsigned char>(c))) break;
-    // 19 significant digits keep mantissa * 10^12 * 8 well inside 128 bits.
+    // 20 significant digits (all of UINT64_MAX) keep mantissa * 10^12 well
+    // inside 128 bits.
     if (d.mantissa == 0 && c == '0' && !dot) continue;
-    if (++digits > 19) {
+    if (++digits > 20) {
       set_error(error, fmt::format("{} '{}' has too many digits", what, text));
       return std::nullopt;
     }
@@ -193,7 +194,7 @@ std::optional<uint64_t> parse_rate(std::string_view text, std::string* error) {
   if (!u && unit.ends_with("/s")) u = find_exact(kByteUnits, unit.substr(0, unit.size() - 2));
   if (!u) {
     std::string hint;
-    if (find_exact(kByteUnits, unit)) hint = fmt::format(" (a size; did you mean '{}/s'?)", unit);
+    if (find_exact(kByteUnits, unit)) hint = fmt::format(" (a size; did you mean '{}/s'?)", text);
     set_error(error, fmt::format("rate '{}' has an unknown unit '{}'{}: use bit/s units (kbit, mbit, "
                                  "gbit) or byte/s units (KB/s, MB/s, KiB/s, MiB/s, GiB/s)",
                                  text, unit, hint));
