@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// /etc/pve/corosync.conf: the parts lanewarden needs (nodelist, totem timing,
+// crypto, link interfaces). Format: corosync.conf(5), "key: value" lines and
+// "name { ... }" sections; Proxmox writes it through pmxcfs.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pve/text.h"
+
+namespace lw::pve {
+
+// totem { interface { linknumber: N } } (older files: ringnumber).
+struct CorosyncInterface {
+  int link = 0;
+  std::optional<int> knet_link_priority;
+  std::optional<int> mcastport;
+  Where where;
+};
+
+struct CorosyncNode {
+  std::string name;
+  std::optional<int> nodeid;
+  std::map<int, Value> ring_addr;  // link number -> ringN_addr (name or address)
+  Where where;
+};
+
+struct CorosyncConf {
+  std::string file;
+  std::string cluster_name;
+  std::optional<Value> token, consensus, token_coefficient;  // ms, as written
+  std::optional<Value> secauth, crypto_cipher, crypto_hash, transport, link_mode;
+  std::vector<CorosyncInterface> interfaces;
+  std::vector<CorosyncNode> nodes;
+  bool two_node = false;
+
+  const CorosyncNode* node(std::string_view name) const;
+  const CorosyncInterface* interface(int link) const;
+  // Links in use: the totem interfaces plus every ringN_addr number.
+  std::vector<int> links() const;
+  // The link corosync/knet prefers in passive mode: the highest
+  // knet_link_priority when priorities differ (pvecm docs, "Adding Redundant
+  // Links"), otherwise the lowest link number.
+  int primary_link() const;
+  std::optional<long long> int_value(const std::optional<Value>& v) const;
+};
+
+// Throws ConfigError (file:line) on malformed structure or numbers.
+CorosyncConf parse_corosync_conf(std::string_view text, const std::string& file);
+
+}  // namespace lw::pve

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "pve/datacenter_cfg.h"
+
+namespace lw::pve {
+
+std::map<std::string, std::string> parse_property_string(std::string_view text,
+                                                         std::string_view default_key,
+                                                         const Where& where) {
+  std::map<std::string, std::string> out;
+  for (auto& part : split_any(text, ",")) {
+    auto item = trim(part);
+    auto eq = item.find('=');
+    std::string key = eq == std::string_view::npos ? std::string(default_key)
+                                                   : std::string(trim(item.substr(0, eq)));
+    std::string val(eq == std::string_view::npos ? item : trim(item.substr(eq + 1)));
+    if (key.empty()) throw ConfigError(where, "'" + std::string(item) + "': missing key");
+    if (out.count(key)) throw ConfigError(where, "'" + key + "' given twice");
+    out[key] = val;
+  }
+  return out;
+}
+
+DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& file) {
+  DatacenterCfg d;
+  d.file = file;
+  int lineno = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    auto nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    auto line = trim(text.substr(pos, nl - pos));
+    pos = nl + 1;
+    ++lineno;
+    Where here{file, lineno};
+    if (line.empty() || line.front() == '#') continue;
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos)
+      throw ConfigError(here, "expected 'key: value', got '" + std::string(line) + "'");
+    auto key = std::string(trim(line.substr(0, colon)));
+    d.keys[key] = Value{std::string(trim(line.substr(colon + 1))), here};
+  }
+
+  if (auto it = d.keys.find("migration"); it != d.keys.end()) {
+    d.migration = it->second;
+    auto props = parse_property_string(it->second.text, "type", it->second.where);
+    if (props.count("type")) {
+      d.migration_type = props["type"];
+      if (d.migration_type != "secure" && d.migration_type != "insecure")
+        throw ConfigError(it->second.where, "migration type '" + d.migration_type +
+                                                "' is neither secure nor insecure");
+    }
+    if (props.count("network")) {
+      d.migration_network = parse_net(props["network"]);
+      if (!d.migration_network)
+        throw ConfigError(it->second.where, "migration network '" + props["network"] + "' is not a CIDR");
+    }
+  } else if (auto old = d.keys.find("migration_unsecure"); old != d.keys.end()) {
+    // Pre-5.0 spelling, still honoured by Proxmox.
+    if (parse_bool(old->second.text).value_or(false)) d.migration_type = "insecure";
+  }
+
+  if (auto it = d.keys.find("bwlimit"); it != d.keys.end()) {
+    d.bwlimit = it->second;
+    auto props = parse_property_string(it->second.text, "default", it->second.where);
+    for (auto key : {"migration", "default"}) {
+      if (!props.count(key)) continue;
+      auto n = parse_uint(props[key]);
+      if (!n) throw ConfigError(it->second.where, std::string("bwlimit ") + key + "='" + props[key] +
+                                                      "' is not a number (KiB/s)");
+      if (!d.bwlimit_migration_kib) {
+        d.bwlimit_migration_kib = static_cast<uint64_t>(*n);
+        d.bwlimit_from_default = std::string_view(key) == "default";
+      }
+    }
+  }
+  return d;
+}
+
+}  // namespace lw::pve

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// What the kernel runs right now, where available: /proc/net/bonding/* and
+// /sys/class/net/*/{speed,mtu,operstate}. Absent or unreadable files are not
+// errors (a container, a down link: sysfs speed then fails with EINVAL).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lw::pve {
+
+struct BondSlaveLive {
+  std::string name;
+  bool mii_up = false;
+  std::optional<int> speed_mbps;
+};
+
+struct BondLive {
+  std::string file;
+  std::string mode;       // kernel name: balance-rr, 802.3ad, ...
+  std::string lacp_rate;  // "fast"/"slow" for 802.3ad, else empty
+  std::vector<BondSlaveLive> slaves;
+};
+
+struct LinkLive {
+  std::optional<int> speed_mbps;
+  std::optional<int> mtu;
+  std::string operstate;
+};
+
+struct LiveState {
+  std::map<std::string, BondLive> bonds;
+  std::map<std::string, LinkLive> links;
+};
+
+BondLive parse_proc_bonding(std::string_view text, const std::string& file);
+LiveState read_live_state(const std::filesystem::path& root);
+
+}  // namespace lw::pve

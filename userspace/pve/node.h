@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Everything lanewarden reads about one Proxmox node, from the real files or
+// from a copy under --root DIR (DIR/etc/pve/..., DIR/etc/network/interfaces).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "pve/ceph_conf.h"
+#include "pve/corosync_conf.h"
+#include "pve/datacenter_cfg.h"
+#include "pve/hosts.h"
+#include "pve/interfaces.h"
+#include "pve/live_state.h"
+#include "pve/storage_cfg.h"
+
+namespace lw::pve {
+
+struct NodeConfig {
+  std::filesystem::path root;
+  std::string hostname;  // short name: corosync nodelist names are short
+  Interfaces interfaces;                  // required
+  std::optional<CorosyncConf> corosync;   // absent on a standalone node
+  std::optional<CephConf> ceph;
+  std::optional<DatacenterCfg> datacenter;
+  std::optional<StorageCfg> storage;
+  Hosts hosts;
+  LiveState live;
+};
+
+// root "" or "/" = the running system (hostname falls back to gethostname()).
+// Missing optional files are absent; malformed ones throw ConfigError.
+NodeConfig load_node(const std::filesystem::path& root);
+
+}  // namespace lw::pve

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// /etc/pve/storage.cfg: only what tells the storage network apart: the
+// server/portal of NFS, CIFS and iSCSI storages (pve docs, "Storage").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pve/inet.h"
+#include "pve/text.h"
+
+namespace lw::pve {
+
+struct StorageTarget {
+  std::string type;  // nfs, cifs, iscsi, iscsidirect
+  std::string id;
+  std::string server;            // as written
+  std::optional<IpAddr> addr;    // when it is an address
+  Where where;
+};
+
+struct StorageCfg {
+  std::string file;
+  std::vector<StorageTarget> targets;
+};
+
+// Sections are "type: id" at column 0 followed by indented "key value" lines.
+StorageCfg parse_storage_cfg(std::string_view text, const std::string& file);
+
+}  // namespace lw::pve

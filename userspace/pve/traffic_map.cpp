@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "pve/traffic_map.h"
+
+#include <algorithm>
+
+namespace lw::pve {
+namespace {
+
+void add_net(std::vector<IpNet>& v, const IpNet& n) {
+  if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+}
+
+void fill(ClassUse& u, const Topology& topo, LocalAddr la) {
+  u.iface = la.iface;
+  u.addr = la.addr;
+  if (!la.iface) return;
+  u.attach = topo.attach_points(la.iface->name);
+  u.nics = topo.physical_nics(la.iface->name);
+}
+
+// One use per local address inside `net`, or one unresolved use.
+void add_network_uses(TrafficMap& m, const Topology& topo, int cls, const std::string& label,
+                      const IpNet& net, const Where& where) {
+  auto locals = topo.locals_in(net);
+  add_net(m.networks[cls], net);
+  if (locals.empty()) {
+    m.uses.push_back({cls, label, -1, net, nullptr, nullptr, where, {}, {}});
+    m.notes.push_back(label + " " + net.str() + ": no local address in it on this node");
+    return;
+  }
+  for (auto& la : locals) {
+    ClassUse u{cls, label, -1, net, nullptr, nullptr, where, {}, {}};
+    fill(u, topo, la);
+    m.uses.push_back(u);
+  }
+}
+
+void map_corosync(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
+  const auto& cs = *node.corosync;
+  const CorosyncNode* self = cs.node(node.hostname);
+  if (!self) {
+    m.notes.push_back("node '" + node.hostname + "' is not in the corosync nodelist");
+    return;
+  }
+  for (auto& [link, value] : self->ring_addr) {
+    ClassUse u{LW_CLASS_COROSYNC, "corosync link " + std::to_string(link), link, {}, nullptr,
+               nullptr, value.where, {}, {}};
+    auto addr = resolve_host(node, value.text);
+    if (!addr) {
+      m.notes.push_back(u.label + ": cannot resolve '" + value.text + "'");
+      continue;
+    }
+    auto la = topo.owner_of(*addr);
+    // The link network is the subnet of the local address; without one the
+    // address alone (corosync would fail to bind, check reports it).
+    u.net = la.addr ? la.addr->addr.net : host_net(*addr);
+    fill(u, topo, la);
+    if (!la.iface) m.notes.push_back(u.label + " " + addr->str() + ": not configured on any interface");
+    add_net(m.networks[LW_CLASS_COROSYNC], u.net);
+    // Peers outside the local subnet (routed corosync) still belong to the link.
+    for (auto& peer : cs.nodes) {
+      auto it = peer.ring_addr.find(link);
+      if (&peer == self || it == peer.ring_addr.end()) continue;
+      auto pa = resolve_host(node, it->second.text);
+      if (pa && !u.net.contains(*pa)) add_net(m.networks[LW_CLASS_COROSYNC], host_net(*pa));
+    }
+    m.uses.push_back(u);
+  }
+}
+
+void map_management(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
+  // Proxmox resolves the node name through /etc/hosts to its management
+  // address (pve docs: "Hostname change"); otherwise the gateway interface.
+  LocalAddr la;
+  Where where;
+  if (auto* h = node.hosts.lookup(node.hostname)) {
+    la = topo.owner_of(h->addr);
+    where = h->where;
+  }
+  if (!la.iface) {
+    for (auto& i : node.interfaces.ifaces)
+      if (i.gateway && !i.addresses.empty()) {
+        for (auto& a : i.addresses)
+          if (a.addr.addr.family == parse_ip(i.gateway->text)->family) {
+            la = {&i, &a};
+            break;
+          }
+        where = i.gateway->where;
+        if (la.iface) break;
+      }
+  }
+  if (!la.iface) {
+    m.notes.push_back("management: neither etc/hosts nor a gateway names a local address");
+    return;
+  }
+  ClassUse u{LW_CLASS_MANAGEMENT, "management network", -1, la.addr->addr.net, nullptr, nullptr,
+             where, {}, {}};
+  fill(u, topo, la);
+  add_net(m.networks[LW_CLASS_MANAGEMENT], u.net);
+  m.uses.push_back(u);
+}
+
+void map_storage(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
+  for (auto& t : node.storage->targets) {
+    if (!t.addr) continue;  // a name: the route decides, nothing to map
+    for (auto& i : node.interfaces.ifaces)
+      for (auto& a : i.addresses) {
+        if (!a.addr.net.contains(*t.addr) || a.addr.net.prefix == 0) continue;
+        bool known = std::any_of(m.uses.begin(), m.uses.end(), [&](auto& u) {
+          return u.cls == LW_CLASS_STORAGE && u.net == a.addr.net;
+        });
+        if (known) continue;
+        ClassUse u{LW_CLASS_STORAGE, "storage network (" + t.type + " '" + t.id + "')", -1,
+                   a.addr.net, nullptr, nullptr, t.where, {}, {}};
+        fill(u, topo, {&i, &a});
+        add_net(m.networks[LW_CLASS_STORAGE], u.net);
+        m.uses.push_back(u);
+      }
+  }
+}
+
+}  // namespace
+
+std::vector<const ClassUse*> TrafficMap::of_class(int cls) const {
+  std::vector<const ClassUse*> out;
+  for (auto& u : uses)
+    if (u.cls == cls) out.push_back(&u);
+  return out;
+}
+
+std::optional<IpAddr> resolve_host(const NodeConfig& node, const std::string& name_or_addr) {
+  if (auto a = parse_ip(name_or_addr)) return a;
+  if (auto* h = node.hosts.lookup(name_or_addr)) return h->addr;
+  return std::nullopt;
+}
+
+TrafficMap map_traffic(const NodeConfig& node, const Topology& topo) {
+  TrafficMap m;
+  if (node.corosync) map_corosync(node, topo, m);
+  if (node.datacenter && node.datacenter->migration_network)
+    add_network_uses(m, topo, LW_CLASS_MIGRATION, "migration network",
+                     *node.datacenter->migration_network, node.datacenter->migration->where);
+  if (node.ceph) {
+    for (auto& n : node.ceph->public_networks)
+      add_network_uses(m, topo, LW_CLASS_CEPH_PUBLIC, "ceph public network", n.net, n.where);
+    for (auto& n : node.ceph->cluster_networks)
+      add_network_uses(m, topo, LW_CLASS_CEPH_CLUSTER, "ceph cluster network", n.net, n.where);
+  }
+  map_management(node, topo, m);
+  if (node.storage) map_storage(node, topo, m);
+  return m;
+}
+
+}  // namespace lw::pve
