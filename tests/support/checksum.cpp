@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "support/checksum.h"
+
+namespace lw::test {
+
+namespace {
+
+uint32_t fold(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return sum;
+}
+
+}  // namespace
+
+uint32_t checksum_add(std::span<const uint8_t> data, uint32_t initial) {
+  uint64_t sum = initial;
+  size_t i = 0;
+  for (; i + 1 < data.size(); i += 2) sum += static_cast<uint32_t>(data[i] << 8 | data[i + 1]);
+  // An odd trailing byte is padded with a zero byte on the right (RFC 1071).
+  if (i < data.size()) sum += static_cast<uint32_t>(data[i] << 8);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint32_t>(sum);
+}
+
+uint16_t checksum_finish(uint32_t sum) { return static_cast<uint16_t>(~fold(sum) & 0xffff); }
+
+uint16_t inet_checksum(std::span<const uint8_t> data) { return checksum_finish(checksum_add(data)); }
+
+uint32_t pseudo_header_v4(const Ipv4Addr& src, const Ipv4Addr& dst, uint8_t proto,
+                          uint32_t l4_len) {
+  uint32_t sum = checksum_add(src);
+  sum = checksum_add(dst, sum);
+  return fold(sum + proto + (l4_len & 0xffff) + (l4_len >> 16));
+}
+
+uint32_t pseudo_header_v6(const Ipv6Addr& src, const Ipv6Addr& dst, uint8_t next_header,
+                          uint32_t l4_len) {
+  uint32_t sum = checksum_add(src);
+  sum = checksum_add(dst, sum);
+  return fold(sum + next_header + (l4_len & 0xffff) + (l4_len >> 16));
+}
+
+}  // namespace lw::test
