@@ -108,4 +108,17 @@ bool Topology::carries_guests(std::string_view attach_iface) const {
   return false;
 }
 
+int Topology::effective_mtu(std::string_view iface, int depth) const {
+  const Iface* i = ifs_.find(iface);
+  if (!i || depth > kMaxDepth) return 1500;
+  if (i->mtu) return *i->mtu;
+  if (i->kind == IfaceKind::vlan) return effective_mtu(i->vlan_raw, depth + 1);
+  if (i->kind == IfaceKind::bridge && !i->ports.empty()) {
+    int m = 65535;
+    for (auto& p : i->ports) m = std::min(m, effective_mtu(p, depth + 1));
+    return m;
+  }
+  return 1500;
+}
+
 }  // namespace lw::pve

@@ -43,6 +43,10 @@ class Topology {
   std::vector<const Iface*> chain(std::string_view iface) const;
   // True when some bridge sits on top of this NIC/bond, so guests may send through it.
   bool carries_guests(std::string_view attach_iface) const;
+  // The MTU the kernel ends up with: the configured one, else inherited: a
+  // VLAN takes its raw device's, a bridge the smallest of its ports' (the
+  // bridge driver adjusts to it), anything else 1500.
+  int effective_mtu(std::string_view iface, int depth = 0) const;
 
  private:
   void walk(std::string_view name, int vlan, bool through_bonds, int depth,

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The rule table and the runner.
+#include "check/rules.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+
+namespace lw::check {
+namespace {
+
+constexpr const char* kSeed = "seed article, Proxmox Cluster Network Design";
+constexpr const char* kSeedMistakes = "seed article, Common Mistakes";
+constexpr const char* kPvecmBonds = "pvecm docs, Corosync over Bonds";
+constexpr const char* kPveDevel = "pve-devel thread, [PATCH docs] corosync over bonds (2025-07)";
+constexpr const char* kPvecmNet = "pvecm docs, Cluster Network";
+constexpr const char* kCorosyncMan = "corosync.conf(5)";
+constexpr const char* kPveMigration = "pve docs, Migration Network / datacenter.cfg(5)";
+constexpr const char* kCephNet = "ceph docs, Network Configuration Reference";
+constexpr const char* kKernel = "kernel bonding/bridge/VLAN semantics";
+
+}  // namespace
+
+const std::vector<RuleInfo>& all_rules() {
+  static const std::vector<RuleInfo> rules = {
+      {"LW001", "corosync-shares-nic", Severity::error, kSeedMistakes,
+       "a Corosync link shares a physical NIC with storage or migration traffic"},
+      {"LW002", "corosync-single-link", Severity::warning, kSeedMistakes,
+       "Corosync has only one link"},
+      {"LW003", "corosync-link0-on-bond", Severity::warning, kPvecmBonds,
+       "the primary Corosync link runs over a bond instead of a dedicated NIC"},
+      {"LW004", "corosync-bond-mode", Severity::error, kPvecmBonds,
+       "a balance-rr/xor/tlb/alb bond carries Corosync"},
+      {"LW005", "corosync-lacp-slow", Severity::error, kPveDevel,
+       "an 802.3ad bond carries Corosync without bond-lacp-rate fast"},
+      {"LW006", "bridge-stp-on", Severity::warning, kSeedMistakes,
+       "bridge-stp on on a Proxmox bridge"},
+      {"LW007", "storage-mtu-not-jumbo", Severity::warning, kSeed,
+       "a storage interface without MTU 9000"},
+      {"LW008", "mtu-above-parent", Severity::error, kKernel,
+       "a VLAN or bridge MTU above the MTU of the device below it"},
+      {"LW009", "corosync-consensus-low", Severity::error, kCorosyncMan,
+       "consensus below 1.2 x token"},
+      {"LW010", "migration-network-not-dedicated", Severity::warning, kPveMigration,
+       "no dedicated migration network"},
+      {"LW011", "migration-bwlimit-unit", Severity::warning, kPveMigration,
+       "a migration bwlimit that looks like MiB/s written where Proxmox reads KiB/s"},
+      {"LW012", "ceph-networks-same", Severity::warning, kCephNet,
+       "Ceph public and cluster networks are the same network"},
+      {"LW013", "management-not-separate", Severity::warning, kSeed,
+       "the management network shares its network or VLAN with another class"},
+      {"LW014", "corosync-address-not-local", Severity::error, kPvecmNet,
+       "this node's ringN_addr is not configured on any interface"},
+      {"LW015", "corosync-links-same-nic", Severity::warning, kSeed,
+       "two Corosync links run over the same physical NIC"},
+      {"LW016", "corosync-crypto-off", Severity::warning, kPvecmNet,
+       "Corosync traffic is not encrypted/authenticated"},
+      {"LW017", "corosync-address-by-name", Severity::info, kPvecmNet,
+       "a ringN_addr is a host name instead of an address"},
+      {"LW018", "ceph-mon-outside-public", Severity::warning, kCephNet,
+       "a monitor address outside the Ceph public network"},
+      {"LW019", "migration-network-not-local", Severity::error, kPveMigration,
+       "the migration network has no address on this node"},
+      {"LW020", "bond-slave-down", Severity::warning, kPvecmBonds,
+       "a bond slave is down (live state)"},
+      {"LW021", "bond-live-differs", Severity::warning, kKernel,
+       "the running bond differs from /etc/network/interfaces (ifreload pending)"},
+      {"LW022", "node-not-in-nodelist", Severity::error, kPvecmNet,
+       "this node is not in the corosync nodelist"},
+      {"LW023", "corosync-shares-nic-light", Severity::info, kSeed,
+       "a Corosync link shares a NIC with management or guest traffic"},
+      {"LW024", "ceph-no-cluster-network", Severity::info, kCephNet,
+       "no Ceph cluster network: replication shares the public network"},
+  };
+  return rules;
+}
+
+const RuleInfo& rule(std::string_view id) {
+  for (auto& r : all_rules())
+    if (id == r.id) return r;
+  throw std::logic_error("unknown rule id " + std::string(id));
+}
+
+CheckContext::CheckContext(const pve::NodeConfig& n)
+    : node(n), topo(n.interfaces), traffic(pve::map_traffic(n, topo)) {}
+
+void CheckContext::report(std::string_view id, const pve::Where& where, std::string message,
+                          std::string fix, std::optional<Severity> severity) {
+  const RuleInfo& r = rule(id);
+  findings.push_back(Finding{r.id, r.name, severity.value_or(r.severity), where.file, where.line,
+                             std::move(message), std::move(fix), r.source});
+}
+
+std::vector<Finding> run_rules(const pve::NodeConfig& node) {
+  CheckContext ctx(node);
+  check_corosync(ctx);
+  check_bonds(ctx);
+  check_interfaces(ctx);
+  check_migration(ctx);
+  check_ceph(ctx);
+  auto out = std::move(ctx.findings);
+  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+    return std::tuple(-static_cast<int>(a.severity), a.id, a.file, a.line) <
+           std::tuple(-static_cast<int>(b.severity), b.id, b.file, b.line);
+  });
+  return out;
+}
+
+const char* severity_name(Severity s) {
+  switch (s) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "?";
+}
+
+}  // namespace lw::check

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The rules `check` knows (DESIGN.md "Rules check knows" plus what the
+// Proxmox, corosync and Ceph docs add). Ids are stable: append, never renumber.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check/finding.h"
+#include "pve/node.h"
+#include "pve/topology.h"
+#include "pve/traffic_map.h"
+
+namespace lw::check {
+
+struct RuleInfo {
+  const char* id;
+  const char* name;
+  Severity severity;  // default; a finding may lower it when another link covers the risk
+  const char* source;
+  const char* summary;
+};
+
+const std::vector<RuleInfo>& all_rules();
+const RuleInfo& rule(std::string_view id);
+
+// Everything a rule looks at, and where its findings go.
+struct CheckContext {
+  explicit CheckContext(const pve::NodeConfig& n);
+  const pve::NodeConfig& node;
+  pve::Topology topo;
+  pve::TrafficMap traffic;
+  std::vector<Finding> findings;
+
+  void report(std::string_view id, const pve::Where& where, std::string message, std::string fix,
+              std::optional<Severity> severity = std::nullopt);
+};
+
+// Rule groups, one file each.
+void check_corosync(CheckContext& ctx);   // rules_corosync.cpp
+void check_bonds(CheckContext& ctx);      // rules_bonds.cpp
+void check_interfaces(CheckContext& ctx); // rules_interfaces.cpp (STP, MTU, management)
+void check_migration(CheckContext& ctx);  // rules_migration.cpp
+void check_ceph(CheckContext& ctx);       // rules_ceph.cpp
+
+// All rules, findings sorted by severity (errors first), then id and place.
+std::vector<Finding> run_rules(const pve::NodeConfig& node);
+
+}  // namespace lw::check

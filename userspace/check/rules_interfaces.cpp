@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Interface design: LW006 (STP), LW007 (storage MTU), LW008 (MTU above the
+// device below), LW013 (management not separate).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "check/describe.h"
+#include "check/rules.h"
+
+namespace lw::check {
+namespace {
+
+pve::Where mtu_where(const pve::Iface& i) {
+  auto* v = i.option("mtu");
+  return v ? v->where : i.where;
+}
+
+// Seed article, common mistake 4: Proxmox bridges need no STP; with it a
+// port waits 30-50 s in listening/learning after every link-up.
+void check_stp(CheckContext& ctx) {
+  for (auto& i : ctx.node.interfaces.ifaces) {
+    if (i.kind != pve::IfaceKind::bridge || !i.stp) continue;
+    ctx.report("LW006", i.option("bridge-stp")->where,
+               fmt::format("bridge {} has bridge-stp on: every link-up blocks its ports for "
+                           "30-50 s (listening/learning), long enough to lose Corosync",
+                           i.name),
+               fmt::format("set 'bridge-stp off' and 'bridge-fd 0' on {}", i.name));
+  }
+}
+
+// Seed article, "MTU 9000 (Jumbo Frames) for Storage".
+void check_storage_mtu(CheckContext& ctx) {
+  std::set<std::string> done;
+  for (auto& u : ctx.traffic.uses) {
+    bool storage = u.cls == LW_CLASS_CEPH_PUBLIC || u.cls == LW_CLASS_CEPH_CLUSTER ||
+                   u.cls == LW_CLASS_STORAGE;
+    if (!storage || !u.local() || !done.insert(u.iface->name).second) continue;
+    int mtu = ctx.topo.effective_mtu(u.iface->name);
+    if (mtu >= 9000) continue;
+    ctx.report("LW007", mtu_where(*u.iface),
+               fmt::format("{} has MTU {}{}: storage traffic pays per-packet CPU cost that jumbo "
+                           "frames save (10-20% throughput)",
+                           describe(u), mtu, u.iface->mtu ? "" : " (not set)"),
+               fmt::format("set 'mtu 9000' on {} and every device below it, and MTU 9000 on the "
+                           "switch path; test with ping -M do -s 8972",
+                           u.iface->name));
+  }
+}
+
+void check_mtu_stack(CheckContext& ctx) {
+  for (auto& i : ctx.node.interfaces.ifaces) {
+    if (!i.mtu) continue;
+    std::vector<std::string> lower;
+    if (i.kind == pve::IfaceKind::vlan) lower.push_back(i.vlan_raw);
+    if (i.kind == pve::IfaceKind::bridge) lower = i.ports;
+    for (auto& l : lower) {
+      int parent = ctx.topo.effective_mtu(l);
+      if (*i.mtu <= parent) continue;
+      ctx.report("LW008", mtu_where(i),
+                 fmt::format("{} {} has mtu {} but {} below it has {}: the kernel refuses the "
+                             "larger MTU (or caps it), large frames never leave",
+                             pve::kind_name(i.kind), i.name, *i.mtu, l, parent),
+                 fmt::format("raise the MTU of {} to at least {}, or lower {}'s", l, *i.mtu, i.name));
+    }
+  }
+}
+
+// Seed article, "Management VLAN": management in its own VLAN.
+void check_management(CheckContext& ctx) {
+  std::set<std::string> done;
+  for (auto* m : ctx.traffic.of_class(LW_CLASS_MANAGEMENT)) {
+    for (auto& u : ctx.traffic.uses) {
+      if (u.cls == LW_CLASS_MANAGEMENT || !u.local() || done.count(u.label)) continue;
+      if (u.net.overlaps(m->net)) {
+        done.insert(u.label);
+        ctx.report("LW013", use_where(*m),
+                   fmt::format("the management network {} is also the {} network: admin access "
+                               "and {} traffic share one segment",
+                               m->net.str(), u.label, u.label),
+                   "put management in its own VLAN/subnet, firewalled (Datacenter > Firewall)");
+        continue;
+      }
+      for (auto& a : m->attach)
+        if (std::find(u.attach.begin(), u.attach.end(), a) != u.attach.end()) {
+          done.insert(u.label);
+          ctx.report("LW013", use_where(*m),
+                     fmt::format("management ({}) and {} share the same segment on {} ({}): "
+                                 "one broadcast domain, no VLAN separation",
+                                 m->net.str(), describe(u), a.str(),
+                                 a.vlan ? "same VLAN" : "untagged"),
+                     "tag management into its own VLAN (e.g. vmbr0.10 or a VLAN on the NIC)");
+          break;
+        }
+    }
+  }
+}
+
+}  // namespace
+
+void check_interfaces(CheckContext& ctx) {
+  check_stp(ctx);
+  check_storage_mtu(ctx);
+  check_mtu_stack(ctx);
+  check_management(ctx);
+}
+
+}  // namespace lw::check

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Migration network and bandwidth limit: LW010 LW011 LW019.
+#include <fmt/format.h>
+
+#include "check/describe.h"
+#include "check/rules.h"
+
+namespace lw::check {
+namespace {
+
+// Below this a KiB/s limit is suspicious: 100 MiB/s (~840 Mbit/s) is less
+// than one 1 GbE link, while the numbers people mean in MiB/s (1024, 5120,
+// 10240) all land far below it when read as KiB/s.
+constexpr uint64_t kSuspiciousKib = 100 * 1024;
+
+std::string human_kib(uint64_t kib) {
+  double mib = kib / 1024.0;
+  double mbit = kib * 1024.0 * 8 / 1e6;
+  if (mbit >= 1000) return fmt::format("{:.4g} MiB/s ({:.3g} Gbit/s)", mib, mbit / 1000);
+  return fmt::format("{:.4g} MiB/s ({:.3g} Mbit/s)", mib, mbit);
+}
+
+pve::Where dc_where(const CheckContext& ctx, const std::optional<pve::Value>& v) {
+  if (v) return v->where;
+  if (ctx.node.datacenter) return {ctx.node.datacenter->file, 0};
+  return {(ctx.node.root / "etc/pve/datacenter.cfg").string(), 0};
+}
+
+void check_network(CheckContext& ctx) {
+  const auto* dc = ctx.node.datacenter ? &*ctx.node.datacenter : nullptr;
+  std::optional<pve::Value> line = dc ? dc->migration : std::nullopt;
+  auto mgmt = ctx.traffic.of_class(LW_CLASS_MANAGEMENT);
+  if (!dc || !dc->migration_network) {
+    if (!ctx.node.corosync) return;  // a single node does not migrate
+    ctx.report("LW010", dc_where(ctx, line),
+               fmt::format("no migration network is set: live migrations copy guest RAM over "
+                           "the management network{} at full speed",
+                           mgmt.empty() ? "" : " (" + mgmt.front()->net.str() + ")"),
+               "set 'migration: secure,network=<CIDR>' in datacenter.cfg (Datacenter > Options > "
+               "Migration Settings) on a dedicated network");
+    return;
+  }
+  const auto& net = *dc->migration_network;
+  auto uses = ctx.traffic.of_class(LW_CLASS_MIGRATION);
+  if (uses.empty() || !uses.front()->local())
+    ctx.report("LW019", line->where,
+               fmt::format("migration network {} has no address on this node: migrations to "
+                           "and from it fail ('could not get migration ip')",
+                           net.str()),
+               "configure an address in " + net.str() + " on the migration NIC, or correct the network");
+  for (auto& u : ctx.traffic.uses) {
+    if ((u.cls != LW_CLASS_MANAGEMENT && u.cls != LW_CLASS_COROSYNC) || !u.net.overlaps(net))
+      continue;
+    ctx.report("LW010", line->where,
+               fmt::format("migration network {} is also the {} network: a migration competes "
+                           "with {} traffic",
+                           net.str(), u.label, u.cls == LW_CLASS_COROSYNC ? "Corosync" : "management"),
+               "use a network of its own for migration (the seed topologies use 10.10.30.0/24 "
+               "or the storage bond)");
+    break;
+  }
+}
+
+// DESIGN "Known errors": bwlimit is KiB/s; the seed article's
+// "bandwidth_limit":5120 = "5120 MiB/s" is wrong twice (no such property,
+// and 5120 KiB/s = 5 MiB/s).
+void check_bwlimit(CheckContext& ctx) {
+  const auto* dc = ctx.node.datacenter ? &*ctx.node.datacenter : nullptr;
+  if (!dc || !dc->bwlimit_migration_kib || *dc->bwlimit_migration_kib == 0) return;
+  uint64_t kib = *dc->bwlimit_migration_kib;
+  if (kib >= kSuspiciousKib) return;
+  const char* key = dc->bwlimit_from_default ? "default" : "migration";
+  ctx.report("LW011", dc->bwlimit->where,
+             fmt::format("bwlimit {}={} caps migration at {}: Proxmox reads KiB/s; if {} MiB/s "
+                         "was meant, this is 1024 times too low",
+                         key, kib, human_kib(kib), kib),
+             fmt::format("for {} MiB/s write 'bwlimit: {}={}' (KiB/s)", kib, key, kib * 1024));
+}
+
+}  // namespace
+
+void check_migration(CheckContext& ctx) {
+  check_network(ctx);
+  check_bwlimit(ctx);
+}
+
+}  // namespace lw::check
