@@ -66,13 +66,28 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+size_t common_prefix(std::string_view a, std::string_view b) {
+  size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+// A name within two edits, else one sharing a long prefix ("migrate" ->
+// "migration"); nothing when the word resembles no name.
 template <typename Names>
 std::string suggestion(std::string_view word, const Names& names) {
   std::string_view best;
-  size_t best_distance = 3;  // more than two edits away is not a typo
+  size_t best_distance = 3;
   for (std::string_view n : names) {
     size_t d = edit_distance(word, n);
     if (d < best_distance) best_distance = d, best = n;
+  }
+  if (best.empty()) {
+    size_t best_prefix = 4;
+    for (std::string_view n : names) {
+      size_t p = common_prefix(word, n);
+      if (p > best_prefix) best_prefix = p, best = n;
+    }
   }
   return best.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", best);
 }
@@ -128,11 +143,20 @@ class Reader {
   }
 
   void reject_unknown_keys(const toml::table& t, Keys allowed, std::string_view where) const {
+    // toml++ iterates keys sorted by name: report the first unknown one in
+    // file order, which is the one a reader fixes first.
+    const toml::key* first = nullptr;
     for (auto&& [key, node] : t) {
       if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-      fail(key.source(), fmt::format("unknown key '{}' in {}{}; known keys: {}", key.str(), where,
-                                     suggestion(key.str(), allowed), join(allowed)));
+      if (!first || before(key.source(), first->source())) first = &key;
     }
+    if (first) {
+      fail(first->source(), fmt::format("unknown key '{}' in {}{}; known keys: {}", first->str(),
+                                        where, suggestion(first->str(), allowed), join(allowed)));
+    }
+  }
+  static bool before(const toml::source_region& a, const toml::source_region& b) {
+    return std::pair{a.begin.line, a.begin.column} < std::pair{b.begin.line, b.begin.column};
   }
 
   const std::string& expect_string(const toml::node& n, std::string_view key) const {
@@ -232,6 +256,11 @@ Policy Reader::read(const toml::table& root) {
     for (auto&& [name, node] : expect_table(*n, "class")) read_class(name, node, p);
   }
 
+  // Keys come out of toml++ sorted by name; overlap errors should blame the
+  // entry written later, so put the networks back in file order.
+  std::stable_sort(record_.networks.begin(), record_.networks.end(), [](const auto& a, const auto& b) {
+    return std::pair{a.where.line, a.where.column} < std::pair{b.where.line, b.where.column};
+  });
   detail::validate(p, record_);
   return p;
 }
