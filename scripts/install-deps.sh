@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake pkg-config clang llvm bpftool
   libbpf-dev libelf-dev zlib1g-dev
-  libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   libnl-3-dev libnl-route-3-dev prometheus-cpp-dev
   googletest libgtest-dev libgmock-dev
   # run and test: namespaces, qdiscs, traffic, a real corosync

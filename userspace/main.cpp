@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "common/error.h"
 #include "common/logging.h"
+#include "common/netns.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"lanewarden: keeps Proxmox cluster traffic in its lanes"};
@@ -15,8 +16,13 @@ int main(int argc, char** argv) {
   lw::cli::Context ctx;
   app.add_option("--pin-dir", ctx.pin_dir, "Where lanewarden pins its BPF state")
       ->capture_default_str();
+  app.add_option("--netns", ctx.netns,
+                 "Act inside this named network namespace (keeps the BPF filesystem visible)");
   app.add_flag("-v,--verbose", ctx.verbose, "Debug logs (repeat for libbpf details)");
-  app.parse_complete_callback([&] { lw::setup_logging(ctx.verbose); });
+  app.parse_complete_callback([&] {
+    lw::setup_logging(ctx.verbose);
+    if (!ctx.netns.empty()) lw::enter_netns(ctx.netns);
+  });
 
   lw::cli::add_check_command(app, ctx);
   lw::cli::add_derive_command(app, ctx);

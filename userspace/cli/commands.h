@@ -6,11 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "common/error.h"
+
 namespace lw::cli {
 
 // Options every subcommand sees, and the exit code the chosen one sets.
 struct Context {
   std::string pin_dir = "/sys/fs/bpf/lanewarden";
+  std::string netns;  // run inside this named network namespace (simulated nodes)
   int verbose = 0;
   int exit_code = 0;
 };

@@ -12,8 +12,9 @@ int g_verbosity = 0;
 
 void setup_logging(int verbose) {
   g_verbosity = verbose;
-  auto logger = spdlog::stderr_color_mt("lanewarden");
-  if (!isatty(STDERR_FILENO)) logger->set_color_mode(spdlog::color_mode::never);
+  auto mode = isatty(STDERR_FILENO) ? spdlog::color_mode::automatic : spdlog::color_mode::never;
+  auto logger = spdlog::get("lanewarden");
+  if (!logger) logger = spdlog::stderr_color_mt("lanewarden", mode);
   logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
   spdlog::set_level(verbose > 0 ? spdlog::level::debug : spdlog::level::info);

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// lanewarden apply POLICY [--mode audit|enforce] [--dry-run]
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "datapath/datapath.h"
+#include "datapath/names.h"
+#include "policy/parse.h"
+
+namespace lw::cli {
+namespace {
+
+struct ApplyOptions {
+  std::string policy_file;
+  std::string mode;
+  bool dry_run = false;
+};
+
+void describe(const datapath::ApplyReport& r, const policy::Policy& p, bool dry_run) {
+  std::cout << fmt::format("{} policy generation {} ({} mode) on {} interface(s)\n",
+                           dry_run ? "would apply" : "applied", r.generation,
+                           policy::mode_name(p.mode), r.ifaces.size());
+  for (const auto& b : r.ifaces) std::cout << fmt::format("  {} (ifindex {})\n", b.name, b.ifindex);
+  for (const auto& name : r.detached) std::cout << fmt::format("  detached from {}\n", name);
+}
+
+int run_apply(const ApplyOptions& o, const Context& ctx) {
+  policy::Policy p = policy::parse_file(o.policy_file);
+  if (o.mode == "audit") p.mode = policy::Mode::audit;
+  if (o.mode == "enforce") p.mode = policy::Mode::enforce;
+  auto report = datapath::apply_policy(p, ctx.pin_dir, o.dry_run);
+  if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", ctx.pin_dir);
+  describe(report, p, o.dry_run);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_apply_command(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<ApplyOptions>();
+  auto* cmd = app.add_subcommand("apply", "Validate a policy and apply it atomically");
+  cmd->add_option("policy", opts->policy_file, "Policy file (TOML)")->required();
+  cmd->add_option("--mode", opts->mode, "Override the policy's mode")
+      ->check(CLI::IsMember({"audit", "enforce"}));
+  cmd->add_flag("--dry-run", opts->dry_run,
+                "Validate and resolve interfaces; change nothing in the kernel");
+  cmd->callback([opts, &ctx] { ctx.exit_code = run_apply(*opts, ctx); });
+}
+
+}  // namespace lw::cli

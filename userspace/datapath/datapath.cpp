@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/datapath.h"
+
+#include <net/if.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <set>
+
+#include "common/error.h"
+#include "datapath/maps.h"
+#include "datapath/pinned_state.h"
+#include "datapath/tc_hooks.h"
+
+namespace lw::datapath {
+namespace {
+
+std::optional<uint32_t> ifindex_of(const std::string& name) {
+  unsigned idx = if_nametoindex(name.c_str());
+  if (idx == 0) return std::nullopt;
+  return idx;
+}
+
+std::map<uint32_t, uint16_t> kept_slots(const std::map<uint32_t, lw_link>& links) {
+  std::map<uint32_t, uint16_t> slots;
+  for (const auto& [ifindex, link] : links) slots[ifindex] = static_cast<uint16_t>(link.slot);
+  return slots;
+}
+
+lw_link make_link(const IfaceBinding& b, uint32_t flags) {
+  lw_link link{};
+  std::strncpy(link.ifname, b.name.c_str(), sizeof(link.ifname) - 1);
+  link.slot = b.slot;
+  link.flags = flags;
+  return link;
+}
+
+}  // namespace
+
+CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::string& pin_dir) {
+  std::map<uint32_t, uint16_t> slots;
+  uint64_t generation = 1;
+  if (PinnedState::exists(pin_dir)) {
+    PinnedState st = PinnedState::open(pin_dir);
+    slots = kept_slots(read_links(st.links()));
+    if (auto active = read_active_policy(st.policy_outer())) generation = active->generation + 1;
+  }
+  return compile_policy(policy, ifindex_of, slots, generation);
+}
+
+ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir, bool dry_run) {
+  CompiledPolicy compiled = compile_for_this_node(policy, pin_dir);
+  ApplyReport report;
+  report.generation = compiled.value->generation;
+  report.ifaces = compiled.ifaces;
+  if (dry_run) return report;
+
+  const bool first = !PinnedState::exists(pin_dir);
+  PinnedState st = first ? PinnedState::load_and_pin(pin_dir) : PinnedState::open(pin_dir);
+  report.loaded_programs = first;
+
+  const auto old_links = read_links(st.links());
+  UniqueFd old_policy = active_policy_map(st.policy_outer());
+  std::set<uint32_t> wanted;
+  for (const auto& b : compiled.ifaces) {
+    wanted.insert(b.ifindex);
+    // A slot new to this interface starts from zero, before any packet can use it.
+    if (!old_links.count(b.ifindex)) zero_counters(st.counters(), b.slot);
+  }
+
+  std::vector<uint32_t> newly_attached;
+  try {
+    swap_policy(st.policy_outer(), *compiled.value);
+    for (const auto& b : compiled.ifaces) {
+      auto it = old_links.find(b.ifindex);
+      const uint32_t known = it == old_links.end() ? 0 : it->second.flags;
+      // Re-attaching a known interface is a no-op replace; it also repairs a
+      // filter someone removed by hand.
+      uint32_t flags = attach_tc(b.ifindex, st.ingress(), st.egress(), known);
+      if (it == old_links.end()) newly_attached.push_back(b.ifindex);
+      write_link(st.links(), b.ifindex, make_link(b, flags));
+    }
+  } catch (...) {
+    spdlog::error("apply failed: restoring the previous state");
+    for (uint32_t ifindex : newly_attached) {
+      auto links = read_links(st.links());
+      detach_tc(ifindex, links.count(ifindex) ? links[ifindex].flags : 0);
+      delete_link(st.links(), ifindex);
+    }
+    if (first) {
+      PinnedState::unpin_all(pin_dir);
+    } else {
+      restore_policy_map(st.policy_outer(), old_policy.get());
+    }
+    throw;
+  }
+
+  // Interfaces the new policy no longer names.
+  for (const auto& [ifindex, link] : old_links) {
+    if (wanted.count(ifindex)) continue;
+    detach_tc(ifindex, link.flags);
+    delete_link(st.links(), ifindex);
+    report.detached.emplace_back(link.ifname);
+  }
+  return report;
+}
+
+std::vector<std::string> detach_all(const std::string& pin_dir) {
+  std::vector<std::string> names;
+  if (!PinnedState::exists(pin_dir)) {
+    PinnedState::unpin_all(pin_dir);  // leftovers of an interrupted first apply
+    return names;
+  }
+  {
+    PinnedState st = PinnedState::open(pin_dir);
+    for (const auto& [ifindex, link] : read_links(st.links())) {
+      detach_tc(ifindex, link.flags);
+      names.emplace_back(link.ifname);
+    }
+  }
+  PinnedState::unpin_all(pin_dir);
+  return names;
+}
+
+Status read_status(const std::string& pin_dir) {
+  PinnedState st = PinnedState::open(pin_dir);
+  Status s;
+  auto active = read_active_policy(st.policy_outer());
+  if (active) {
+    s.generation = active->generation;
+    s.enforce = active->enforce;
+    s.constrained = active->constrained;
+  }
+  for (const auto& [ifindex, link] : read_links(st.links())) {
+    IfaceStatus is;
+    is.name = link.ifname;
+    is.ifindex = ifindex;
+    is.slot = static_cast<uint16_t>(link.slot);
+    is.link_flags = link.flags;
+    is.counters = read_counters(st.counters(), link.slot);
+    if (active) {
+      for (uint32_t i = 0; i < active->n_ifaces && i < LW_MAX_IFACES; i++)
+        if (active->ifaces[i].ifindex == ifindex) {
+          is.lane_allowed = active->ifaces[i].lane_allowed;
+          is.lane_flags = active->ifaces[i].lane_flags;
+        }
+      for (uint32_t i = 0; i < active->n_vlan_lanes && i < LW_MAX_VLAN_LANES; i++)
+        if ((active->vlan_lanes[i].key >> 16) == ifindex)
+          is.vlan_lanes.push_back(active->vlan_lanes[i]);
+    }
+    s.ifaces.push_back(std::move(is));
+  }
+  s.unknown = read_counters(st.counters(), LW_IFACE_SLOT_UNKNOWN);
+  s.parse = read_parse_counters(st.parse_counters());
+  return s;
+}
+
+}  // namespace lw::datapath

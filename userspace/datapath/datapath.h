@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// What the CLI asks of the datapath: apply a policy atomically, report what is
+// attached and counted, and detach without a trace.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "datapath/policy_compiler.h"
+#include "lanewarden.h"
+#include "policy/policy.h"
+
+namespace lw::datapath {
+
+struct ApplyReport {
+  uint64_t generation = 0;
+  bool loaded_programs = false;      // first apply: programs loaded and pinned
+  std::vector<IfaceBinding> ifaces;  // attached now
+  std::vector<std::string> detached; // no longer in the policy
+};
+
+// Validates and compiles first (nothing in the kernel changes if that fails),
+// then swaps the policy in with one map update and attaches to interfaces
+// that are new. On a failure after the swap, the previous policy and
+// attachments are restored.
+ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir, bool dry_run);
+
+// Compiles against this node's interfaces without touching the kernel.
+CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::string& pin_dir);
+
+// Removes every filter, qdisc, map and pin lanewarden created under pin_dir.
+// Returns the names of the interfaces it detached from.
+std::vector<std::string> detach_all(const std::string& pin_dir);
+
+struct IfaceStatus {
+  std::string name;
+  uint32_t ifindex = 0;
+  uint16_t slot = 0;
+  uint32_t link_flags = 0;  // LW_LINK_*
+  uint8_t lane_allowed = 0;
+  uint8_t lane_flags = 0;
+  std::vector<lw_vlan_lane> vlan_lanes;
+  lw_iface_counters counters{};
+};
+
+struct Status {
+  uint64_t generation = 0;
+  uint8_t enforce = 0;      // classes whose violations are dropped
+  uint8_t constrained = 0;  // classes that have lanes
+  std::vector<IfaceStatus> ifaces;
+  lw_iface_counters unknown{};  // packets on an ifindex the policy does not know
+  std::vector<std::array<uint64_t, LW_NR_DIRS>> parse;  // by lw_parse_reason
+};
+
+Status read_status(const std::string& pin_dir);
+
+}  // namespace lw::datapath

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/libbpf_log.h"
+
+#include <bpf/libbpf.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+
+#include "common/logging.h"
+
+namespace lw::datapath {
+namespace {
+
+int print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG && log_verbosity() < 2) return 0;
+  char buf[1024];
+  int n = std::vsnprintf(buf, sizeof(buf), fmt, args);
+  std::string line(buf, n > 0 ? std::min<size_t>(n, sizeof(buf) - 1) : 0);
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  if (level == LIBBPF_WARN)
+    spdlog::warn("libbpf: {}", line);
+  else
+    spdlog::debug("libbpf: {}", line);
+  return 0;
+}
+
+}  // namespace
+
+void install_libbpf_logger() { libbpf_set_print(print); }
+
+}  // namespace lw::datapath

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Typed access to lanewarden's maps from userspace.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "common/fd.h"
+#include "lanewarden.h"
+
+namespace lw::datapath {
+
+int possible_cpus();
+
+// Sum over CPUs of one slot of lw_counters.
+lw_iface_counters read_counters(int counters_fd, uint32_t slot);
+void zero_counters(int counters_fd, uint32_t slot);
+
+// Packets per parse reason and direction, summed over CPUs.
+std::vector<std::array<uint64_t, LW_NR_DIRS>> read_parse_counters(int fd);
+
+std::map<uint32_t, lw_link> read_links(int links_fd);
+void write_link(int links_fd, uint32_t ifindex, const lw_link& link);
+void delete_link(int links_fd, uint32_t ifindex);
+
+// The policy in force (nullptr when none was ever swapped in).
+std::unique_ptr<lw_policy> read_active_policy(int outer_fd);
+// The inner map currently in slot 0 of the outer map (invalid fd if none).
+UniqueFd active_policy_map(int outer_fd);
+// Creates an inner map holding `p` and swaps it in with one update.
+void swap_policy(int outer_fd, const lw_policy& p);
+// Puts a previously active inner map back (rollback).
+void restore_policy_map(int outer_fd, int inner_fd);
+
+}  // namespace lw::datapath

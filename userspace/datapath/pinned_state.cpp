@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/pinned_state.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/magic.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <filesystem>
+
+#include "common/error.h"
+#include "datapath/libbpf_log.h"
+#include "lanewarden.h"  // before the skeleton: it embeds struct lw_rodata
+#include "lanewarden.skel.h"
+
+namespace lw::datapath {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Pin names; a pin directory holds exactly these and nothing else.
+constexpr const char* kIngress = "lw_ingress";
+constexpr const char* kEgress = "lw_egress";
+constexpr std::array<const char*, 4> kMaps = {"lw_policy_outer", "lw_counters",
+                                              "lw_parse_counters", "lw_links"};
+
+std::string pin_path(const std::string& dir, const char* name) { return dir + "/" + name; }
+
+void require_bpffs(const std::string& pin_dir) {
+  fs::path probe = pin_dir;
+  while (!probe.empty() && !fs::exists(probe)) probe = probe.parent_path();
+  struct statfs st {};
+  if (probe.empty() || ::statfs(probe.c_str(), &st) != 0)
+    throw SystemError("cannot inspect pin directory " + pin_dir, errno);
+  if (st.f_type != BPF_FS_MAGIC)
+    throw Error("pin directory " + pin_dir + " is not on a BPF filesystem (" + probe.string() +
+                " is not bpffs); mount one with: mount -t bpf bpf /sys/fs/bpf");
+}
+
+UniqueFd get_pinned(const std::string& dir, const char* name) {
+  const std::string path = pin_path(dir, name);
+  int fd = bpf_obj_get(path.c_str());
+  if (fd < 0) throw SystemError("cannot open pinned " + path, errno);
+  return UniqueFd(fd);
+}
+
+UniqueFd dup_fd(int fd) { return UniqueFd(fcntl(fd, F_DUPFD_CLOEXEC, 0)); }
+
+struct SkeletonDeleter {
+  void operator()(lanewarden* s) const { lanewarden__destroy(s); }
+};
+
+}  // namespace
+
+bool PinnedState::exists(const std::string& pin_dir) {
+  return ::access(pin_path(pin_dir, kIngress).c_str(), F_OK) == 0;
+}
+
+PinnedState PinnedState::load_and_pin(const std::string& pin_dir) {
+  install_libbpf_logger();
+  require_bpffs(pin_dir);
+  std::error_code ec;
+  fs::create_directories(pin_dir, ec);
+  if (ec) throw Error("cannot create pin directory " + pin_dir + ": " + ec.message());
+
+  std::unique_ptr<lanewarden, SkeletonDeleter> skel(lanewarden__open());
+  if (!skel) throw SystemError("cannot open the embedded BPF object", errno);
+  // The template exists only to carry BTF (see maps.bpf.h): never create it.
+  bpf_map__set_autocreate(skel->maps.lw_policy_template, false);
+  if (int err = lanewarden__load(skel.get()))
+    throw SystemError(
+        "the kernel rejected lanewarden's BPF programs (run with -vv for the verifier log)", err);
+
+  PinnedState st;
+  st.ingress_ = dup_fd(bpf_program__fd(skel->progs.lw_ingress));
+  st.egress_ = dup_fd(bpf_program__fd(skel->progs.lw_egress));
+  st.policy_outer_ = dup_fd(bpf_map__fd(skel->maps.lw_policy_outer));
+  st.counters_ = dup_fd(bpf_map__fd(skel->maps.lw_counters));
+  st.parse_counters_ = dup_fd(bpf_map__fd(skel->maps.lw_parse_counters));
+  st.links_ = dup_fd(bpf_map__fd(skel->maps.lw_links));
+
+  const std::array<std::pair<const char*, int>, 6> pins = {{
+      {kMaps[0], st.policy_outer()},
+      {kMaps[1], st.counters()},
+      {kMaps[2], st.parse_counters()},
+      {kMaps[3], st.links()},
+      {kEgress, st.egress()},
+      {kIngress, st.ingress()},  // last: its presence means "fully pinned"
+  }};
+  for (const auto& [name, fd] : pins) {
+    const std::string path = pin_path(pin_dir, name);
+    if (bpf_obj_pin(fd, path.c_str()) != 0) {
+      int err = errno;
+      unpin_all(pin_dir);
+      throw SystemError("cannot pin " + path, err);
+    }
+  }
+  spdlog::debug("loaded and pinned BPF programs under {}", pin_dir);
+  return st;
+}
+
+PinnedState PinnedState::open(const std::string& pin_dir) {
+  if (!exists(pin_dir))
+    throw Error("nothing is attached: no lanewarden state under " + pin_dir);
+  PinnedState st;
+  st.ingress_ = get_pinned(pin_dir, kIngress);
+  st.egress_ = get_pinned(pin_dir, kEgress);
+  st.policy_outer_ = get_pinned(pin_dir, kMaps[0]);
+  st.counters_ = get_pinned(pin_dir, kMaps[1]);
+  st.parse_counters_ = get_pinned(pin_dir, kMaps[2]);
+  st.links_ = get_pinned(pin_dir, kMaps[3]);
+  return st;
+}
+
+void PinnedState::unpin_all(const std::string& pin_dir) {
+  ::unlink(pin_path(pin_dir, kIngress).c_str());
+  ::unlink(pin_path(pin_dir, kEgress).c_str());
+  for (const char* m : kMaps) ::unlink(pin_path(pin_dir, m).c_str());
+  if (::rmdir(pin_dir.c_str()) != 0 && errno != ENOENT)
+    spdlog::warn("left pin directory {} in place: {}", pin_dir, std::strerror(errno));
+}
+
+}  // namespace lw::datapath

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The BPF programs and maps as they live under --pin-dir. The first apply
+// loads and verifies the programs once and pins everything; every later
+// command opens the pins, so enforcement outlives the userspace tool.
+#pragma once
+
+#include <string>
+
+#include "common/fd.h"
+
+namespace lw::datapath {
+
+class PinnedState {
+ public:
+  // True when a previous apply left its pins in `pin_dir`.
+  static bool exists(const std::string& pin_dir);
+  // Loads the embedded skeleton, pins programs and maps. The pin directory
+  // must be on a BPF filesystem; it is created if missing.
+  static PinnedState load_and_pin(const std::string& pin_dir);
+  // Opens existing pins; throws when nothing is pinned there.
+  static PinnedState open(const std::string& pin_dir);
+  // Removes every pin lanewarden created and the directory itself.
+  static void unpin_all(const std::string& pin_dir);
+
+  int ingress() const { return ingress_.get(); }
+  int egress() const { return egress_.get(); }
+  int policy_outer() const { return policy_outer_.get(); }
+  int counters() const { return counters_.get(); }
+  int parse_counters() const { return parse_counters_.get(); }
+  int links() const { return links_.get(); }
+
+ private:
+  UniqueFd ingress_, egress_, policy_outer_, counters_, parse_counters_, links_;
+};
+
+}  // namespace lw::datapath

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "datapath/policy_compiler.h"
+
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "common/error.h"
+#include "datapath/address_ranges.h"
+
+namespace lw::datapath {
+namespace {
+
+u128 address_value(const policy::Address& a) {
+  u128 v = 0;
+  const int n = a.family == AF_INET ? 4 : 16;
+  for (int i = 0; i < n; i++) v = (v << 8) | a.bytes[i];
+  return v;
+}
+
+TaggedNetwork tag(const policy::Cidr& c, int cls) {
+  const int bits = c.addr.family == AF_INET ? 32 : 128;
+  const u128 first = address_value(c.addr);
+  const int host_bits = bits - c.prefix;
+  const u128 span = host_bits >= 128 ? ~u128{0} : ((u128{1} << host_bits) - 1);
+  return {first, first + span, LW_CLASS_BIT(cls)};
+}
+
+void fill_v4(lw_policy& p, const std::vector<Range>& ranges) {
+  for (size_t i = 0; i < LW_MAX_RANGES; i++) {
+    const Range& r = i < ranges.size() ? ranges[i] : ranges.back();
+    // Padding repeats the last range from the top address down, so the search
+    // can run its fixed number of steps over the whole table.
+    p.v4[i].start = i < ranges.size() ? static_cast<uint32_t>(r.start) : UINT32_MAX;
+    p.v4[i].classes = r.classes;
+  }
+}
+
+void fill_v6(lw_policy& p, const std::vector<Range>& ranges) {
+  for (size_t i = 0; i < LW_MAX_RANGES; i++) {
+    const Range& r = i < ranges.size() ? ranges[i] : ranges.back();
+    const u128 start = i < ranges.size() ? r.start : ~u128{0};
+    p.v6[i].start_hi = static_cast<uint64_t>(start >> 64);
+    p.v6[i].start_lo = static_cast<uint64_t>(start);
+    p.v6[i].classes = r.classes;
+  }
+}
+
+void fill_networks(lw_policy& p, const policy::Policy& policy) {
+  std::vector<TaggedNetwork> v4, v6;
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++)
+    for (const auto& net : policy.networks[cls])
+      (net.addr.family == AF_INET ? v4 : v6).push_back(tag(net, cls));
+  auto r4 = flatten_ranges(v4, u128{UINT32_MAX});
+  auto r6 = flatten_ranges(v6, ~u128{0});
+  if (r4.size() > LW_MAX_RANGES || r6.size() > LW_MAX_RANGES)
+    throw UsageError(policy.source + ": too many distinct networks for the datapath table (" +
+                     std::to_string(LW_MAX_RANGES) + " address ranges per family)");
+  fill_v4(p, r4);
+  fill_v6(p, r6);
+}
+
+void fill_ports(lw_policy& p, const policy::Policy& policy) {
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
+    const uint8_t bit = LW_CLASS_BIT(cls);
+    for (const auto& r : policy.classes[cls].tcp_ports) {
+      for (uint32_t port = r.first; port <= r.last; port++) p.tcp_ports[port] |= bit;
+      p.tcp_classes |= bit;
+    }
+    for (const auto& r : policy.classes[cls].udp_ports) {
+      for (uint32_t port = r.first; port <= r.last; port++) p.udp_ports[port] |= bit;
+      p.udp_classes |= bit;
+    }
+  }
+}
+
+void fill_precedence(lw_policy& p) {
+  for (int mask = 0; mask < 256; mask++) {
+    p.pick[mask] = LW_CLASS_OTHER;
+    for (int cls : kClassPrecedence) {
+      if (mask & LW_CLASS_BIT(cls)) {
+        p.pick[mask] = static_cast<uint8_t>(cls);
+        break;
+      }
+    }
+  }
+}
+
+void fill_actions(lw_policy& p, const policy::Policy& policy) {
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++)
+    if (cls != LW_CLASS_INFRA && policy.action_for(cls) == policy::Mode::enforce)
+      p.enforce |= LW_CLASS_BIT(cls);
+}
+
+uint16_t pick_slot(uint32_t ifindex, const std::map<uint32_t, uint16_t>& kept,
+                   std::set<uint16_t>& used) {
+  if (auto it = kept.find(ifindex); it != kept.end()) return it->second;
+  for (uint16_t s = 0; s < LW_MAX_IFACES; s++)
+    if (!used.count(s)) return s;
+  throw UsageError("more than " + std::to_string(LW_MAX_IFACES) + " interfaces");
+}
+
+}  // namespace
+
+CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolver& resolve,
+                              const std::map<uint32_t, uint16_t>& slots, uint64_t generation) {
+  CompiledPolicy out;
+  out.value = std::make_unique<lw_policy>();
+  lw_policy& p = *out.value;
+  std::memset(&p, 0, sizeof(p));
+  p.generation = generation;
+
+  // Interfaces: resolve every lane's interface before anything else fails late.
+  std::map<uint32_t, std::string> names;
+  for (const auto& lane : policy.lanes) {
+    auto ifindex = resolve(lane.interface);
+    if (!ifindex)
+      throw UsageError(lane.where.str() + ": interface '" + lane.interface +
+                       "' does not exist on this node");
+    names.emplace(*ifindex, lane.interface);
+    for (int cls = 0; cls < LW_NR_CLASSES; cls++)
+      if (lane.classes & LW_CLASS_BIT(cls)) p.constrained |= LW_CLASS_BIT(cls);
+  }
+  if (names.size() > LW_MAX_IFACES)
+    throw UsageError(policy.source + ": more than " + std::to_string(LW_MAX_IFACES) +
+                     " interfaces");
+
+  std::set<uint16_t> used;
+  for (const auto& [ifindex, name] : names)
+    if (auto it = slots.find(ifindex); it != slots.end()) used.insert(it->second);
+  for (const auto& [ifindex, name] : names) {
+    uint16_t slot = pick_slot(ifindex, slots, used);
+    used.insert(slot);
+    out.ifaces.push_back({name, ifindex, slot});
+  }
+
+  // Interface table, sorted by ifindex (std::map order), padded for the search.
+  std::vector<lw_vlan_lane> vlan_lanes;
+  for (size_t i = 0; i < LW_MAX_IFACES; i++) {
+    lw_iface& e = p.ifaces[i];
+    if (i >= out.ifaces.size()) {
+      e.ifindex = UINT32_MAX;
+      e.slot = LW_IFACE_SLOT_UNKNOWN;
+      continue;
+    }
+    e.ifindex = out.ifaces[i].ifindex;
+    e.slot = out.ifaces[i].slot;
+    for (const auto& lane : policy.lanes) {
+      if (*resolve(lane.interface) != e.ifindex) continue;
+      uint8_t flags = LW_LANE_PRESENT | (lane.exclusive ? LW_LANE_EXCLUSIVE : 0);
+      if (lane.vlan) {
+        lw_vlan_lane vl{};
+        vl.key = (uint64_t{e.ifindex} << 16) | *lane.vlan;
+        vl.allowed = lane.classes;
+        vl.flags = flags;
+        vlan_lanes.push_back(vl);
+      } else {
+        e.lane_allowed = lane.classes;
+        e.lane_flags = flags;
+      }
+    }
+  }
+  p.n_ifaces = static_cast<uint32_t>(out.ifaces.size());
+
+  if (vlan_lanes.size() > LW_MAX_VLAN_LANES)
+    throw UsageError(policy.source + ": more than " + std::to_string(LW_MAX_VLAN_LANES) +
+                     " VLAN lanes");
+  std::sort(vlan_lanes.begin(), vlan_lanes.end(),
+            [](const lw_vlan_lane& a, const lw_vlan_lane& b) { return a.key < b.key; });
+  for (size_t i = 0; i < LW_MAX_VLAN_LANES; i++) {
+    if (i < vlan_lanes.size()) {
+      p.vlan_lanes[i] = vlan_lanes[i];
+    } else {
+      p.vlan_lanes[i] = {};
+      p.vlan_lanes[i].key = UINT64_MAX;
+    }
+  }
+  p.n_vlan_lanes = static_cast<uint32_t>(vlan_lanes.size());
+
+  fill_networks(p, policy);
+  fill_ports(p, policy);
+  fill_precedence(p);
+  fill_actions(p, policy);
+  return out;
+}
+
+}  // namespace lw::datapath

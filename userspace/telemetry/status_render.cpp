@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "telemetry/status_render.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "datapath/names.h"
+#include "policy/policy.h"
+
+namespace lw::telemetry {
+namespace {
+
+using datapath::class_list;
+using datapath::kDirNames;
+using datapath::kParseReasonNames;
+using datapath::kVerdictNames;
+using nlohmann::json;
+
+json class_array(uint32_t mask) {
+  json a = json::array();
+  for (int c = 0; c < LW_NR_CLASSES; c++)
+    if (mask & LW_CLASS_BIT(c)) a.push_back(policy::kClassNames[c]);
+  return a;
+}
+
+json counters_json(const lw_iface_counters& ic) {
+  json a = json::array();
+  for (int d = 0; d < LW_NR_DIRS; d++)
+    for (int c = 0; c < LW_NR_CLASSES; c++)
+      for (int v = 0; v < LW_NR_VERDICTS; v++) {
+        const lw_counter& k = ic.c[d][c][v];
+        if (!k.packets && !k.bytes) continue;
+        a.push_back({{"dir", kDirNames[d]},
+                     {"class", policy::kClassNames[c]},
+                     {"verdict", kVerdictNames[v]},
+                     {"packets", k.packets},
+                     {"bytes", k.bytes}});
+      }
+  return a;
+}
+
+std::string lane_text(uint8_t allowed, uint8_t flags) {
+  if (!(flags & LW_LANE_PRESENT)) return "no lane";
+  return class_list(allowed) + ((flags & LW_LANE_EXCLUSIVE) ? " (exclusive)" : "");
+}
+
+void counters_text(std::ostream& out, const lw_iface_counters& ic) {
+  bool any = false;
+  for (int d = 0; d < LW_NR_DIRS; d++)
+    for (int c = 0; c < LW_NR_CLASSES; c++) {
+      const auto& v = ic.c[d][c];
+      uint64_t total = v[0].packets + v[1].packets + v[2].packets;
+      if (!total) continue;
+      any = true;
+      out << fmt::format("    {:<8} {:<13} {:>12} pkts {:>15} B", kDirNames[d],
+                         policy::kClassNames[c], total,
+                         v[0].bytes + v[1].bytes + v[2].bytes);
+      if (v[LW_VERDICT_AUDIT].packets)
+        out << fmt::format("  violations passed {}", v[LW_VERDICT_AUDIT].packets);
+      if (v[LW_VERDICT_DROP].packets)
+        out << fmt::format("  dropped {}", v[LW_VERDICT_DROP].packets);
+      out << "\n";
+    }
+  if (!any) out << "    (no packets yet)\n";
+}
+
+}  // namespace
+
+void render_status_text(std::ostream& out, const datapath::Status& s, const std::string& pin_dir) {
+  out << fmt::format("policy generation {} pinned at {}\n", s.generation, pin_dir);
+  out << fmt::format("  enforced (violations dropped): {}\n", class_list(s.enforce));
+  out << fmt::format("  classes with lanes: {}\n", class_list(s.constrained));
+  for (const auto& i : s.ifaces) {
+    out << fmt::format("{} (ifindex {}): {}\n", i.name, i.ifindex,
+                       lane_text(i.lane_allowed, i.lane_flags));
+    for (const auto& vl : i.vlan_lanes)
+      out << fmt::format("  vlan {}: {}\n", vl.key & 0xFFFF, lane_text(vl.allowed, vl.flags));
+    counters_text(out, i.counters);
+  }
+  std::string parse;
+  for (int r = 1; r < LW_NR_PARSE_REASONS; r++) {
+    uint64_t n = s.parse[r][0] + s.parse[r][1];
+    if (n) parse += fmt::format(" {} {}", kParseReasonNames[r], n);
+  }
+  out << "parser notes:" << (parse.empty() ? " none" : parse) << "\n";
+}
+
+void render_status_json(std::ostream& out, const datapath::Status& s, const std::string& pin_dir) {
+  out << json{{"type", "policy"},
+              {"generation", s.generation},
+              {"pin_dir", pin_dir},
+              {"enforce", class_array(s.enforce)},
+              {"constrained", class_array(s.constrained)}}
+             .dump()
+      << "\n";
+  for (const auto& i : s.ifaces) {
+    json vlans = json::array();
+    for (const auto& vl : i.vlan_lanes)
+      vlans.push_back({{"vlan", vl.key & 0xFFFF},
+                       {"classes", class_array(vl.allowed)},
+                       {"exclusive", (vl.flags & LW_LANE_EXCLUSIVE) != 0}});
+    json lane = nullptr;
+    if (i.lane_flags & LW_LANE_PRESENT)
+      lane = {{"classes", class_array(i.lane_allowed)},
+              {"exclusive", (i.lane_flags & LW_LANE_EXCLUSIVE) != 0}};
+    out << json{{"type", "iface"},     {"iface", i.name},  {"ifindex", i.ifindex},
+                {"lane", lane},        {"vlan_lanes", vlans},
+                {"counters", counters_json(i.counters)}}
+               .dump()
+        << "\n";
+  }
+  json reasons = json::object();
+  for (int r = 0; r < LW_NR_PARSE_REASONS; r++)
+    reasons[kParseReasonNames[r]] = {{"ingress", s.parse[r][0]}, {"egress", s.parse[r][1]}};
+  out << json{{"type", "parse"},
+              {"reasons", reasons},
+              {"unknown_iface", counters_json(s.unknown)}}
+             .dump()
+      << "\n";
+}
+
+}  // namespace lw::telemetry
