@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// From the traffic map to networks, lanes and class settings.
+#include "derive/derive.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "policy/policy.h"
+#include "pve/topology.h"
+#include "pve/traffic_map.h"
+
+namespace lw::derive {
+namespace {
+
+// File names relative to --root, so the output reads like the node's own
+// paths and does not depend on where a copy of the tree lives.
+std::string rel(const pve::NodeConfig& node, const pve::Where& w) {
+  std::string root = node.root.string();
+  std::string f = w.file;
+  if (root != "/" && f.rfind(root, 0) == 0) {
+    f = f.substr(root.size());
+    if (f.empty() || f[0] != '/') f = "/" + f;
+  }
+  return w.line > 0 ? f + ":" + std::to_string(w.line) : f;
+}
+
+std::string use_text(const pve::NodeConfig& node, const pve::ClassUse& u) {
+  if (!u.local()) return fmt::format("{} {} ({})", u.label, u.net.str(), rel(node, u.where));
+  return fmt::format("{} {}: {} on {} ({})", u.label, u.net.str(), u.addr->addr.addr.str(),
+                     u.iface->name, rel(node, u.where));
+}
+
+// The policy refuses networks that overlap a Corosync network (Corosync needs
+// networks of its own) and a cluster network equal to the public one cannot be
+// told apart: such networks are left out, with a note.
+void choose_networks(const pve::NodeConfig& node, const pve::TrafficMap& tm, DerivedPolicy& p) {
+  const auto& coro = tm.networks[LW_CLASS_COROSYNC];
+  for (int c = 1; c < LW_NR_CLASSES; ++c) {
+    for (auto& n : tm.networks[c]) {
+      std::string reason;
+      if (c != LW_CLASS_COROSYNC)
+        for (auto& cn : coro)
+          if (cn.overlaps(n)) reason = "overlaps the corosync network " + cn.str();
+      if (c == LW_CLASS_CEPH_CLUSTER)
+        for (auto& pn : tm.networks[LW_CLASS_CEPH_PUBLIC])
+          if (pn.overlaps(n)) reason = "overlaps the ceph public network " + pn.str();
+      for (auto& k : p.networks[c])
+        if (k.overlaps(n)) reason = "overlaps " + k.str() + " listed already";
+      if (!reason.empty()) {
+        p.notes.push_back(fmt::format("{} network {} left out: it {} (check reports this)",
+                                      policy::kClassNames[c], n.str(), reason));
+        continue;
+      }
+      p.networks[c].push_back(n);
+    }
+    for (auto& u : tm.uses)
+      if (u.cls == c && std::find(p.networks[c].begin(), p.networks[c].end(), u.net) != p.networks[c].end())
+        p.network_why[c].push_back(use_text(node, u));
+  }
+  for (auto& note : tm.notes) p.notes.push_back(note);
+}
+
+bool kept(const DerivedPolicy& p, const pve::ClassUse& u) {
+  auto& v = p.networks[u.cls];
+  return std::find(v.begin(), v.end(), u.net) != v.end();
+}
+
+// A NIC is Corosync's alone when every address on every device stacked on it
+// is a Corosync link address and no bridge (guests) sits on it.
+bool corosync_only(const pve::NodeConfig& node, const pve::Topology& topo,
+                   const pve::TrafficMap& tm, const std::string& nic) {
+  if (topo.carries_guests(nic)) return false;
+  for (auto& i : node.interfaces.ifaces) {
+    auto att = topo.attach_points(i.name);
+    bool on_nic = std::any_of(att.begin(), att.end(), [&](auto& a) { return a.iface == nic; });
+    if (!on_nic) continue;
+    for (auto& a : i.addresses) {
+      bool corosync = std::any_of(tm.uses.begin(), tm.uses.end(), [&](auto& u) {
+        return u.cls == LW_CLASS_COROSYNC && u.addr == &a;
+      });
+      if (!corosync) return false;
+    }
+  }
+  return true;
+}
+
+void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo,
+                 const pve::TrafficMap& tm, DerivedPolicy& p) {
+  std::map<std::pair<std::string, int>, DerivedLane> lanes;
+  for (auto& u : tm.uses) {
+    if (!u.local() || !kept(p, u)) continue;
+    for (auto& a : u.attach) {
+      if (!node.interfaces.mentions(a.iface)) continue;
+      auto& lane = lanes[{a.iface, a.vlan}];
+      lane.iface = a.iface;
+      lane.vlan = a.vlan;
+      lane.classes |= static_cast<uint8_t>(LW_CLASS_BIT(u.cls));
+      std::string via = u.iface->name == a.iface ? "" : " via " + u.iface->name;
+      lane.why.push_back(fmt::format("{} ({}{})", u.label, u.addr->addr.addr.str(), via));
+    }
+  }
+  // Order: as the devices appear in /etc/network/interfaces, then by VLAN.
+  auto order = [&](const std::string& name) {
+    for (size_t k = 0; k < node.interfaces.ifaces.size(); ++k)
+      if (node.interfaces.ifaces[k].name == name) return k;
+    return node.interfaces.ifaces.size();
+  };
+  for (auto& [key, lane] : lanes) {
+    lane.exclusive = lane.classes == LW_CLASS_BIT(LW_CLASS_COROSYNC) &&
+                     corosync_only(node, topo, tm, lane.iface);
+    if ((lane.classes & LW_CLASS_BIT(LW_CLASS_COROSYNC)) && !lane.exclusive && !p.corosync_priority) {
+      p.corosync_priority = true;
+      p.corosync_priority_why = fmt::format("Corosync shares {} with other traffic", lane.iface);
+    }
+    p.lanes.push_back(lane);
+  }
+  std::stable_sort(p.lanes.begin(), p.lanes.end(), [&](auto& a, auto& b) {
+    return std::pair(order(a.iface), a.vlan) < std::pair(order(b.iface), b.vlan);
+  });
+}
+
+void migration_cap(const pve::NodeConfig& node, DerivedPolicy& p) {
+  if (!node.datacenter || !node.datacenter->bwlimit_migration_kib) return;
+  uint64_t kib = *node.datacenter->bwlimit_migration_kib;
+  if (kib == 0) return;  // 0 = unlimited in Proxmox
+  const char* key = node.datacenter->bwlimit_from_default ? "default" : "migration";
+  if (p.networks[LW_CLASS_MIGRATION].empty()) {
+    p.notes.push_back(fmt::format("bwlimit {}={} KiB/s not turned into a cap: no migration "
+                                  "network, so migration traffic cannot be recognised",
+                                  key, kib));
+    return;
+  }
+  p.migration_cap_kib = kib;
+  p.migration_cap_why = fmt::format(
+      "bwlimit: {}={} ({}) is in KiB/s: {} KiB/s = {:.4g} MiB/s = {:.3g} Mbit/s", key, kib,
+      rel(node, node.datacenter->bwlimit->where), kib, kib / 1024.0, kib * 1024.0 * 8 / 1e6);
+}
+
+}  // namespace
+
+DerivedPolicy derive_policy(const pve::NodeConfig& node) {
+  DerivedPolicy p;
+  p.node = node.hostname;
+  pve::Topology topo(node.interfaces);
+  auto tm = pve::map_traffic(node, topo);
+  choose_networks(node, tm, p);
+  build_lanes(node, topo, tm, p);
+  migration_cap(node, p);
+  if (p.lanes.empty())
+    throw lw::Error(fmt::format("derive: no traffic class of node '{}' maps to a local interface "
+                                "(is this a Proxmox cluster node?){}",
+                                node.hostname, p.notes.empty() ? "" : "; " + p.notes.front()));
+  return p;
+}
+
+}  // namespace lw::derive

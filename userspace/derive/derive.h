@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `lanewarden derive`: a complete policy from this node's Proxmox files.
+// Every traffic class network is followed from the local address down to
+// the NIC or bond that carries it (pve/traffic_map.h); the result is an
+// audit-mode policy that `lanewarden apply` accepts unchanged.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "lanewarden.h"
+#include "pve/node.h"
+
+namespace lw::derive {
+
+struct DerivedLane {
+  std::string iface;      // NIC or bond named in /etc/network/interfaces
+  int vlan = 0;           // 0 = untagged
+  uint8_t classes = 0;    // LW_CLASS_BIT set
+  bool exclusive = false;
+  std::vector<std::string> why;  // one comment line per class use
+};
+
+struct DerivedPolicy {
+  std::string node;
+  std::array<std::vector<pve::IpNet>, LW_NR_CLASSES> networks;
+  std::array<std::vector<std::string>, LW_NR_CLASSES> network_why;
+  std::vector<DerivedLane> lanes;
+  std::optional<uint64_t> migration_cap_kib;  // bwlimit, KiB/s
+  std::string migration_cap_why;
+  bool corosync_priority = false;
+  std::string corosync_priority_why;
+  std::vector<std::string> notes;  // what derive left out and why
+};
+
+DerivedPolicy derive_policy(const pve::NodeConfig& node);
+// The policy TOML (DESIGN.md "Policy"), with comments that say where each
+// entry comes from.
+std::string render_toml(const DerivedPolicy& p);
+
+struct DeriveOptions {
+  std::string root;    // "" = the running system
+  std::string output;  // "" = stdout
+};
+// Writes the policy to `out` or to opts.output (atomically: temp + rename).
+void run_derive(const DeriveOptions& opts, std::ostream& out);
+
+}  // namespace lw::derive
