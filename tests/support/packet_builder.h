@@ -17,14 +17,8 @@
 #include <vector>
 
 #include "support/addr.h"
+#include "support/designated_init.h"
 #include "support/frame_parser.h"
-
-// Options are passed as designated initializers ({.ttl = 3, .df = true});
-// GCC before 14 wrongly warns about the omitted members (PR c++/96868), so
-// the warning is silenced for files that include the builder.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 14
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
 
 namespace lw::test {
 
