@@ -13,13 +13,6 @@ namespace {
 // 10240) all land far below it when read as KiB/s.
 constexpr uint64_t kSuspiciousKib = 100 * 1024;
 
-std::string human_kib(uint64_t kib) {
-  double mib = kib / 1024.0;
-  double mbit = kib * 1024.0 * 8 / 1e6;
-  if (mbit >= 1000) return fmt::format("{:.4g} MiB/s ({:.3g} Gbit/s)", mib, mbit / 1000);
-  return fmt::format("{:.4g} MiB/s ({:.3g} Mbit/s)", mib, mbit);
-}
-
 pve::Where dc_where(const CheckContext& ctx, const std::optional<pve::Value>& v) {
   if (v) return v->where;
   if (ctx.node.datacenter) return {ctx.node.datacenter->file, 0};
@@ -73,7 +66,7 @@ void check_bwlimit(CheckContext& ctx) {
   ctx.report("LW011", dc->bwlimit->where,
              fmt::format("bwlimit {}={} caps migration at {}: Proxmox reads KiB/s; if {} MiB/s "
                          "was meant, this is 1024 times too low",
-                         key, kib, human_kib(kib), kib),
+                         key, kib, pve::describe_kib_per_sec(kib), kib),
              fmt::format("for {} MiB/s write 'bwlimit: {}={}' (KiB/s)", kib, key, kib * 1024));
 }
 

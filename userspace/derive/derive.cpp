@@ -135,8 +135,8 @@ void migration_cap(const pve::NodeConfig& node, DerivedPolicy& p) {
   }
   p.migration_cap_kib = kib;
   p.migration_cap_why = fmt::format(
-      "bwlimit: {}={} ({}) is in KiB/s: {} KiB/s = {:.4g} MiB/s = {:.3g} Mbit/s", key, kib,
-      rel(node, node.datacenter->bwlimit->where), kib, kib / 1024.0, kib * 1024.0 * 8 / 1e6);
+      "bwlimit: {}={} ({}) is in KiB/s: {}", key, kib, rel(node, node.datacenter->bwlimit->where),
+      pve::describe_kib_per_sec(kib));
 }
 
 }  // namespace

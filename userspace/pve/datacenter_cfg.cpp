@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "pve/datacenter_cfg.h"
 
+#include <fmt/format.h>
+
 namespace lw::pve {
 
 std::map<std::string, std::string> parse_property_string(std::string_view text,
@@ -18,6 +20,14 @@ std::map<std::string, std::string> parse_property_string(std::string_view text,
     out[key] = val;
   }
   return out;
+}
+
+std::string describe_kib_per_sec(uint64_t kib) {
+  double mib = kib / 1024.0;
+  double mbit = kib * 1024.0 * 8 / 1e6;
+  std::string bits = mbit >= 1000 ? fmt::format("{:.3g} Gbit/s", mbit / 1000)
+                                  : fmt::format("{:.3g} Mbit/s", mbit);
+  return fmt::format("{} KiB/s = {:.4g} MiB/s ({})", kib, mib, bits);
 }
 
 DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& file) {

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `check` on the fixture trees: nothing above info on the seed topologies,
+// exactly the expected rule ids on every broken variant
+// (tests/fixtures/pve/broken/EXPECTED, written by make_fixtures.py).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "check/check.h"
+#include "check/rules.h"
+#include "pve/node.h"
+
+namespace {
+
+std::string fixture(const std::string& rel) { return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel; }
+
+std::vector<lw::check::Finding> findings_of(const std::string& tree) {
+  return lw::check::run_rules(lw::pve::load_node(fixture(tree)));
+}
+
+std::string dump(const std::vector<lw::check::Finding>& fs) {
+  std::string out;
+  for (auto& f : fs) out += f.id + " " + f.file + ":" + std::to_string(f.line) + " " + f.message + "\n";
+  return out;
+}
+
+TEST(CheckFixtures, SeedThreeNodeIsClean) {
+  auto fs = findings_of("3node-pve1");
+  EXPECT_TRUE(fs.empty()) << dump(fs);
+}
+
+TEST(CheckFixtures, SeedTwoNodeHasOnlyInfo) {
+  auto fs = findings_of("2node-pve1");
+  std::set<std::string> ids;
+  for (auto& f : fs) {
+    EXPECT_EQ(f.severity, lw::check::Severity::info) << dump(fs);
+    ids.insert(f.id);
+  }
+  // Management and Corosync link 0 share ens18f0 (VLAN 10/11), a bridge port:
+  // the seed accepts it "as long as management traffic is minimal".
+  EXPECT_EQ(ids, std::set<std::string>{"LW023"}) << dump(fs);
+}
+
+TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
+  std::ifstream in(fixture("broken/EXPECTED"));
+  ASSERT_TRUE(in) << "missing EXPECTED";
+  std::string line;
+  int trees = 0;
+  std::set<std::string> covered;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ss(line);
+    std::string tree, id;
+    ss >> tree;
+    std::set<std::string> want;
+    while (ss >> id) want.insert(id);
+    auto fs = findings_of("broken/" + tree);
+    std::set<std::string> got;
+    for (auto& f : fs) got.insert(f.id);
+    EXPECT_EQ(got, want) << tree << ":\n" << dump(fs);
+    covered.insert(want.begin(), want.end());
+    ++trees;
+  }
+  EXPECT_GE(trees, 20);
+  covered.insert("LW023");  // covered by the 2-node tree
+  for (auto& r : lw::check::all_rules()) EXPECT_TRUE(covered.count(r.id)) << r.id << " has no fixture";
+}
+
+TEST(CheckFixtures, FindingsPointAtTheLine) {
+  auto fs = findings_of("broken/lw004-corosync-bond-mode");
+  bool seen = false;
+  for (auto& f : fs) {
+    if (f.id != "LW004") continue;
+    seen = true;
+    EXPECT_EQ(f.severity, lw::check::Severity::error);
+    EXPECT_NE(f.file.find("etc/network/interfaces"), std::string::npos);
+    EXPECT_GT(f.line, 0);
+    EXPECT_NE(f.message.find("corosync link 0 (10.10.10.1) runs over bond1 in balance-rr mode"),
+              std::string::npos)
+        << f.message;
+    EXPECT_NE(f.source.find("Corosync over Bonds"), std::string::npos);
+    EXPECT_FALSE(f.fix.empty());
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST(CheckFixtures, BwlimitMessageStatesKibPerSecond) {
+  auto fs = findings_of("broken/lw011-bwlimit-unit");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_NE(fs[0].message.find("5 MiB/s"), std::string::npos) << fs[0].message;
+  EXPECT_NE(fs[0].fix.find("migration=5242880"), std::string::npos) << fs[0].fix;
+  EXPECT_EQ(fs[0].line, 3);
+}
+
+TEST(CheckFixtures, RuleIdsAreUniqueAndSourced) {
+  std::set<std::string> ids, names;
+  for (auto& r : lw::check::all_rules()) {
+    EXPECT_TRUE(ids.insert(r.id).second) << r.id;
+    EXPECT_TRUE(names.insert(r.name).second) << r.name;
+    EXPECT_STRNE(r.source, "");
+  }
+}
+
+}  // namespace
