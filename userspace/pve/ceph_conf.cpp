@@ -62,8 +62,11 @@ std::vector<std::string> split_mon_host(std::string_view value) {
     std::string_view item;
     bool vector = c == '[' && (value.substr(i + 1, 3) == "v2:" || value.substr(i + 1, 3) == "v1:");
     if (vector) {  // an address vector: one mon, several protocols
-      end = value.find(']', i);
-      if (end == std::string_view::npos) end = value.size();
+      int depth = 0;  // IPv6 entries nest brackets: [v2:[fd00::1]:3300/0,...]
+      for (end = i; end < value.size(); ++end) {
+        if (value[end] == '[') ++depth;
+        if (value[end] == ']' && --depth == 0) break;
+      }
       item = value.substr(i + 1, end - i - 1);
       auto parts = split_any(item, ",");
       if (!parts.empty()) out.push_back(mon_address(parts.front()));

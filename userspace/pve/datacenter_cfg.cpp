@@ -60,7 +60,8 @@ DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& fil
                                                 "' is neither secure nor insecure");
     }
     if (props.count("network")) {
-      d.migration_network = parse_net(props["network"]);
+      // Proxmox's format for it is 'CIDR': the prefix is required.
+      if (props["network"].find('/') != std::string::npos) d.migration_network = parse_net(props["network"]);
       if (!d.migration_network)
         throw ConfigError(it->second.where, "migration network '" + props["network"] + "' is not a CIDR");
     }
