@@ -12,60 +12,42 @@
 
 /*
  * The table searches are global (non-inlined) subprograms: the verifier checks
- * each once with unknown arguments. Inlined, every search multiplies the paths
- * of the one before (each step forks on a constant index) and the program
- * exceeds the verifier's budget. The steps are written branch-free so that a
- * search is mostly straight-line code for the CPU as well.
+ * each once, with the table and its step count unknown, so its states merge.
+ * Inlined, every search step forks on a constant index and the paths of one
+ * search multiply those of the next until the verifier gives up.
+ *
+ * Each search finds the last entry whose key is <= the key looked up. It
+ * starts at the policy's first step (sized to the used part of the table);
+ * entries past the used part are padded with the largest key.
  */
-
-/* 1 if a < b (unsigned), without a branch (Hacker's Delight 2-12). */
-static __always_inline __u64 lt_u64(__u64 a, __u64 b)
-{
-	return ((~a & b) | (~(a ^ b) & (a - b))) >> 63;
-}
-
-/* 1 if a == b, without a branch. */
-static __always_inline __u64 eq_u64(__u64 a, __u64 b)
-{
-	__u64 x = a ^ b;
-
-	return 1 - ((x | -x) >> 63);
-}
-
-/* All ones when `bit` is 1, zero when it is 0. */
-static __always_inline __u32 mask_of(__u64 bit)
-{
-	return (__u32)-bit;
-}
+#define LW_SEARCH_STEPS 8 /* log2(LW_MAX_RANGES): the most steps any search takes */
 
 /* Classes whose networks contain a v4 address (host order). */
-__noinline __u32 lw_v4_classes(const struct lw_policy *p, __u32 addr)
+static __always_inline __u32 lw_v4_classes(const struct lw_policy *p, __u32 addr)
 {
-	__u32 idx = 0;
-
 	if (!p)
 		return 0;
+	__u32 idx = 0, step = p->v4_step;
 
-#pragma unroll
-	for (__u32 step = LW_MAX_RANGES / 2; step > 0; step /= 2)
-		idx += step & mask_of(1 - lt_u64(addr, p->v4[idx + step].start));
+	for (int i = 0; i < LW_SEARCH_STEPS && step; i++, step >>= 1) {
+		__u32 probe = (idx + step) & (LW_MAX_RANGES - 1);
+		if (p->v4[probe].start <= addr)
+			idx = probe;
+	}
 	return p->v4[idx & (LW_MAX_RANGES - 1)].classes;
 }
 
-__noinline __u32 lw_v6_classes(const struct lw_policy *p, __u64 hi, __u64 lo)
+static __always_inline __u32 lw_v6_classes(const struct lw_policy *p, __u64 hi, __u64 lo)
 {
-	__u32 idx = 0;
-
 	if (!p)
 		return 0;
+	__u32 idx = 0, step = p->v6_step;
 
-#pragma unroll
-	for (__u32 step = LW_MAX_RANGES / 2; step > 0; step /= 2) {
-		const struct lw_v6_range *r = &p->v6[idx + step];
-		/* start <= addr  <=>  !(addr < start) on the 128-bit pair */
-		__u64 addr_lt = lt_u64(hi, r->start_hi) |
-				(eq_u64(hi, r->start_hi) & lt_u64(lo, r->start_lo));
-		idx += step & mask_of(1 - addr_lt);
+	for (int i = 0; i < LW_SEARCH_STEPS && step; i++, step >>= 1) {
+		__u32 probe = (idx + step) & (LW_MAX_RANGES - 1);
+		const struct lw_v6_range *r = &p->v6[probe];
+		if (r->start_hi < hi || (r->start_hi == hi && r->start_lo <= lo))
+			idx = probe;
 	}
 	return p->v6[idx & (LW_MAX_RANGES - 1)].classes;
 }
@@ -105,18 +87,6 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 	if (!pkt->family)
 		return LW_CLASS_OTHER;
 
-	__u32 src, dst;
-	if (pkt->family == 4) {
-		src = lw_v4_classes(p, (__u32)pkt->src_lo);
-		dst = lw_v4_classes(p, (__u32)pkt->dst_lo);
-	} else {
-		src = lw_v6_classes(p, pkt->src_hi, pkt->src_lo);
-		dst = lw_v6_classes(p, pkt->dst_hi, pkt->dst_lo);
-	}
-	/* Corosync needs both ends in a link network; other classes one end. */
-	__u32 any = (src | dst) & ~LW_CLASS_BIT(LW_CLASS_COROSYNC);
-	__u32 both = (src & dst) | any;
-
 	__u32 cand;
 	switch (pkt->l4) {
 	case IPPROTO_TCP:
@@ -141,6 +111,21 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 	default:
 		return LW_CLASS_OTHER;
 	}
+	/* Ports come first: most guest traffic matches no class and needs no address lookup. */
+	if (!cand)
+		return LW_CLASS_OTHER;
+	__u32 src, dst;
+	if (pkt->family == 4) {
+		src = lw_v4_classes(p, (__u32)pkt->src_lo);
+		dst = lw_v4_classes(p, (__u32)pkt->dst_lo);
+	} else {
+		src = lw_v6_classes(p, pkt->src_hi, pkt->src_lo);
+		dst = lw_v6_classes(p, pkt->dst_hi, pkt->dst_lo);
+	}
+	/* Corosync needs both ends in a link network; other classes one end. */
+	__u32 any = (src | dst) & ~LW_CLASS_BIT(LW_CLASS_COROSYNC);
+	__u32 both = (src & dst) | any;
+
 	return p->pick[(cand & both) & 0xFF];
 }
 
@@ -151,17 +136,18 @@ struct lw_lane_view {
 	__u8 flags;
 };
 
-__noinline int lw_find_lane(const struct lw_policy *p, __u32 ifindex, __u32 vlan,
+static __always_inline int lw_find_lane(const struct lw_policy *p, __u32 ifindex, __u32 vlan,
 			    struct lw_lane_view *lane)
 {
-	__u32 idx = 0;
-
 	if (!p || !lane)
 		return 0;
+	__u32 idx = 0, step = p->iface_step;
 
-#pragma unroll
-	for (__u32 step = LW_MAX_IFACES / 2; step > 0; step /= 2)
-		idx += step & mask_of(1 - lt_u64(ifindex, p->ifaces[idx + step].ifindex));
+	for (int i = 0; i < LW_SEARCH_STEPS && step; i++, step >>= 1) {
+		__u32 probe = (idx + step) & (LW_MAX_IFACES - 1);
+		if (p->ifaces[probe].ifindex <= ifindex)
+			idx = probe;
+	}
 	const struct lw_iface *ifc = &p->ifaces[idx & (LW_MAX_IFACES - 1)];
 	if (ifc->ifindex != ifindex) {
 		lane->slot = LW_IFACE_SLOT_UNKNOWN;
@@ -177,9 +163,12 @@ __noinline int lw_find_lane(const struct lw_policy *p, __u32 ifindex, __u32 vlan
 
 	__u64 key = ((__u64)ifindex << 16) | vlan;
 	idx = 0;
-#pragma unroll
-	for (__u32 step = LW_MAX_VLAN_LANES / 2; step > 0; step /= 2)
-		idx += step & mask_of(1 - lt_u64(key, p->vlan_lanes[idx + step].key));
+	step = p->vlan_step;
+	for (int i = 0; i < LW_SEARCH_STEPS && step; i++, step >>= 1) {
+		__u32 probe = (idx + step) & (LW_MAX_VLAN_LANES - 1);
+		if (p->vlan_lanes[probe].key <= key)
+			idx = probe;
+	}
 	const struct lw_vlan_lane *vl = &p->vlan_lanes[idx & (LW_MAX_VLAN_LANES - 1)];
 	if (vl->key == key) {
 		lane->allowed = vl->allowed;

@@ -29,15 +29,15 @@ static __always_inline void count(struct __sk_buff *skb, __u16 slot, int dir,
 	/* GSO packets carry several wire packets: count what the wire sees. */
 	__u32 segs = skb->gso_segs ? skb->gso_segs : 1;
 
-	if (ic && d->cls < LW_NR_CLASSES && d->verdict < LW_NR_VERDICTS) {
+	if (!ic)
+		return;
+	if (d->cls < LW_NR_CLASSES && d->verdict < LW_NR_VERDICTS) {
 		struct lw_counter *c = &ic->c[dir][d->cls][d->verdict];
 		c->packets += segs;
 		c->bytes += skb->len;
 	}
-	key = reason;
-	struct lw_parse_counters *pc = bpf_map_lookup_elem(&lw_parse_counters, &key);
-	if (pc)
-		pc->packets[dir] += segs;
+	if (reason < LW_NR_PARSE_REASONS)
+		ic->parse[dir][reason] += segs;
 }
 
 static __always_inline int handle(struct __sk_buff *skb, int dir)

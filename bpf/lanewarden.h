@@ -93,9 +93,14 @@ struct lw_counter {
 	__u64 bytes;
 };
 
-/* Per-CPU counters of one interface slot. */
+/*
+ * Per-CPU counters of one interface slot: packets and bytes by direction,
+ * class and verdict, and packets by parse reason (one value, so the datapath
+ * pays for one map lookup per packet).
+ */
 struct lw_iface_counters {
 	struct lw_counter c[LW_NR_DIRS][LW_NR_CLASSES][LW_NR_VERDICTS];
+	__u64 parse[LW_NR_DIRS][LW_NR_PARSE_REASONS];
 };
 
 /*
@@ -153,7 +158,15 @@ struct lw_policy {
 	__u8 enforce;       /* classes whose violations are dropped */
 	__u8 tcp_classes;   /* classes that use TCP at all (non-first fragments) */
 	__u8 udp_classes;
-	__u8 pad[4];
+	/*
+	 * First step of each binary search: the largest power of two below the
+	 * table's used length (0 for one entry), so a small policy pays for its
+	 * size, not for the table's capacity.
+	 */
+	__u8 v4_step;
+	__u8 v6_step;
+	__u8 iface_step;
+	__u8 vlan_step;
 	/* Precedence when several classes match: best class for each bit set. */
 	__u8 pick[256];
 	struct lw_class_cfg cls[LW_NR_CLASSES];

@@ -41,18 +41,6 @@ struct {
 	__type(value, struct lw_iface_counters);
 } lw_counters SEC(".maps");
 
-/* Packets by parse reason and direction: the reasons add up to all packets. */
-struct lw_parse_counters {
-	__u64 packets[LW_NR_DIRS];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LW_NR_PARSE_REASONS);
-	__type(key, __u32);
-	__type(value, struct lw_parse_counters);
-} lw_parse_counters SEC(".maps");
-
 /* Userspace bookkeeping of what it attached (never read by the programs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -12,13 +12,13 @@ namespace lw::bench {
 struct BenchResult {
   std::string packet;
   std::string classified_as;
-  double lanewarden_ns = 0;  // median ns per packet
-  double empty_ns = 0;       // median ns per packet of the empty program
+  double lanewarden_ns = 0;  // best-of-rounds ns per packet
+  double empty_ns = 0;       // the same for the empty program
   double ratio = 0;
 };
 
 struct BenchOptions {
-  uint32_t rounds = 15;       // medians over this many rounds
+  uint32_t rounds = 15;       // best of this many interleaved rounds
   uint32_t repeat = 200000;   // packets per round
 };
 

@@ -151,7 +151,12 @@ Status read_status(const std::string& pin_dir) {
     s.ifaces.push_back(std::move(is));
   }
   s.unknown = read_counters(st.counters(), LW_IFACE_SLOT_UNKNOWN);
-  s.parse = read_parse_counters(st.parse_counters());
+  auto add_parse = [&s](const lw_iface_counters& c) {
+    for (int d = 0; d < LW_NR_DIRS; d++)
+      for (int r = 0; r < LW_NR_PARSE_REASONS; r++) s.parse[r][d] += c.parse[d][r];
+  };
+  for (const auto& i : s.ifaces) add_parse(i.counters);
+  add_parse(s.unknown);
   return s;
 }
 

@@ -51,7 +51,8 @@ struct Status {
   uint8_t constrained = 0;  // classes that have lanes
   std::vector<IfaceStatus> ifaces;
   lw_iface_counters unknown{};  // packets on an ifindex the policy does not know
-  std::vector<std::array<uint64_t, LW_NR_DIRS>> parse;  // by lw_parse_reason
+  // Packets by parse reason, all interfaces together: [reason][dir].
+  std::array<std::array<uint64_t, LW_NR_DIRS>, LW_NR_PARSE_REASONS> parse{};
 };
 
 Status read_status(const std::string& pin_dir);

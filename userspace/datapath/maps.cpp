@@ -28,6 +28,9 @@ lw_iface_counters read_counters(int fd, uint32_t slot) {
           sum.c[d][c][v].packets += cpu.c[d][c][v].packets;
           sum.c[d][c][v].bytes += cpu.c[d][c][v].bytes;
         }
+  for (const auto& cpu : per_cpu)
+    for (int d = 0; d < LW_NR_DIRS; d++)
+      for (int r = 0; r < LW_NR_PARSE_REASONS; r++) sum.parse[d][r] += cpu.parse[d][r];
   return sum;
 }
 
@@ -36,21 +39,6 @@ void zero_counters(int fd, uint32_t slot) {
   std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_iface_counters));
   if (bpf_map_update_elem(fd, &slot, zeros.data(), BPF_ANY) != 0)
     throw SystemError("cannot reset counters of slot " + std::to_string(slot), errno);
-}
-
-std::vector<std::array<uint64_t, LW_NR_DIRS>> read_parse_counters(int fd) {
-  struct Value {
-    uint64_t packets[LW_NR_DIRS];
-  };
-  std::vector<std::array<uint64_t, LW_NR_DIRS>> out(LW_NR_PARSE_REASONS);
-  std::vector<Value> per_cpu(possible_cpus());
-  for (uint32_t r = 0; r < LW_NR_PARSE_REASONS; r++) {
-    if (bpf_map_lookup_elem(fd, &r, per_cpu.data()) != 0)
-      throw SystemError("cannot read parse counters", errno);
-    for (const auto& v : per_cpu)
-      for (int d = 0; d < LW_NR_DIRS; d++) out[r][d] += v.packets[d];
-  }
-  return out;
 }
 
 std::map<uint32_t, lw_link> read_links(int fd) {

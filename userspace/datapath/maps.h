@@ -19,8 +19,6 @@ int possible_cpus();
 lw_iface_counters read_counters(int counters_fd, uint32_t slot);
 void zero_counters(int counters_fd, uint32_t slot);
 
-// Packets per parse reason and direction, summed over CPUs.
-std::vector<std::array<uint64_t, LW_NR_DIRS>> read_parse_counters(int fd);
 
 std::map<uint32_t, lw_link> read_links(int links_fd);
 void write_link(int links_fd, uint32_t ifindex, const lw_link& link);

@@ -26,8 +26,7 @@ namespace fs = std::filesystem;
 // Pin names; a pin directory holds exactly these and nothing else.
 constexpr const char* kIngress = "lw_ingress";
 constexpr const char* kEgress = "lw_egress";
-constexpr std::array<const char*, 4> kMaps = {"lw_policy_outer", "lw_counters",
-                                              "lw_parse_counters", "lw_links"};
+constexpr std::array<const char*, 3> kMaps = {"lw_policy_outer", "lw_counters", "lw_links"};
 
 std::string pin_path(const std::string& dir, const char* name) { return dir + "/" + name; }
 
@@ -81,14 +80,12 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir) {
   st.egress_ = dup_fd(bpf_program__fd(skel->progs.lw_egress));
   st.policy_outer_ = dup_fd(bpf_map__fd(skel->maps.lw_policy_outer));
   st.counters_ = dup_fd(bpf_map__fd(skel->maps.lw_counters));
-  st.parse_counters_ = dup_fd(bpf_map__fd(skel->maps.lw_parse_counters));
   st.links_ = dup_fd(bpf_map__fd(skel->maps.lw_links));
 
-  const std::array<std::pair<const char*, int>, 6> pins = {{
+  const std::array<std::pair<const char*, int>, 5> pins = {{
       {kMaps[0], st.policy_outer()},
       {kMaps[1], st.counters()},
-      {kMaps[2], st.parse_counters()},
-      {kMaps[3], st.links()},
+      {kMaps[2], st.links()},
       {kEgress, st.egress()},
       {kIngress, st.ingress()},  // last: its presence means "fully pinned"
   }};
@@ -112,8 +109,7 @@ PinnedState PinnedState::open(const std::string& pin_dir) {
   st.egress_ = get_pinned(pin_dir, kEgress);
   st.policy_outer_ = get_pinned(pin_dir, kMaps[0]);
   st.counters_ = get_pinned(pin_dir, kMaps[1]);
-  st.parse_counters_ = get_pinned(pin_dir, kMaps[2]);
-  st.links_ = get_pinned(pin_dir, kMaps[3]);
+  st.links_ = get_pinned(pin_dir, kMaps[2]);
   return st;
 }
 

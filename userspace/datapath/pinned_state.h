@@ -26,11 +26,10 @@ class PinnedState {
   int egress() const { return egress_.get(); }
   int policy_outer() const { return policy_outer_.get(); }
   int counters() const { return counters_.get(); }
-  int parse_counters() const { return parse_counters_.get(); }
   int links() const { return links_.get(); }
 
  private:
-  UniqueFd ingress_, egress_, policy_outer_, counters_, parse_counters_, links_;
+  UniqueFd ingress_, egress_, policy_outer_, counters_, links_;
 };
 
 }  // namespace lw::datapath

@@ -48,6 +48,14 @@ void fill_v6(lw_policy& p, const std::vector<Range>& ranges) {
   }
 }
 
+// First step of the datapath's binary search over `n` used entries: half the
+// next power of two, so that the steps together reach index n - 1.
+uint8_t first_step(size_t n) {
+  size_t pow2 = 1;
+  while (pow2 < n) pow2 <<= 1;
+  return static_cast<uint8_t>(pow2 / 2);
+}
+
 void fill_networks(lw_policy& p, const policy::Policy& policy) {
   std::vector<TaggedNetwork> v4, v6;
   for (int cls = 0; cls < LW_NR_CLASSES; cls++)
@@ -60,6 +68,8 @@ void fill_networks(lw_policy& p, const policy::Policy& policy) {
                      std::to_string(LW_MAX_RANGES) + " address ranges per family)");
   fill_v4(p, r4);
   fill_v6(p, r6);
+  p.v4_step = first_step(r4.size());
+  p.v6_step = first_step(r6.size());
 }
 
 void fill_ports(lw_policy& p, const policy::Policy& policy) {
@@ -163,6 +173,7 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
     }
   }
   p.n_ifaces = static_cast<uint32_t>(out.ifaces.size());
+  p.iface_step = first_step(out.ifaces.size());
 
   if (vlan_lanes.size() > LW_MAX_VLAN_LANES)
     throw UsageError(policy.source + ": more than " + std::to_string(LW_MAX_VLAN_LANES) +
@@ -178,6 +189,7 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
     }
   }
   p.n_vlan_lanes = static_cast<uint32_t>(vlan_lanes.size());
+  p.vlan_step = first_step(vlan_lanes.size());
 
   fill_networks(p, policy);
   fill_ports(p, policy);

@@ -84,17 +84,9 @@ lw_iface_counters Sandbox::counters(uint32_t slot) const {
   return read_counters(bpf_map__fd(skel_->maps.lw_counters), slot);
 }
 
-std::vector<std::array<uint64_t, LW_NR_DIRS>> Sandbox::parse_counters() const {
-  return read_parse_counters(bpf_map__fd(skel_->maps.lw_parse_counters));
-}
-
 void Sandbox::reset_counters() {
   for (uint32_t slot = 0; slot <= LW_MAX_IFACES; slot++)
     zero_counters(bpf_map__fd(skel_->maps.lw_counters), slot);
-  const int fd = bpf_map__fd(skel_->maps.lw_parse_counters);
-  std::vector<uint64_t> zeros(static_cast<size_t>(possible_cpus()) * LW_NR_DIRS, 0);
-  for (uint32_t r = 0; r < LW_NR_PARSE_REASONS; r++)
-    bpf_map_update_elem(fd, &r, zeros.data(), BPF_ANY);
 }
 
 int Sandbox::map_fd(const char* name) const {

@@ -46,7 +46,6 @@ class Sandbox {
   RunResult run_empty(const std::vector<uint8_t>& frame, const RunOptions& o = {});
 
   lw_iface_counters counters(uint32_t slot) const;
-  std::vector<std::array<uint64_t, LW_NR_DIRS>> parse_counters() const;
   void reset_counters();
 
   int map_fd(const char* name) const;
