@@ -48,6 +48,8 @@ void require_test_prefix(std::string_view prefix) {
                                   std::string(prefix) + "\"");
 }
 
+std::string process_tag() { return base36(static_cast<unsigned long>(getpid())); }
+
 std::string unique_name(std::string_view prefix, std::string_view suffix, size_t max_len) {
   static std::atomic<unsigned long> sequence{0};
   require_test_prefix(prefix);
@@ -57,7 +59,7 @@ std::string unique_name(std::string_view prefix, std::string_view suffix, size_t
                                   std::string(suffix) + "\"");
   std::string name(prefix);
   name += '_';
-  name += base36(static_cast<unsigned long>(getpid()));
+  name += process_tag();
   name += '-';
   name += base36(sequence++);
   name += suffix;

@@ -35,6 +35,10 @@ void require_test_prefix(std::string_view prefix);
 std::string unique_name(std::string_view prefix, std::string_view suffix = "",
                         size_t max_len = kIfNameMax);
 
+// This process's pid in base 36, as unique_name() embeds it; lets a test
+// build a prefix of its own ("lwtsx" + process_tag()).
+std::string process_tag();
+
 // The pid embedded by unique_name() in a name that starts with `prefix`, if any.
 std::optional<pid_t> name_owner_pid(std::string_view name, std::string_view prefix);
 
