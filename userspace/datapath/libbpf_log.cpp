@@ -14,11 +14,15 @@ namespace lw::datapath {
 namespace {
 
 int print(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (level == LIBBPF_DEBUG && log_verbosity() < 2) return 0;
   char buf[1024];
   int n = std::vsnprintf(buf, sizeof(buf), fmt, args);
   std::string line(buf, n > 0 ? std::min<size_t>(n, sizeof(buf) - 1) : 0);
   while (!line.empty() && line.back() == '\n') line.pop_back();
+  if (level == LIBBPF_DEBUG && log_verbosity() < 2) return 0;
+  // bpf_tc_hook_create() on an interface that already has a clsact qdisc
+  // fails with EEXIST, which lanewarden expects and handles; libbpf still
+  // prints the kernel's extack for it. It is not worth a warning.
+  if (line.find("Exclusivity flag on") != std::string::npos) level = LIBBPF_DEBUG;
   if (level == LIBBPF_WARN)
     spdlog::warn("libbpf: {}", line);
   else
