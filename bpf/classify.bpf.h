@@ -192,4 +192,17 @@ static __always_inline __u8 lane_violation(const struct lw_policy *p, __u8 cls,
 	return LW_VIOL_NONE;
 }
 
+/*
+ * A fragment on a lane that must never see one: on a jumbo-frame storage
+ * lane, fragments mean some hop has a smaller MTU. infra is exempt.
+ */
+static __always_inline __u8 fragment_violation(const struct lw_pkt *pkt, __u8 cls,
+					       const struct lw_lane_view *lane)
+{
+	if (pkt->frag != LW_FRAG_NONE && (lane->flags & LW_LANE_NO_FRAGMENTS) &&
+	    cls != LW_CLASS_INFRA)
+		return LW_VIOL_FRAGMENT;
+	return LW_VIOL_NONE;
+}
+
 #endif /* LW_CLASSIFY_BPF_H */

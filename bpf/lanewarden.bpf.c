@@ -2,7 +2,7 @@
 /*
  * lanewarden tc programs: one for clsact ingress, one for egress, sharing the
  * parser, the classifier and a single exit path that turns a decision into a
- * verdict, counters and (later) an event.
+ * verdict, counters and, for violations only, a rate-limited event.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -12,6 +12,7 @@
 #include "maps.bpf.h"
 #include "parse.bpf.h"
 #include "classify.bpf.h"
+#include "events.bpf.h"
 
 const volatile struct lw_rodata lw_cfg = {};
 
@@ -59,12 +60,26 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 
 	struct lw_decision d = {.verdict = LW_VERDICT_PASS};
 	d.cls = classify(p, &pkt);
-	if (lane.slot != LW_IFACE_SLOT_UNKNOWN)
+	if (lane.slot != LW_IFACE_SLOT_UNKNOWN) {
 		d.violation = lane_violation(p, d.cls, &lane);
+		if (d.violation == LW_VIOL_NONE)
+			d.violation = fragment_violation(&pkt, d.cls, &lane);
+		/* A smaller MTU somewhere on the path: worth an event, never a drop. */
+		if (d.violation == LW_VIOL_NONE && dir == LW_DIR_INGRESS && is_icmp_mtu(&pkt))
+			d.violation = LW_VIOL_MTU;
+	}
 	if (d.violation != LW_VIOL_NONE)
-		d.verdict = (p->enforce & LW_CLASS_BIT(d.cls)) ? LW_VERDICT_DROP : LW_VERDICT_AUDIT;
+		d.verdict = (d.violation != LW_VIOL_MTU && (p->enforce & LW_CLASS_BIT(d.cls)))
+				    ? LW_VERDICT_DROP
+				    : LW_VERDICT_AUDIT;
 
 	count(skb, lane.slot, dir, &d, pkt.reason);
+	if (d.violation != LW_VIOL_NONE) {
+		__u64 interval = lw_cfg.event_interval_ns ? lw_cfg.event_interval_ns
+							  : LW_DEFAULT_EVENT_INTERVAL_NS;
+		report_violation(skb, lane.slot, dir, &pkt, d.cls, d.violation, d.verdict,
+				 interval);
+	}
 	return d.verdict == LW_VERDICT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 

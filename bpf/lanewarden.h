@@ -87,6 +87,7 @@ enum lw_violation {
 /* Lane flags */
 #define LW_LANE_PRESENT 0x1         /* a lane is defined here */
 #define LW_LANE_EXCLUSIVE 0x2       /* every class not allowed here is an intruder */
+#define LW_LANE_NO_FRAGMENTS 0x4    /* any IP fragment here is a violation (jumbo storage lanes) */
 
 struct lw_counter {
 	__u64 packets;
@@ -197,9 +198,78 @@ struct lw_link {
 #define LW_TC_PRIORITY 1
 #define LW_TC_HANDLE 0x1a4e
 
+/*
+ * Per-CPU violation bookkeeping of one interface slot, in a map of its own
+ * (lw_violations) so that a packet without a violation never touches it.
+ * n[][][] counts violating packets exactly, whatever flood control does to
+ * the events; events + suppressed + lost add up to the violations that
+ * reached the event path (the rest is still pending in lw_flood).
+ */
+struct lw_violation_counters {
+	__u64 n[LW_NR_DIRS][LW_NR_VIOLATIONS][LW_NR_CLASSES];
+	__u64 events;       /* events written to the ring buffer */
+	__u64 suppressed;   /* violations folded into a later event by flood control */
+	__u64 lost;         /* ring buffer full: event reservation failed */
+	__u64 pad;
+};
+
+/* One violation event in the lw_events ring buffer. */
+struct lw_event {
+	__u64 ts_ns;        /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 suppressed;   /* identical violations folded into this event */
+	__u64 src_hi, src_lo; /* host byte order; IPv4 in the low 32 bits of src_lo */
+	__u64 dst_hi, dst_lo;
+	__u32 ifindex;
+	__u32 len;          /* skb->len */
+	__u16 sport, dport;
+	__u16 vlan;         /* 0: untagged */
+	__u8 kind;          /* enum lw_violation */
+	__u8 cls;           /* enum lw_class */
+	__u8 dir;           /* enum lw_dir */
+	__u8 verdict;       /* LW_VERDICT_AUDIT (passed) or LW_VERDICT_DROP */
+	__u8 family;        /* 0, 4 or 6 */
+	__u8 l4;            /* IPPROTO_* */
+	__u8 pad[4];
+};
+
+/*
+ * Flood control: at most one event per key and interval. The key is the
+ * violation (kind, class, interface, direction) and the flow's 5-tuple.
+ */
+struct lw_flood_key {
+	__u64 src_hi, src_lo;
+	__u64 dst_hi, dst_lo;
+	__u32 ifindex;
+	__u16 sport, dport;
+	__u8 kind, cls, dir, l4;
+	__u32 pad;
+};
+
+struct lw_flood_state {
+	__u64 last_ns;      /* when the last event for this key was emitted */
+	__u64 suppressed;   /* violations since then, folded into the next event */
+};
+
+#define LW_EVENTS_RINGBUF_BYTES (256 * 1024)
+#define LW_FLOOD_KEYS 16384
+#define LW_DEFAULT_EVENT_INTERVAL_NS 1000000000ULL
+
+/*
+ * A pending `apply --confirm`, in the userspace-only pinned hash map
+ * lw_confirm keyed by a random token. Whoever deletes the token's entry first
+ * decides: `lanewarden confirm` (the new policy stays) or the watchdog at the
+ * deadline (the policy pinned as lw_policy_prev, or nothing, comes back).
+ */
+struct lw_confirm {
+	__u64 generation;   /* the policy generation awaiting confirmation */
+	__u64 deadline_ns;  /* CLOCK_REALTIME */
+	__u32 had_previous; /* 0: restoring means detaching everything */
+	__u32 pad;
+};
+
 /* Load-time constants, set between open() and load(). */
 struct lw_rodata {
-	__u32 reserved;
+	__u64 event_interval_ns; /* flood control interval; 0: LW_DEFAULT_EVENT_INTERVAL_NS */
 };
 
 #endif /* LANEWARDEN_H */

@@ -41,6 +41,32 @@ struct {
 	__type(value, struct lw_iface_counters);
 } lw_counters SEC(".maps");
 
+/* Violations by kind and class, and the event accounting, per interface slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LW_MAX_IFACES + 1);
+	__type(key, __u32);
+	__type(value, struct lw_violation_counters);
+} lw_violations SEC(".maps");
+
+/* Violation events for `lanewarden watch`. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LW_EVENTS_RINGBUF_BYTES);
+} lw_events SEC(".maps");
+
+/*
+ * Flood control state by violation and flow. LRU: a flood of distinct flows
+ * evicts old keys instead of failing updates; an evicted key only loses its
+ * pending suppressed count, which lw_violations still holds in `suppressed`.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LW_FLOOD_KEYS);
+	__type(key, struct lw_flood_key);
+	__type(value, struct lw_flood_state);
+} lw_flood SEC(".maps");
+
 /* Userspace bookkeeping of what it attached (never read by the programs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// lanewarden apply POLICY [--mode audit|enforce] [--dry-run]
+// lanewarden apply POLICY [--mode audit|enforce] [--confirm SECONDS] [--force] [--dry-run]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "datapath/datapath.h"
+#include "datapath/mgmt_guard.h"
 #include "datapath/names.h"
+#include "datapath/rollback.h"
 #include "policy/parse.h"
 
 namespace lw::cli {
@@ -17,7 +20,28 @@ struct ApplyOptions {
   std::string policy_file;
   std::string mode;
   bool dry_run = false;
+  unsigned confirm_seconds = 0;  // 0: no rollback watchdog
+  bool force = false;
 };
+
+// Refuses (exit 2) a policy that would cut the SSH session this runs in.
+void guard_management_connection(const policy::Policy& p, const Context& ctx, bool force) {
+  const char* env = std::getenv("SSH_CONNECTION");
+  if (!env || !*env) return;
+  auto conn = datapath::parse_ssh_connection(env);
+  if (!conn) {
+    spdlog::warn("cannot parse SSH_CONNECTION '{}': the management connection is not checked", env);
+    return;
+  }
+  auto compiled = datapath::compile_for_this_node(p, ctx.pin_dir);
+  auto reason = datapath::management_drop_reason(compiled, *conn);
+  if (!reason) return;
+  if (force) {
+    spdlog::warn("{} (applied anyway: --force)", *reason);
+    return;
+  }
+  throw UsageError(*reason);
+}
 
 void describe(const datapath::ApplyReport& r, const policy::Policy& p, bool dry_run) {
   std::cout << fmt::format("{} policy generation {} ({} mode) on {} interface(s)\n",
@@ -31,9 +55,24 @@ int run_apply(const ApplyOptions& o, const Context& ctx) {
   policy::Policy p = policy::parse_file(o.policy_file);
   if (o.mode == "audit") p.mode = policy::Mode::audit;
   if (o.mode == "enforce") p.mode = policy::Mode::enforce;
-  auto report = datapath::apply_policy(p, ctx.pin_dir, o.dry_run);
+  guard_management_connection(p, ctx, o.force);
+  if (o.dry_run || !o.confirm_seconds) {
+    auto report = datapath::apply_policy(p, ctx.pin_dir, o.dry_run);
+    if (!o.dry_run) datapath::clear_pending(ctx.pin_dir);
+    if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", ctx.pin_dir);
+    describe(report, p, o.dry_run);
+    return kExitOk;
+  }
+  auto point = datapath::capture_rollback_point(ctx.pin_dir);
+  auto report = datapath::apply_policy(p, ctx.pin_dir, false);
   if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", ctx.pin_dir);
-  describe(report, p, o.dry_run);
+  uint64_t token =
+      datapath::arm_rollback(ctx.pin_dir, std::move(point), report.generation, o.confirm_seconds);
+  describe(report, p, false);
+  std::cout << fmt::format(
+      "run 'lanewarden{} confirm' within {} s, or the previous state comes back\n",
+      ctx.pin_dir == Context{}.pin_dir ? "" : " --pin-dir " + ctx.pin_dir, o.confirm_seconds);
+  datapath::spawn_rollback_watchdog(ctx.pin_dir, token, o.confirm_seconds);
   return kExitOk;
 }
 
@@ -45,6 +84,11 @@ void add_apply_command(CLI::App& app, Context& ctx) {
   cmd->add_option("policy", opts->policy_file, "Policy file (TOML)")->required();
   cmd->add_option("--mode", opts->mode, "Override the policy's mode")
       ->check(CLI::IsMember({"audit", "enforce"}));
+  cmd->add_option("--confirm", opts->confirm_seconds,
+                  "Restore the previous state after SECONDS unless 'lanewarden confirm' runs")
+      ->check(CLI::Range(1u, 86400u));
+  cmd->add_flag("--force", opts->force,
+                "Apply even if the policy would drop this SSH session's connection");
   cmd->add_flag("--dry-run", opts->dry_run,
                 "Validate and resolve interfaces; change nothing in the kernel");
   cmd->callback([opts, &ctx] { ctx.exit_code = run_apply(*opts, ctx); });

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
+#include "datapath/rollback.h"
 #include "datapath/tc_hooks.h"
 
 namespace lw::datapath {
@@ -65,7 +66,10 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
   for (const auto& b : compiled.ifaces) {
     wanted.insert(b.ifindex);
     // A slot new to this interface starts from zero, before any packet can use it.
-    if (!old_links.count(b.ifindex)) zero_counters(st.counters(), b.slot);
+    if (!old_links.count(b.ifindex)) {
+      zero_counters(st.counters(), b.slot);
+      zero_violations(st.violations(), b.slot);
+    }
   }
 
   std::vector<uint32_t> newly_attached;
@@ -138,6 +142,8 @@ Status read_status(const std::string& pin_dir) {
     is.slot = static_cast<uint16_t>(link.slot);
     is.link_flags = link.flags;
     is.counters = read_counters(st.counters(), link.slot);
+    is.violations = read_violations(st.violations(), link.slot);
+    add_violations(s.violations, is.violations);
     if (active) {
       for (uint32_t i = 0; i < active->n_ifaces && i < LW_MAX_IFACES; i++)
         if (active->ifaces[i].ifindex == ifindex) {
@@ -151,6 +157,7 @@ Status read_status(const std::string& pin_dir) {
     s.ifaces.push_back(std::move(is));
   }
   s.unknown = read_counters(st.counters(), LW_IFACE_SLOT_UNKNOWN);
+  s.confirm_pending = has_pending(pin_dir);
   auto add_parse = [&s](const lw_iface_counters& c) {
     for (int d = 0; d < LW_NR_DIRS; d++)
       for (int r = 0; r < LW_NR_PARSE_REASONS; r++) s.parse[r][d] += c.parse[d][r];

@@ -43,6 +43,7 @@ struct IfaceStatus {
   uint8_t lane_flags = 0;
   std::vector<lw_vlan_lane> vlan_lanes;
   lw_iface_counters counters{};
+  lw_violation_counters violations{};  // by kind and class, event accounting
 };
 
 struct Status {
@@ -51,6 +52,8 @@ struct Status {
   uint8_t constrained = 0;  // classes that have lanes
   std::vector<IfaceStatus> ifaces;
   lw_iface_counters unknown{};  // packets on an ifindex the policy does not know
+  lw_violation_counters violations{};  // all interfaces together
+  bool confirm_pending = false;        // an `apply --confirm` awaits `lanewarden confirm`
   // Packets by parse reason, all interfaces together: [reason][dir].
   std::array<std::array<uint64_t, LW_NR_DIRS>, LW_NR_PARSE_REASONS> parse{};
 };

@@ -41,6 +41,31 @@ void zero_counters(int fd, uint32_t slot) {
     throw SystemError("cannot reset counters of slot " + std::to_string(slot), errno);
 }
 
+void add_violations(lw_violation_counters& a, const lw_violation_counters& b) {
+  for (int d = 0; d < LW_NR_DIRS; d++)
+    for (int k = 0; k < LW_NR_VIOLATIONS; k++)
+      for (int c = 0; c < LW_NR_CLASSES; c++) a.n[d][k][c] += b.n[d][k][c];
+  a.events += b.events;
+  a.suppressed += b.suppressed;
+  a.lost += b.lost;
+}
+
+lw_violation_counters read_violations(int fd, uint32_t slot) {
+  std::vector<lw_violation_counters> per_cpu(possible_cpus());
+  if (bpf_map_lookup_elem(fd, &slot, per_cpu.data()) != 0)
+    throw SystemError("cannot read violation counters of slot " + std::to_string(slot), errno);
+  lw_violation_counters sum{};
+  for (const auto& cpu : per_cpu) add_violations(sum, cpu);
+  return sum;
+}
+
+void zero_violations(int fd, uint32_t slot) {
+  std::vector<lw_violation_counters> zeros(possible_cpus());
+  std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_violation_counters));
+  if (bpf_map_update_elem(fd, &slot, zeros.data(), BPF_ANY) != 0)
+    throw SystemError("cannot reset violation counters of slot " + std::to_string(slot), errno);
+}
+
 std::map<uint32_t, lw_link> read_links(int fd) {
   std::map<uint32_t, lw_link> out;
   uint32_t key = 0, next = 0;

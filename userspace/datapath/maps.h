@@ -19,6 +19,11 @@ int possible_cpus();
 lw_iface_counters read_counters(int counters_fd, uint32_t slot);
 void zero_counters(int counters_fd, uint32_t slot);
 
+// Sum over CPUs of one slot of lw_violations.
+lw_violation_counters read_violations(int violations_fd, uint32_t slot);
+void zero_violations(int violations_fd, uint32_t slot);
+// Adds b into a (every field).
+void add_violations(lw_violation_counters& a, const lw_violation_counters& b);
 
 std::map<uint32_t, lw_link> read_links(int links_fd);
 void write_link(int links_fd, uint32_t ifindex, const lw_link& link);

@@ -26,7 +26,8 @@ namespace fs = std::filesystem;
 // Pin names; a pin directory holds exactly these and nothing else.
 constexpr const char* kIngress = "lw_ingress";
 constexpr const char* kEgress = "lw_egress";
-constexpr std::array<const char*, 3> kMaps = {"lw_policy_outer", "lw_counters", "lw_links"};
+constexpr std::array<const char*, 6> kMaps = {"lw_policy_outer", "lw_counters", "lw_links",
+                                              "lw_violations",   "lw_events",   "lw_flood"};
 
 std::string pin_path(const std::string& dir, const char* name) { return dir + "/" + name; }
 
@@ -60,7 +61,7 @@ bool PinnedState::exists(const std::string& pin_dir) {
   return ::access(pin_path(pin_dir, kIngress).c_str(), F_OK) == 0;
 }
 
-PinnedState PinnedState::load_and_pin(const std::string& pin_dir) {
+PinnedState PinnedState::load_and_pin(const std::string& pin_dir, uint64_t event_interval_ns) {
   install_libbpf_logger();
   require_bpffs(pin_dir);
   std::error_code ec;
@@ -71,6 +72,7 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir) {
   if (!skel) throw SystemError("cannot open the embedded BPF object", errno);
   // The template exists only to carry BTF (see maps.bpf.h): never create it.
   bpf_map__set_autocreate(skel->maps.lw_policy_template, false);
+  skel->rodata->lw_cfg.event_interval_ns = event_interval_ns;
   if (int err = lanewarden__load(skel.get()))
     throw SystemError(
         "the kernel rejected lanewarden's BPF programs (run with -vv for the verifier log)", err);
@@ -81,11 +83,17 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir) {
   st.policy_outer_ = dup_fd(bpf_map__fd(skel->maps.lw_policy_outer));
   st.counters_ = dup_fd(bpf_map__fd(skel->maps.lw_counters));
   st.links_ = dup_fd(bpf_map__fd(skel->maps.lw_links));
+  st.violations_ = dup_fd(bpf_map__fd(skel->maps.lw_violations));
+  st.events_ = dup_fd(bpf_map__fd(skel->maps.lw_events));
+  UniqueFd flood = dup_fd(bpf_map__fd(skel->maps.lw_flood));
 
-  const std::array<std::pair<const char*, int>, 5> pins = {{
+  const std::array<std::pair<const char*, int>, 8> pins = {{
       {kMaps[0], st.policy_outer()},
       {kMaps[1], st.counters()},
       {kMaps[2], st.links()},
+      {kMaps[3], st.violations()},
+      {kMaps[4], st.events()},
+      {kMaps[5], flood.get()},
       {kEgress, st.egress()},
       {kIngress, st.ingress()},  // last: its presence means "fully pinned"
   }};
@@ -102,6 +110,7 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir) {
 }
 
 PinnedState PinnedState::open(const std::string& pin_dir) {
+  install_libbpf_logger();
   if (!exists(pin_dir))
     throw Error("nothing is attached: no lanewarden state under " + pin_dir);
   PinnedState st;
@@ -110,6 +119,8 @@ PinnedState PinnedState::open(const std::string& pin_dir) {
   st.policy_outer_ = get_pinned(pin_dir, kMaps[0]);
   st.counters_ = get_pinned(pin_dir, kMaps[1]);
   st.links_ = get_pinned(pin_dir, kMaps[2]);
+  st.violations_ = get_pinned(pin_dir, kMaps[3]);
+  st.events_ = get_pinned(pin_dir, kMaps[4]);
   return st;
 }
 
@@ -117,6 +128,8 @@ void PinnedState::unpin_all(const std::string& pin_dir) {
   ::unlink(pin_path(pin_dir, kIngress).c_str());
   ::unlink(pin_path(pin_dir, kEgress).c_str());
   for (const char* m : kMaps) ::unlink(pin_path(pin_dir, m).c_str());
+  // Left by `apply --confirm` (datapath/rollback.cpp) while a confirmation is pending.
+  for (const char* m : {"lw_policy_prev", "lw_confirm"}) ::unlink(pin_path(pin_dir, m).c_str());
   if (::rmdir(pin_dir.c_str()) != 0 && errno != ENOENT)
     spdlog::warn("left pin directory {} in place: {}", pin_dir, std::strerror(errno));
 }

@@ -4,6 +4,7 @@
 // command opens the pins, so enforcement outlives the userspace tool.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/fd.h"
@@ -16,7 +17,8 @@ class PinnedState {
   static bool exists(const std::string& pin_dir);
   // Loads the embedded skeleton, pins programs and maps. The pin directory
   // must be on a BPF filesystem; it is created if missing.
-  static PinnedState load_and_pin(const std::string& pin_dir);
+  // `event_interval_ns` is flood control's interval (0: the 1 s default).
+  static PinnedState load_and_pin(const std::string& pin_dir, uint64_t event_interval_ns = 0);
   // Opens existing pins; throws when nothing is pinned there.
   static PinnedState open(const std::string& pin_dir);
   // Removes every pin lanewarden created and the directory itself.
@@ -27,9 +29,11 @@ class PinnedState {
   int policy_outer() const { return policy_outer_.get(); }
   int counters() const { return counters_.get(); }
   int links() const { return links_.get(); }
+  int violations() const { return violations_.get(); }
+  int events() const { return events_.get(); }
 
  private:
-  UniqueFd ingress_, egress_, policy_outer_, counters_, links_;
+  UniqueFd ingress_, egress_, policy_outer_, counters_, links_, violations_, events_;
 };
 
 }  // namespace lw::datapath

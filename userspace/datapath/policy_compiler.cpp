@@ -159,7 +159,8 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
     e.slot = out.ifaces[i].slot;
     for (const auto& lane : policy.lanes) {
       if (*resolve(lane.interface) != e.ifindex) continue;
-      uint8_t flags = LW_LANE_PRESENT | (lane.exclusive ? LW_LANE_EXCLUSIVE : 0);
+      uint8_t flags = LW_LANE_PRESENT | (lane.exclusive ? LW_LANE_EXCLUSIVE : 0) |
+                      (lane.no_fragments ? LW_LANE_NO_FRAGMENTS : 0);
       if (lane.vlan) {
         lw_vlan_lane vl{};
         vl.key = (uint64_t{e.ifindex} << 16) | *lane.vlan;

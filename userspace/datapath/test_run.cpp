@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.h"
@@ -46,11 +47,12 @@ RunResult test_run(int prog_fd, const std::vector<uint8_t>& frame, const RunOpti
 
 }  // namespace
 
-Sandbox::Sandbox() {
+Sandbox::Sandbox(const SandboxOptions& sopts) {
   install_libbpf_logger();
   skel_ = lanewarden__open();
   if (!skel_) throw SystemError("cannot open the embedded BPF object", errno);
   bpf_map__set_autocreate(skel_->maps.lw_policy_template, false);
+  skel_->rodata->lw_cfg.event_interval_ns = sopts.event_interval_ns;
   if (int err = lanewarden__load(skel_)) {
     lanewarden__destroy(skel_);
     throw SystemError("the kernel rejected lanewarden's BPF programs (is this root?)", err);
@@ -63,6 +65,7 @@ Sandbox::Sandbox() {
 }
 
 Sandbox::~Sandbox() {
+  ring_buffer__free(events_);
   empty__destroy(empty_);
   lanewarden__destroy(skel_);
 }
@@ -87,6 +90,35 @@ lw_iface_counters Sandbox::counters(uint32_t slot) const {
 void Sandbox::reset_counters() {
   for (uint32_t slot = 0; slot <= LW_MAX_IFACES; slot++)
     zero_counters(bpf_map__fd(skel_->maps.lw_counters), slot);
+}
+
+lw_violation_counters Sandbox::violations(uint32_t slot) const {
+  return read_violations(bpf_map__fd(skel_->maps.lw_violations), slot);
+}
+
+size_t Sandbox::consume_events(const std::function<void(const lw_event&)>& sink) {
+  if (!events_) {
+    auto cb = [](void* ctx, void* data, size_t size) -> int {
+      auto* self = static_cast<Sandbox*>(ctx);
+      lw_event ev{};
+      std::memcpy(&ev, data, std::min(size, sizeof(ev)));
+      if (self->sink_) self->sink_(ev);
+      return 0;
+    };
+    events_ = ring_buffer__new(bpf_map__fd(skel_->maps.lw_events), cb, this, nullptr);
+    if (!events_) throw SystemError("cannot open the events ring buffer", errno);
+  }
+  sink_ = sink;
+  int n = ring_buffer__consume(events_);
+  sink_ = nullptr;
+  if (n < 0) throw SystemError("cannot read the events ring buffer", -n);
+  return static_cast<size_t>(n);
+}
+
+std::vector<lw_event> Sandbox::drain_events() {
+  std::vector<lw_event> out;
+  consume_events([&out](const lw_event& ev) { out.push_back(ev); });
+  return out;
 }
 
 int Sandbox::map_fd(const char* name) const {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 struct lanewarden;
 struct empty;
+struct ring_buffer;
 
 namespace lw::datapath {
 
@@ -32,9 +34,16 @@ struct RunOptions {
   std::vector<uint8_t>* data_out = nullptr;  // the frame after the program ran
 };
 
+struct SandboxOptions {
+  // Flood control interval (lw_rodata); 0: the program's 1 s default. Tests
+  // shorten it so that "after the interval" needs no long sleep.
+  uint64_t event_interval_ns = 0;
+};
+
 class Sandbox {
  public:
-  Sandbox();
+  Sandbox() : Sandbox(SandboxOptions{}) {}
+  explicit Sandbox(const SandboxOptions& opts);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
@@ -48,11 +57,21 @@ class Sandbox {
   lw_iface_counters counters(uint32_t slot) const;
   void reset_counters();
 
+  // Violations by kind/class and event accounting of one slot.
+  lw_violation_counters violations(uint32_t slot) const;
+  // Events waiting in the ring buffer, oldest first (consumes them).
+  std::vector<lw_event> drain_events();
+  // Consumes waiting events into `sink`, as `lanewarden watch` would, and
+  // returns how many; safe to call from another thread while run() floods.
+  size_t consume_events(const std::function<void(const lw_event&)>& sink);
+
   int map_fd(const char* name) const;
 
  private:
   lanewarden* skel_ = nullptr;
   empty* empty_ = nullptr;
+  ring_buffer* events_ = nullptr;
+  std::function<void(const lw_event&)> sink_;
 };
 
 }  // namespace lw::datapath

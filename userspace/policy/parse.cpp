@@ -29,8 +29,8 @@ namespace {
 using Keys = std::span<const std::string_view>;
 
 constexpr std::string_view kTopKeys[] = {"mode", "networks", "lane", "class"};
-constexpr std::string_view kLaneKeys[] = {"interface", "vlan", "classes", "exclusive",
-                                          "link_rate"};
+constexpr std::string_view kLaneKeys[] = {"interface", "vlan",         "classes",
+                                          "exclusive", "no_fragments", "link_rate"};
 constexpr std::string_view kClassKeys[] = {"action", "cap",       "cap_mode",  "burst",
                                            "priority", "dscp",    "tcp_ports", "udp_ports",
                                            "latency_alarm"};
@@ -344,6 +344,7 @@ void Reader::read_lane(const toml::node& n, Policy& p) {
   }
 
   if (auto* v = t.get("exclusive")) lane.exclusive = expect_bool(*v, "exclusive");
+  if (auto* v = t.get("no_fragments")) lane.no_fragments = expect_bool(*v, "no_fragments");
   if (auto* v = t.get("link_rate")) lane.link_rate = read_rate(*v, "link_rate");
 
   p.lanes.push_back(std::move(lane));

@@ -51,6 +51,9 @@ struct Lane {
   std::optional<uint16_t> vlan;  // 1..4094
   uint8_t classes = 0;           // LW_CLASS_BIT set
   bool exclusive = false;
+  // Fragments here are a violation: a jumbo-frame storage lane that sees them
+  // has a hop with a smaller MTU (the seed's MTU-mismatch symptom).
+  bool no_fragments = false;
   std::optional<Rate> link_rate;
   SourceLocation where;
 };
