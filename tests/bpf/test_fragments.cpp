@@ -116,5 +116,20 @@ TEST_F(Fragments, Ipv6FirstAndLaterFragments) {
                       {LW_CLASS_COROSYNC});
 }
 
+TEST_F(Fragments, FirstFragmentWithACutIcmpHeaderIsNeitherProbeNorInfra) {
+  // A first fragment keeps the reason fragment_first even when the ICMP
+  // header behind it is cut short (set_reason does not overwrite it), so the
+  // classifier cannot rely on reason == trunc_icmp to know the type was never
+  // read. An unread type is 0: "echo reply" for ICMP (a Corosync probe between
+  // link addresses), "< 128, an error" for ICMPv6 (infra: never dropped).
+  const PacketBuilder e4 = PacketBuilder().ipv4(kCoroA, kCoroB, {.mf = true}).icmp_echo(1, 1);
+  LW_EXPECT_BOTH_DIRS(PacketBuilder(e4).truncate(e4.l4_offset() + 4).build(),
+                      {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_FIRST});
+  const PacketBuilder e6 =
+      PacketBuilder().ipv6(v6::kOut, v6::kOut2).ext_fragment(0, true, 5).icmp6_echo(1, 1);
+  LW_EXPECT_BOTH_DIRS(PacketBuilder(e6).truncate(e6.l4_offset() + 4).build(),
+                      {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_FIRST});
+}
+
 }  // namespace
 }  // namespace lw::test::bpf

@@ -183,6 +183,36 @@ TEST_F(Lanes, InfraIsNeverDroppedEvenOnAnExclusiveLaneInEnforceMode) {
   EXPECT_EQ(violations(LW_DIR_INGRESS, LW_VIOL_MTU, LW_CLASS_INFRA), 1u);
 }
 
+TEST_F(Lanes, CutIcmp6FirstFragmentDoesNotPassAsInfra) {
+  // Infra is exempt from every lane. A crafted ICMPv6 first fragment whose
+  // ICMPv6 header is cut short must not get that exemption: its type was
+  // never read. On lo (exclusive to corosync, enforce) it is a foreign
+  // packet like any other: dropped.
+  install(lanes_toml("enforce"));
+  const PacketBuilder b =
+      PacketBuilder().ipv6(v6::kOut, v6::kOut2).ext_fragment(0, true, 5).icmp6_echo(1, 1);
+  LW_EXPECT_RUN(PacketBuilder(b).truncate(b.l4_offset() + 2).build(),
+                {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_FIRST, LW_VERDICT_DROP});
+  // The same, untruncated, is an echo between foreign addresses: dropped too.
+  LW_EXPECT_RUN(b.build(), {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_FIRST, LW_VERDICT_DROP});
+}
+
+TEST_F(Lanes, IpToALinkLocalMacIsNotInfra) {
+  // The reserved 01:80:C2:00:00:0X group makes non-IP control frames infra;
+  // an IP packet sent there must not dodge the lanes by its MAC alone.
+  install(lanes_toml("enforce"));
+  LW_EXPECT_BOTH_DIRS(PacketBuilder()
+                          .eth("02:00:00:00:00:01", "01:80:c2:00:00:0e")
+                          .ipv4(kOut, kClu)
+                          .tcp(kGuestPort, 6800)
+                          .build(),
+                      {LW_CLASS_CEPH_CLUSTER, LW_PARSE_OK, LW_VERDICT_DROP});
+  // Non-IP to that group is infra whatever its ethertype.
+  LW_EXPECT_BOTH_DIRS(
+      PacketBuilder().eth("02:00:00:00:00:01", "01:80:c2:00:00:03").ethertype(0x888E).payload(46).build(),
+      {LW_CLASS_INFRA, LW_PARSE_NOT_IP});
+}
+
 TEST_F(Lanes, UnknownInterfaceIsCountedApartAndNeverDropped) {
   // Lanes only on "ghost": lo is not in the policy. Even exclusive lanes in
   // enforce mode elsewhere must not touch an interface the policy does not know.
