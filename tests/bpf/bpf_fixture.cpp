@@ -109,6 +109,15 @@ void BpfTest::SetUp() {
   install_representative();
   sb().reset_counters();
   sb().drain_events();
+  viol_base_ = sb().violations(kLoSlot);
+}
+
+uint64_t BpfTest::violations(int dir, int kind, int cls) const {
+  return sb().violations(kLoSlot).n[dir][kind][cls] - viol_base_.n[dir][kind][cls];
+}
+
+uint64_t BpfTest::events_since_setup() const {
+  return sb().violations(kLoSlot).events - viol_base_.events;
 }
 
 void BpfTest::install(const std::string& toml, uint64_t generation) {

@@ -124,11 +124,16 @@ class BpfTest : public ::testing::Test {
                      const datapath::RunOptions& o = {}, uint32_t slot = kLoSlot);
   // The same frame in both directions: classification does not depend on it.
   void expect_both_dirs(const Bytes& frame, const Want& want);
+  // Violations of lo's slot since SetUp (lw_violations is not zeroed by
+  // Sandbox::reset_counters, and the suite shares one sandbox).
+  uint64_t violations(int dir, int kind, int cls) const;
+  uint64_t events_since_setup() const;
 
  private:
   static std::unique_ptr<datapath::Sandbox> sandbox_;
   static std::unique_ptr<lw_policy> representative_;
   static std::string load_error_;
+  lw_violation_counters viol_base_{};
 };
 
 }  // namespace lw::test::bpf

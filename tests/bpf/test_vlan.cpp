@@ -41,9 +41,8 @@ TEST_F(Vlan, ForeignClassOnAnExclusiveVlanLaneIsAnIntruder) {
   // Audit mode: counted as audit, passed.
   LW_EXPECT_BOTH_DIRS(ceph(PacketBuilder().vlan(100)),
                       {LW_CLASS_CEPH_CLUSTER, LW_PARSE_OK, LW_VERDICT_AUDIT});
-  auto v = sb().violations(kLoSlot);
-  EXPECT_EQ(v.n[LW_DIR_INGRESS][LW_VIOL_INTRUDER][LW_CLASS_CEPH_CLUSTER], 1u);
-  EXPECT_EQ(v.n[LW_DIR_EGRESS][LW_VIOL_INTRUDER][LW_CLASS_CEPH_CLUSTER], 1u);
+  EXPECT_EQ(violations(LW_DIR_INGRESS, LW_VIOL_INTRUDER, LW_CLASS_CEPH_CLUSTER), 1u);
+  EXPECT_EQ(violations(LW_DIR_EGRESS, LW_VIOL_INTRUDER, LW_CLASS_CEPH_CLUSTER), 1u);
 }
 
 TEST_F(Vlan, ConstrainedClassOnAnotherVlanLaneIsWrongLane) {
@@ -51,7 +50,7 @@ TEST_F(Vlan, ConstrainedClassOnAnotherVlanLaneIsWrongLane) {
   // wrong lane, guest traffic is tolerated.
   LW_EXPECT_BOTH_DIRS(corosync(PacketBuilder().vlan(200)),
                       {LW_CLASS_COROSYNC, LW_PARSE_OK, LW_VERDICT_AUDIT});
-  EXPECT_EQ(sb().violations(kLoSlot).n[LW_DIR_INGRESS][LW_VIOL_WRONG_LANE][LW_CLASS_COROSYNC], 1u);
+  EXPECT_EQ(violations(LW_DIR_INGRESS, LW_VIOL_WRONG_LANE, LW_CLASS_COROSYNC), 1u);
   LW_EXPECT_BOTH_DIRS(
       PacketBuilder().vlan(200).ipv4(kOut, kOut2).tcp(kGuestPort, 443).build(),
       {LW_CLASS_OTHER});
