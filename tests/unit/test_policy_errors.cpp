@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Every kind of invalid policy, each with the exact "file:line:column:" of
 // the key or value at fault. A policy either parses whole or throws.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include <fmt/format.h>
 
 #include "policy/parse.h"
 #include "test_policy_util.h"
@@ -16,9 +15,9 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::kMinimal;
 using testing::policy_error;
+using ::testing::StartsWith;
 
 // kMinimal is 5 lines: text appended to it starts on line 6.
 std::string with(std::string_view tail) { return std::string(kMinimal) + std::string(tail); }
@@ -80,7 +79,9 @@ TEST(PolicyErrors, BinaryGarbageIsACleanError) {
     }
   }
   // Printable junk too, closer to a wrong file than to noise.
-  EXPECT_THAT(policy_error("\x7f" "ELF\x02\x01\x01"), StartsWith("t.toml:1:"));
+  EXPECT_THAT(policy_error("\x7f"
+                           "ELF\x02\x01\x01"),
+              StartsWith("t.toml:1:"));
   EXPECT_THAT(policy_error(std::string("mode = \"audit\0\"\n", 16)), StartsWith("t.toml:1:"));
 }
 
@@ -99,9 +100,10 @@ TEST(PolicyErrors, UnknownKeysEverywhere) {
       policy_error("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\n  exclusiv = true\n"),
       AllOf(StartsWith("t.toml:4:3: "), HasSubstr("unknown key 'exclusiv' in [[lane]]"),
             HasSubstr("did you mean 'exclusive'?")));
-  EXPECT_THAT(policy_error(with("[class.migration]\ncap = \"1gbit\"\nrate = \"1gbit\"\n")),
-              AllOf(StartsWith("t.toml:8:1: "), HasSubstr("unknown key 'rate' in [class.migration]"),
-                    HasSubstr("known keys: action, cap")));
+  EXPECT_THAT(
+      policy_error(with("[class.migration]\ncap = \"1gbit\"\nrate = \"1gbit\"\n")),
+      AllOf(StartsWith("t.toml:8:1: "), HasSubstr("unknown key 'rate' in [class.migration]"),
+            HasSubstr("known keys: action, cap")));
   EXPECT_THAT(policy_error(with("[class]\nmigrate = {cap = \"1gbit\"}\n")),
               AllOf(StartsWith("t.toml:7:1: "), HasSubstr("unknown class 'migrate'"),
                     HasSubstr("did you mean 'migration'?")));
@@ -110,26 +112,30 @@ TEST(PolicyErrors, UnknownKeysEverywhere) {
 }
 
 TEST(PolicyErrors, WrongTypes) {
-  EXPECT_THAT(policy_error("mode = true\n" + std::string(kMinimal)),
-              AllOf(StartsWith("t.toml:1:8: "), HasSubstr("'mode' must be a string, not a boolean")));
+  EXPECT_THAT(
+      policy_error("mode = true\n" + std::string(kMinimal)),
+      AllOf(StartsWith("t.toml:1:8: "), HasSubstr("'mode' must be a string, not a boolean")));
   EXPECT_THAT(policy_error("mode = \"strict\"\n" + std::string(kMinimal)),
               AllOf(StartsWith("t.toml:1:8: "),
                     HasSubstr("'mode' must be \"audit\" or \"enforce\", not \"strict\"")));
   EXPECT_THAT(policy_error("networks = 1\n[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\n"),
               AllOf(StartsWith("t.toml:1:12: "), HasSubstr("'networks' must be a table")));
-  EXPECT_THAT(policy_error("[networks]\ncorosync = \"10.0.0.0/24\"\n"),
-              AllOf(StartsWith("t.toml:2:12: "), HasSubstr("'networks.corosync' must be an array")));
+  EXPECT_THAT(
+      policy_error("[networks]\ncorosync = \"10.0.0.0/24\"\n"),
+      AllOf(StartsWith("t.toml:2:12: "), HasSubstr("'networks.corosync' must be an array")));
   EXPECT_THAT(policy_error("[networks]\ncorosync = [\"10.0.0.0/24\", 7]\n"),
               AllOf(StartsWith("t.toml:2:28: "), HasSubstr("must be a string, not an integer")));
   EXPECT_THAT(policy_error("[[lane]]\ninterface = 7\nclasses = [\"other\"]\n"),
               AllOf(StartsWith("t.toml:2:13: "), HasSubstr("'interface' must be a string")));
-  EXPECT_THAT(policy_error("[[lane]]\ninterface = \"eth0\"\nvlan = \"12\"\nclasses = [\"other\"]\n"),
-              AllOf(StartsWith("t.toml:3:8: "),
-                    HasSubstr("'vlan' must be an integer 1..4094, not a string")));
+  EXPECT_THAT(
+      policy_error("[[lane]]\ninterface = \"eth0\"\nvlan = \"12\"\nclasses = [\"other\"]\n"),
+      AllOf(StartsWith("t.toml:3:8: "),
+            HasSubstr("'vlan' must be an integer 1..4094, not a string")));
   EXPECT_THAT(policy_error("[[lane]]\ninterface = \"eth0\"\nclasses = \"other\"\n"),
               AllOf(StartsWith("t.toml:3:11: "), HasSubstr("'classes' must be an array")));
-  EXPECT_THAT(policy_error("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\nexclusive = 1\n"),
-              AllOf(StartsWith("t.toml:4:13: "), HasSubstr("'exclusive' must be true or false")));
+  EXPECT_THAT(
+      policy_error("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\nexclusive = 1\n"),
+      AllOf(StartsWith("t.toml:4:13: "), HasSubstr("'exclusive' must be true or false")));
   EXPECT_THAT(policy_error(with("[class.migration]\npriority = 1\n")),
               AllOf(StartsWith("t.toml:7:12: "), HasSubstr("'priority' must be a string")));
   EXPECT_THAT(policy_error(with("[class.migration]\npriority = \"urgent\"\n")),
@@ -264,14 +270,16 @@ TEST(PolicyErrors, DatapathLimits) {
 
   std::string many_vlans;
   for (int i = 1; i <= kMaxVlanLanes + 1; ++i) {
-    many_vlans += fmt::format("[[lane]]\ninterface = \"eth0\"\nvlan = {}\nclasses = [\"other\"]\n", i);
+    many_vlans +=
+        fmt::format("[[lane]]\ninterface = \"eth0\"\nvlan = {}\nclasses = [\"other\"]\n", i);
   }
   EXPECT_THAT(policy_error(many_vlans),
               AllOf(StartsWith(fmt::format("t.toml:{}:13: ", 4 * kMaxVlanLanes + 2)),
                     HasSubstr("too many VLAN lanes"), HasSubstr("at most 128")));
 
-  std::string many_nets = "lane = [{interface = \"eth0\", classes = [\"other\"]}]\n"
-                          "[networks]\nstorage = [\n";
+  std::string many_nets =
+      "lane = [{interface = \"eth0\", classes = [\"other\"]}]\n"
+      "[networks]\nstorage = [\n";
   for (int i = 0; i <= kMaxNetworksPerFamily; ++i) {
     many_nets += fmt::format("  \"10.{}.0.0/16\",\n", i);
   }
@@ -299,8 +307,9 @@ TEST(PolicyErrors, RatesNeedUnits) {
               AllOf(StartsWith("t.toml:7:7: "), HasSubstr("negative")));
   EXPECT_THAT(policy_error(with("[class.migration]\ncap = \"99999999999tbit\"\n")),
               AllOf(StartsWith("t.toml:7:7: "), HasSubstr("too large")));
-  EXPECT_THAT(policy_error("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\nlink_rate = 1000\n"),
-              AllOf(StartsWith("t.toml:4:13: "), HasSubstr("'link_rate': rate '1000' has no unit")));
+  EXPECT_THAT(
+      policy_error("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\nlink_rate = 1000\n"),
+      AllOf(StartsWith("t.toml:4:13: "), HasSubstr("'link_rate': rate '1000' has no unit")));
   EXPECT_THAT(policy_error(with("[class.migration]\ncap = \"1gbit\"\nburst = 65536\n")),
               AllOf(StartsWith("t.toml:8:9: "), HasSubstr("'burst' has no unit")));
   EXPECT_THAT(policy_error(with("[class.migration]\ncap = \"1gbit\"\nburst = \"64KiB/s\"\n")),
@@ -312,8 +321,9 @@ TEST(PolicyErrors, RatesNeedUnits) {
 }
 
 TEST(PolicyErrors, ClassSettings) {
-  EXPECT_THAT(policy_error(with("[class.migration]\ncap_mode = \"police\"\n")),
-              AllOf(StartsWith("t.toml:7:12: "), HasSubstr("'cap_mode' has no effect without 'cap'")));
+  EXPECT_THAT(
+      policy_error(with("[class.migration]\ncap_mode = \"police\"\n")),
+      AllOf(StartsWith("t.toml:7:12: "), HasSubstr("'cap_mode' has no effect without 'cap'")));
   EXPECT_THAT(policy_error(with("[class.migration]\nburst = \"4MiB\"\n")),
               AllOf(StartsWith("t.toml:7:9: "), HasSubstr("'burst' has no effect without 'cap'")));
   EXPECT_THAT(policy_error(with("[class.migration]\ncap = \"1gbit\"\ncap_mode = \"drop\"\n")),
@@ -342,8 +352,9 @@ TEST(PolicyErrors, ClassSettings) {
 }
 
 TEST(PolicyErrors, Ports) {
-  EXPECT_THAT(policy_error(with("[class.migration]\ntcp_ports = [22, 0]\n")),
-              AllOf(StartsWith("t.toml:7:18: "), HasSubstr("port 0 in 'tcp_ports' is out of range")));
+  EXPECT_THAT(
+      policy_error(with("[class.migration]\ntcp_ports = [22, 0]\n")),
+      AllOf(StartsWith("t.toml:7:18: "), HasSubstr("port 0 in 'tcp_ports' is out of range")));
   EXPECT_THAT(policy_error(with("[class.migration]\ntcp_ports = [65536]\n")),
               AllOf(StartsWith("t.toml:7:14: "), HasSubstr("out of range 1..65535")));
   EXPECT_THAT(policy_error(with("[class.corosync]\nudp_ports = [\"5412-5405\"]\n")),

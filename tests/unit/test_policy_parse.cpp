@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Valid policies: what the parser builds, the defaults it fills in, and the
 // action each class ends up with.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include <cstdio>
-
-#include <fmt/format.h>
 
 #include "policy/defaults.h"
 #include "policy/parse.h"
@@ -139,8 +138,9 @@ TEST(PolicyParse, DefaultSettings) {
 }
 
 TEST(PolicyParse, WrittenPortsReplaceDefaults) {
-  Policy p = parse_string(std::string(kMinimal) + "[class.corosync]\nudp_ports = [5405]\n"
-                                                  "tcp_ports = [\"7000-7001\"]\n",
+  Policy p = parse_string(std::string(kMinimal) +
+                              "[class.corosync]\nudp_ports = [5405]\n"
+                              "tcp_ports = [\"7000-7001\"]\n",
                           "m.toml");
   EXPECT_THAT(p.classes[LW_CLASS_COROSYNC].udp_ports, ElementsAre(PortRange{5405, 5405}));
   EXPECT_THAT(p.classes[LW_CLASS_COROSYNC].tcp_ports, ElementsAre(PortRange{7000, 7001}));
@@ -190,9 +190,8 @@ TEST(PolicyParse, ClassActionOverridesMode) {
 
 TEST(PolicyParse, DscpValuesAndNames) {
   auto dscp = [](std::string_view value) {
-    Policy p = parse_string(std::string(kMinimal) + "[class.corosync]\ndscp = " +
-                                std::string(value) + "\n",
-                            "d");
+    Policy p = parse_string(
+        std::string(kMinimal) + "[class.corosync]\ndscp = " + std::string(value) + "\n", "d");
     return p.classes[LW_CLASS_COROSYNC].dscp.value_or(255);
   };
   EXPECT_EQ(dscp("0"), 0);
@@ -207,11 +206,11 @@ TEST(PolicyParse, DscpValuesAndNames) {
 }
 
 TEST(PolicyParse, CapModesAndPaceAccepted) {
-  for (auto [text, mode] : {std::pair{"shape", CapMode::shape}, {"police", CapMode::police},
-                            {"pace", CapMode::pace}}) {
-    Policy p = parse_string(std::string(kMinimal) + "[class.other]\ncap = \"1gbit\"\ncap_mode = \"" +
-                                text + "\"\n",
-                            "c");
+  for (auto [text, mode] :
+       {std::pair{"shape", CapMode::shape}, {"police", CapMode::police}, {"pace", CapMode::pace}}) {
+    Policy p = parse_string(
+        std::string(kMinimal) + "[class.other]\ncap = \"1gbit\"\ncap_mode = \"" + text + "\"\n",
+        "c");
     EXPECT_EQ(p.classes[LW_CLASS_OTHER].cap_mode, mode) << text;
   }
 }
@@ -237,16 +236,18 @@ exclusive = true
 )",
                                "m"));
   // Lanes of "other"/"infra" need no network; a 15-character name fits IFNAMSIZ.
-  EXPECT_NO_THROW(parse_string("[[lane]]\ninterface = \"abcdefghijklmno\"\nclasses = [\"other\", "
-                               "\"infra\"]\n",
-                               "o"));
+  EXPECT_NO_THROW(
+      parse_string("[[lane]]\ninterface = \"abcdefghijklmno\"\nclasses = [\"other\", "
+                   "\"infra\"]\n",
+                   "o"));
   // Inline tables are tables too.
   EXPECT_NO_THROW(parse_string("lane = [{interface = \"eth0\", classes = [\"other\"]}]\n", "i"));
   // The same interface with several VLANs and untagged.
-  EXPECT_NO_THROW(parse_string("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\n"
-                               "[[lane]]\ninterface = \"eth0\"\nvlan = 1\nclasses = [\"other\"]\n"
-                               "[[lane]]\ninterface = \"eth0\"\nvlan = 4094\nclasses = [\"other\"]\n",
-                               "v"));
+  EXPECT_NO_THROW(
+      parse_string("[[lane]]\ninterface = \"eth0\"\nclasses = [\"other\"]\n"
+                   "[[lane]]\ninterface = \"eth0\"\nvlan = 1\nclasses = [\"other\"]\n"
+                   "[[lane]]\ninterface = \"eth0\"\nvlan = 4094\nclasses = [\"other\"]\n",
+                   "v"));
 }
 
 TEST(PolicyParse, ExactlyAtTheDatapathLimits) {

@@ -4,13 +4,12 @@
 #include "policy/net.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace lw::policy {
 namespace {
@@ -120,7 +119,8 @@ std::optional<Cidr> parse_cidr(std::string_view text, std::string* error, bool a
     cleared.addr.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
   }
   if (cleared.addr != cidr.addr && !allow_host_bits) {
-    set_error(error, fmt::format("'{}' has host bits set: did you mean '{}'?", text, cleared.str()));
+    set_error(error,
+              fmt::format("'{}' has host bits set: did you mean '{}'?", text, cleared.str()));
     return std::nullopt;
   }
   return cleared;

@@ -4,6 +4,9 @@
 // the location of the offending key or value from toml++'s source regions.
 #include "policy/parse.h"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -11,9 +14,6 @@
 #include <fstream>
 #include <span>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "policy/defaults.h"
 #include "policy/rate.h"
@@ -31,22 +31,32 @@ using Keys = std::span<const std::string_view>;
 constexpr std::string_view kTopKeys[] = {"mode", "networks", "lane", "class"};
 constexpr std::string_view kLaneKeys[] = {"interface", "vlan",         "classes",
                                           "exclusive", "no_fragments", "link_rate"};
-constexpr std::string_view kClassKeys[] = {"action", "cap",       "cap_mode",  "burst",
-                                           "priority", "dscp",    "tcp_ports", "udp_ports",
-                                           "latency_alarm"};
+constexpr std::string_view kClassKeys[] = {"action",    "cap",       "cap_mode",
+                                           "burst",     "priority",  "dscp",
+                                           "tcp_ports", "udp_ports", "latency_alarm"};
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -134,7 +144,8 @@ class Reader {
 
  private:
   SourceLocation at(const toml::source_region& r) const {
-    return SourceLocation{source_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+    return SourceLocation{source_, static_cast<int>(r.begin.line),
+                          static_cast<int>(r.begin.column)};
   }
   SourceLocation file_start() const { return SourceLocation{source_, 1, 1}; }
 
@@ -160,7 +171,8 @@ class Reader {
   }
 
   const std::string& expect_string(const toml::node& n, std::string_view key) const {
-    if (!n.is_string()) fail(n.source(), fmt::format("'{}' must be a string, not {}", key, type_name(n)));
+    if (!n.is_string())
+      fail(n.source(), fmt::format("'{}' must be a string, not {}", key, type_name(n)));
     return n.as_string()->get();
   }
   int64_t expect_integer(const toml::node& n, std::string_view key, std::string_view range) const {
@@ -176,11 +188,13 @@ class Reader {
     return n.as_boolean()->get();
   }
   const toml::array& expect_array(const toml::node& n, std::string_view key) const {
-    if (!n.is_array()) fail(n.source(), fmt::format("'{}' must be an array, not {}", key, type_name(n)));
+    if (!n.is_array())
+      fail(n.source(), fmt::format("'{}' must be an array, not {}", key, type_name(n)));
     return *n.as_array();
   }
   const toml::table& expect_table(const toml::node& n, std::string_view key) const {
-    if (!n.is_table()) fail(n.source(), fmt::format("'{}' must be a table, not {}", key, type_name(n)));
+    if (!n.is_table())
+      fail(n.source(), fmt::format("'{}' must be a table, not {}", key, type_name(n)));
     return *n.as_table();
   }
 
@@ -206,7 +220,8 @@ class Reader {
 
   Rate read_size(const toml::node& n, std::string_view key) const {
     if (n.is_integer() || n.is_floating_point()) {
-      fail(n.source(), fmt::format("'{}' has no unit: write a size such as \"64KiB\" or \"4MiB\"", key));
+      fail(n.source(),
+           fmt::format("'{}' has no unit: write a size such as \"64KiB\" or \"4MiB\"", key));
     }
     const auto& text = expect_string(n, key);
     std::string error;
@@ -258,9 +273,10 @@ Policy Reader::read(const toml::table& root) {
 
   // Keys come out of toml++ sorted by name; overlap errors should blame the
   // entry written later, so put the networks back in file order.
-  std::stable_sort(record_.networks.begin(), record_.networks.end(), [](const auto& a, const auto& b) {
-    return std::pair{a.where.line, a.where.column} < std::pair{b.where.line, b.where.column};
-  });
+  std::stable_sort(
+      record_.networks.begin(), record_.networks.end(), [](const auto& a, const auto& b) {
+        return std::pair{a.where.line, a.where.column} < std::pair{b.where.line, b.where.column};
+      });
   detail::validate(p, record_);
   return p;
 }
@@ -274,10 +290,11 @@ void Reader::read_networks(const toml::node& n, Policy& p) {
     }
     if (*c == LW_CLASS_OTHER || *c == LW_CLASS_INFRA) {
       fail(key.source(),
-           fmt::format("class '{}' has no networks: {}", key.str(),
-                       *c == LW_CLASS_OTHER
-                           ? "it is whatever no other class matched"
-                           : "it is recognised by protocol (ARP, ND, LLDP, LACP, STP, ICMP errors)"));
+           fmt::format(
+               "class '{}' has no networks: {}", key.str(),
+               *c == LW_CLASS_OTHER
+                   ? "it is whatever no other class matched"
+                   : "it is recognised by protocol (ARP, ND, LLDP, LACP, STP, ICMP errors)"));
     }
     std::string what = fmt::format("networks.{}", key.str());
     for (const auto& element : expect_array(value, what)) {
@@ -302,7 +319,8 @@ void Reader::read_lane(const toml::node& n, Policy& p) {
   detail::LaneEntry entry;
 
   auto* iface = t.get("interface");
-  if (!iface) fail(t.source(), "[[lane]] has no 'interface': every lane names the interface it governs");
+  if (!iface)
+    fail(t.source(), "[[lane]] has no 'interface': every lane names the interface it governs");
   lane.interface = expect_string(*iface, "interface");
   if (!valid_ifname(lane.interface)) {
     fail(iface->source(), fmt::format("'{}' is not a valid interface name (1 to 15 characters, no "
@@ -314,20 +332,23 @@ void Reader::read_lane(const toml::node& n, Policy& p) {
   if (auto* v = t.get("vlan")) {
     int64_t vlan = expect_integer(*v, "vlan", "1..4094");
     // 0 means "priority tag only" and 4095 is reserved (802.1Q).
-    if (vlan < 1 || vlan > 4094) fail(v->source(), fmt::format("vlan {} is out of range 1..4094", vlan));
+    if (vlan < 1 || vlan > 4094)
+      fail(v->source(), fmt::format("vlan {} is out of range 1..4094", vlan));
     lane.vlan = static_cast<uint16_t>(vlan);
   }
 
   auto* classes = t.get("classes");
   if (!classes) {
-    fail(t.source(), fmt::format("[[lane]] for '{}' has no 'classes': list the classes allowed on it",
-                                 lane.interface));
+    fail(t.source(),
+         fmt::format("[[lane]] for '{}' has no 'classes': list the classes allowed on it",
+                     lane.interface));
   }
   const auto& list = expect_array(*classes, "classes");
   if (list.empty()) {
-    fail(classes->source(), fmt::format("'classes' of the lane for '{}' is empty: list at least one "
-                                        "class",
-                                        lane.interface));
+    fail(classes->source(),
+         fmt::format("'classes' of the lane for '{}' is empty: list at least one "
+                     "class",
+                     lane.interface));
   }
   for (const auto& element : list) {
     const auto& name = expect_string(element, "classes");
@@ -389,8 +410,9 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
   if (auto* v = t.get("action")) {
     cls.action = read_mode(*v, "action");
     if (*c == LW_CLASS_INFRA && *cls.action == Mode::enforce) {
-      fail(v->source(), "infra is never dropped (ARP, ND, LACP and LLDP keep the node reachable): "
-                        "its action cannot be \"enforce\"");
+      fail(v->source(),
+           "infra is never dropped (ARP, ND, LACP and LLDP keep the node reachable): "
+           "its action cannot be \"enforce\"");
     }
   }
   if (auto* v = t.get("cap")) cls.cap = read_rate(*v, "cap");
@@ -398,10 +420,15 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
     if (!cls.cap) fail(t.get("cap_mode")->source(), "'cap_mode' has no effect without 'cap'");
     const auto& mode = expect_string(*v, "cap_mode");
     // "pace" needs the fq qdisc; the datapath refuses it where fq is missing.
-    if (mode == "shape") cls.cap_mode = CapMode::shape;
-    else if (mode == "police") cls.cap_mode = CapMode::police;
-    else if (mode == "pace") cls.cap_mode = CapMode::pace;
-    else fail(v->source(), fmt::format("'cap_mode' must be \"shape\", \"police\" or \"pace\", not \"{}\"", mode));
+    if (mode == "shape")
+      cls.cap_mode = CapMode::shape;
+    else if (mode == "police")
+      cls.cap_mode = CapMode::police;
+    else if (mode == "pace")
+      cls.cap_mode = CapMode::pace;
+    else
+      fail(v->source(),
+           fmt::format("'cap_mode' must be \"shape\", \"police\" or \"pace\", not \"{}\"", mode));
   }
   if (auto* v = t.get("burst")) {
     if (!cls.cap) fail(v->source(), "'burst' has no effect without 'cap'");
@@ -409,9 +436,12 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
   }
   if (auto* v = t.get("priority")) {
     const auto& prio = expect_string(*v, "priority");
-    if (prio == "normal") cls.priority = Priority::normal;
-    else if (prio == "high") cls.priority = Priority::high;
-    else fail(v->source(), fmt::format("'priority' must be \"normal\" or \"high\", not \"{}\"", prio));
+    if (prio == "normal")
+      cls.priority = Priority::normal;
+    else if (prio == "high")
+      cls.priority = Priority::high;
+    else
+      fail(v->source(), fmt::format("'priority' must be \"normal\" or \"high\", not \"{}\"", prio));
   }
   if (auto* v = t.get("dscp")) {
     if (v->is_integer()) {
@@ -421,16 +451,19 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
     } else if (v->is_string()) {
       auto d = dscp_from_name(v->as_string()->get());
       if (!d) {
-        fail(v->source(), fmt::format("unknown dscp name '{}': use 0..63 or cs0..cs7, af11..af43, ef",
-                                      v->as_string()->get()));
+        fail(v->source(),
+             fmt::format("unknown dscp name '{}': use 0..63 or cs0..cs7, af11..af43, ef",
+                         v->as_string()->get()));
       }
       cls.dscp = *d;
     } else {
-      fail(v->source(), fmt::format("'dscp' must be an integer 0..63 or a name such as \"cs6\", not {}",
-                                    type_name(*v)));
+      fail(v->source(),
+           fmt::format("'dscp' must be an integer 0..63 or a name such as \"cs6\", not {}",
+                       type_name(*v)));
     }
   }
-  for (auto [key, ports] : {std::pair{"tcp_ports", &cls.tcp_ports}, {"udp_ports", &cls.udp_ports}}) {
+  for (auto [key, ports] :
+       {std::pair{"tcp_ports", &cls.tcp_ports}, {"udp_ports", &cls.udp_ports}}) {
     auto* v = t.get(key);
     if (!v) continue;
     if (*c == LW_CLASS_OTHER || *c == LW_CLASS_INFRA) {
@@ -442,7 +475,8 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
   }
   if (auto* v = t.get("latency_alarm")) {
     if (v->is_integer() || v->is_floating_point()) {
-      fail(v->source(), "'latency_alarm' has no unit: write a duration such as \"5ms\" or \"500us\"");
+      fail(v->source(),
+           "'latency_alarm' has no unit: write a duration such as \"5ms\" or \"500us\"");
     }
     std::string error;
     auto ns = parse_duration(expect_string(*v, "latency_alarm"), &error);
@@ -459,9 +493,10 @@ Policy parse_string(std::string_view toml_text, const std::string& source_name) 
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
-    throw PolicyError(SourceLocation{source_name, static_cast<int>(std::max<uint32_t>(begin.line, 1)),
-                                     static_cast<int>(std::max<uint32_t>(begin.column, 1))},
-                      fmt::format("TOML syntax error: {}", e.description()));
+    throw PolicyError(
+        SourceLocation{source_name, static_cast<int>(std::max<uint32_t>(begin.line, 1)),
+                       static_cast<int>(std::max<uint32_t>(begin.column, 1))},
+        fmt::format("TOML syntax error: {}", e.description()));
   }
   return Reader(source_name).read(root);
 }

@@ -3,12 +3,12 @@
 // mantissa in 128 bits) so "2.5gbit" is 312500000 B/s, not a float's guess.
 #include "policy/rate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace lw::policy {
 namespace {
@@ -31,20 +31,20 @@ constexpr uint64_t kKi = 1024, kMi = kKi * 1024, kGi = kMi * 1024, kTi = kGi * 1
 constexpr uint64_t kK = 1000, kM = kK * 1000, kG = kM * 1000, kT = kG * 1000;
 
 // Bit units (matched case-insensitively, after stripping "/s" or "ps").
-constexpr std::array<Unit, 5> kBitUnits = {{
-    {"bit", 1, 8}, {"kbit", kK, 8}, {"mbit", kM, 8}, {"gbit", kG, 8}, {"tbit", kT, 8}}};
+constexpr std::array<Unit, 5> kBitUnits = {
+    {{"bit", 1, 8}, {"kbit", kK, 8}, {"mbit", kM, 8}, {"gbit", kG, 8}, {"tbit", kT, 8}}};
 
 // Byte units are case-sensitive: "mb" could be millibit, megabit or megabyte.
 constexpr std::array<Unit, 10> kByteUnits = {{{"B", 1, 1},
-                                               {"kB", kK, 1},
-                                               {"KB", kK, 1},
-                                               {"MB", kM, 1},
-                                               {"GB", kG, 1},
-                                               {"TB", kT, 1},
-                                               {"KiB", kKi, 1},
-                                               {"MiB", kMi, 1},
-                                               {"GiB", kGi, 1},
-                                               {"TiB", kTi, 1}}};
+                                              {"kB", kK, 1},
+                                              {"KB", kK, 1},
+                                              {"MB", kM, 1},
+                                              {"GB", kG, 1},
+                                              {"TB", kT, 1},
+                                              {"KiB", kKi, 1},
+                                              {"MiB", kMi, 1},
+                                              {"GiB", kGi, 1},
+                                              {"TiB", kTi, 1}}};
 
 constexpr std::array<Unit, 5> kDurationUnits = {
     {{"ns", 1, 1}, {"us", kK, 1}, {"µs", kK, 1}, {"ms", kM, 1}, {"s", kG, 1}}};
@@ -134,7 +134,8 @@ const Unit* find_exact(const std::array<Unit, N>& units, std::string_view name) 
   return it == units.end() ? nullptr : &*it;
 }
 
-std::string format_exact(uint64_t value, std::initializer_list<std::pair<uint64_t, const char*>> units,
+std::string format_exact(uint64_t value,
+                         std::initializer_list<std::pair<uint64_t, const char*>> units,
                          const char* fallback) {
   // Units are listed largest first: the first exact divisor is the most readable.
   for (auto [size, name] : units) {
@@ -149,7 +150,8 @@ std::string bare_rate_message(std::string_view number) {
   std::string bwlimit;
   uint64_t n = 0;
   bool numeric = !number.empty() && number.size() < 15 &&
-                 std::all_of(number.begin(), number.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+                 std::all_of(number.begin(), number.end(),
+                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   if (numeric) {
     for (char c : number) n = n * 10 + static_cast<uint64_t>(c - '0');
   }
@@ -178,10 +180,12 @@ std::optional<uint64_t> parse_rate(std::string_view text, std::string* error) {
   if (low.ends_with("bps")) {
     // tc reads "mbps" as megabytes/s, most people as megabits/s: refuse to guess.
     std::string prefix = low.substr(0, low.size() - 3);
-    std::string upper_prefix = prefix.empty() ? "" : std::string(1, static_cast<char>(std::toupper(prefix[0])));
-    set_error(error, fmt::format("rate '{}': '{}' is ambiguous (tc reads it as bytes/s, most people "
-                                 "as bits/s): write '{}bit' for bits or '{}B/s' for bytes",
-                                 text, unit, prefix, upper_prefix));
+    std::string upper_prefix =
+        prefix.empty() ? "" : std::string(1, static_cast<char>(std::toupper(prefix[0])));
+    set_error(error,
+              fmt::format("rate '{}': '{}' is ambiguous (tc reads it as bytes/s, most people "
+                          "as bits/s): write '{}bit' for bits or '{}B/s' for bytes",
+                          text, unit, prefix, upper_prefix));
     return std::nullopt;
   }
   std::string bit_name = low;
@@ -195,9 +199,10 @@ std::optional<uint64_t> parse_rate(std::string_view text, std::string* error) {
   if (!u) {
     std::string hint;
     if (find_exact(kByteUnits, unit)) hint = fmt::format(" (a size; did you mean '{}/s'?)", text);
-    set_error(error, fmt::format("rate '{}' has an unknown unit '{}'{}: use bit/s units (kbit, mbit, "
-                                 "gbit) or byte/s units (KB/s, MB/s, KiB/s, MiB/s, GiB/s)",
-                                 text, unit, hint));
+    set_error(error,
+              fmt::format("rate '{}' has an unknown unit '{}'{}: use bit/s units (kbit, mbit, "
+                          "gbit) or byte/s units (KB/s, MB/s, KiB/s, MiB/s, GiB/s)",
+                          text, unit, hint));
     return std::nullopt;
   }
   return scale(*d, *u, text, "rate", "bytes/s", error);
@@ -231,14 +236,14 @@ std::optional<uint64_t> parse_duration(std::string_view text, std::string* error
   auto d = split_number(text, "duration", &unit, error);
   if (!d) return std::nullopt;
   if (unit.empty()) {
-    set_error(error, fmt::format("duration '{}' has no unit: write one, e.g. \"5ms\" or \"500us\"",
-                                 text));
+    set_error(error,
+              fmt::format("duration '{}' has no unit: write one, e.g. \"5ms\" or \"500us\"", text));
     return std::nullopt;
   }
   const Unit* u = find_exact(kDurationUnits, unit);
   if (!u) {
-    set_error(error, fmt::format("duration '{}' has an unknown unit '{}': use ns, us, ms or s", text,
-                                 unit));
+    set_error(error, fmt::format("duration '{}' has an unknown unit '{}': use ns, us, ms or s",
+                                 text, unit));
     return std::nullopt;
   }
   return scale(*d, *u, text, "duration", "nanoseconds", error);

@@ -3,14 +3,13 @@
 // class that can never be recognised, and the datapath's table limits.
 #include "policy/validate.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <map>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "policy/parse.h"
 
@@ -50,25 +49,26 @@ void check_network_overlaps(const ParseRecord& record) {
       const char* a_name = kClassNames[a.class_id];
       const char* b_name = kClassNames[b.class_id];
       if (a.class_id == b.class_id) {
-        throw PolicyError(b.where, fmt::format("{} network {} overlaps {} already listed for {} at "
-                                               "{}: list each network once",
-                                               b_name, b.cidr.str(), a.cidr.str(), a_name,
-                                               a.where.str()));
+        throw PolicyError(b.where,
+                          fmt::format("{} network {} overlaps {} already listed for {} at "
+                                      "{}: list each network once",
+                                      b_name, b.cidr.str(), a.cidr.str(), a_name, a.where.str()));
       }
       if (a.class_id == LW_CLASS_COROSYNC || b.class_id == LW_CLASS_COROSYNC) {
         // Corosync must never compete with other traffic on its network, and
         // the datapath could not tell the classes apart by subnet either.
-        throw PolicyError(b.where, fmt::format("{} network {} overlaps {} network {} (at {}): "
-                                               "Corosync needs networks of its own",
-                                               b_name, b.cidr.str(), a_name, a.cidr.str(),
-                                               a.where.str()));
+        throw PolicyError(b.where,
+                          fmt::format("{} network {} overlaps {} network {} (at {}): "
+                                      "Corosync needs networks of its own",
+                                      b_name, b.cidr.str(), a_name, a.cidr.str(), a.where.str()));
       }
       if (is_ceph_pair(a.class_id, b.class_id)) {
         // Legal (Ceph without a separate cluster network), but the cluster
         // class can then never be told apart: check reports it as a finding.
-        spdlog::warn("{}: {} network {} overlaps {} network {}: OSD traffic on it cannot be told "
-                     "apart",
-                     b.where.str(), b_name, b.cidr.str(), a_name, a.cidr.str());
+        spdlog::warn(
+            "{}: {} network {} overlaps {} network {}: OSD traffic on it cannot be told "
+            "apart",
+            b.where.str(), b_name, b.cidr.str(), a_name, a.cidr.str());
       }
       // Other overlaps are normal: without a dedicated migration network,
       // migration runs on the management network and ports tell them apart.
@@ -85,10 +85,11 @@ void check_lanes(const Policy& policy, const ParseRecord& record) {
     const LaneEntry& entry = record.lanes[i];
     auto [it, fresh] = seen.emplace(std::pair{lane.interface, lane.vlan ? *lane.vlan : -1}, i);
     if (!fresh) {
-      throw PolicyError(entry.interface_where,
-                        fmt::format("duplicate lane {}: already defined at {}; merge the classes "
-                                    "into one lane",
-                                    lane_name(lane), record.lanes[it->second].interface_where.str()));
+      throw PolicyError(
+          entry.interface_where,
+          fmt::format("duplicate lane {}: already defined at {}; merge the classes "
+                      "into one lane",
+                      lane_name(lane), record.lanes[it->second].interface_where.str()));
     }
     interfaces.insert(lane.interface);
     if (interfaces.size() > static_cast<size_t>(kMaxLaneInterfaces)) {
