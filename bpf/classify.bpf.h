@@ -73,6 +73,8 @@ static __always_inline int is_icmp_infra(const struct lw_pkt *pkt)
 /* ICMP "fragmentation needed" / ICMPv6 "packet too big": an MTU problem on the path. */
 static __always_inline int is_icmp_mtu(const struct lw_pkt *pkt)
 {
+	if (!pkt->has_icmp)
+		return 0;
 	if (pkt->l4 == IPPROTO_ICMP)
 		return pkt->icmp_type == ICMP_DEST_UNREACH && pkt->icmp_code == ICMP_FRAG_NEEDED;
 	if (pkt->l4 == IPPROTO_ICMPV6)
@@ -101,7 +103,12 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		if (pkt->reason == LW_PARSE_TRUNC_ICMP || pkt->frag == LW_FRAG_LATER)
+		/*
+		 * Only a header that was read counts: a cut or unparsed one (behind
+		 * a first fragment or a broken IPv4 header) would read as type 0,
+		 * an echo reply or an ICMPv6 error, and pass as probe or infra.
+		 */
+		if (!pkt->has_icmp)
 			return LW_CLASS_OTHER;
 		if (is_icmp_infra(pkt))
 			return LW_CLASS_INFRA;
@@ -134,6 +141,7 @@ struct lw_lane_view {
 	__u16 slot;
 	__u8 allowed;
 	__u8 flags;
+	__u8 shaped; /* the interface has lanewarden's HTB: steer with skb->priority */
 };
 
 static __always_inline int lw_find_lane(const struct lw_policy *p, __u32 ifindex, __u32 vlan,
@@ -153,11 +161,13 @@ static __always_inline int lw_find_lane(const struct lw_policy *p, __u32 ifindex
 		lane->slot = LW_IFACE_SLOT_UNKNOWN;
 		lane->allowed = 0;
 		lane->flags = 0;
+		lane->shaped = 0;
 		return 0;
 	}
 	lane->slot = ifc->slot;
 	lane->allowed = ifc->lane_allowed;
-	lane->flags = ifc->lane_flags;
+	lane->flags = ifc->lane_flags & ~LW_IFACE_SHAPED;
+	lane->shaped = (ifc->lane_flags & LW_IFACE_SHAPED) != 0;
 	if (!vlan || !p->n_vlan_lanes)
 		return 1;
 

@@ -61,9 +61,10 @@ struct lw_pkt {
 	__u8 has_ports;
 	__u8 frag;              /* enum lw_frag */
 	__u8 icmp_type, icmp_code;
+	__u8 has_icmp;          /* icmp_type/code were read: an unread type 0 means nothing */
 	__u8 infra;             /* link-layer control traffic (ARP, LLDP, STP, LACP) */
 	__u8 reason;            /* enum lw_parse_reason */
-	__u8 dscp_off;          /* reserved for DSCP rewrites */
+	__u8 l3_off;            /* offset of the IP header from the frame start */
 };
 
 static __always_inline int is_vlan_proto(__u16 h_proto)
@@ -286,6 +287,7 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 		}
 		pkt->icmp_type = ic[0];
 		pkt->icmp_code = ic[1];
+		pkt->has_icmp = 1;
 		return;
 	}
 	default:
@@ -324,6 +326,7 @@ static __always_inline void parse_packet(void *data, void *data_end, __u16 tci_v
 		return;
 	}
 
+	pkt->l3_off = (__u8)(c.pos - data); /* at most 14 + 2 tags: fits */
 	int ret = proto == bpf_htons(ETH_P_IP) ? parse_ipv4(&c, pkt) : parse_ipv6(&c, pkt);
 	if (ret == 0)
 		parse_l4(&c, pkt);
