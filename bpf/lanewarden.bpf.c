@@ -12,6 +12,7 @@
 #include "maps.bpf.h"
 #include "parse.bpf.h"
 #include "classify.bpf.h"
+#include "rate.bpf.h"
 #include "events.bpf.h"
 
 const volatile struct lw_rodata lw_cfg = {};
@@ -68,6 +69,9 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 		if (d.violation == LW_VIOL_NONE && dir == LW_DIR_INGRESS && is_icmp_mtu(&pkt))
 			d.violation = LW_VIOL_MTU;
 	}
+	const struct lw_class_cfg *cfg = &p->cls[d.cls & (LW_NR_CLASSES - 1)];
+	if (d.violation == LW_VIOL_NONE && over_rate(skb, cfg, lane.slot, dir, d.cls))
+		d.violation = LW_VIOL_RATE_CAP;
 	if (d.violation != LW_VIOL_NONE)
 		d.verdict = (d.violation != LW_VIOL_MTU && (p->enforce & LW_CLASS_BIT(d.cls)))
 				    ? LW_VERDICT_DROP
@@ -80,7 +84,11 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 		report_violation(skb, lane.slot, dir, &pkt, d.cls, d.violation, d.verdict,
 				 interval);
 	}
-	return d.verdict == LW_VERDICT_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+	if (d.verdict == LW_VERDICT_DROP)
+		return TC_ACT_SHOT;
+	if (dir == LW_DIR_EGRESS)
+		steer(skb, cfg, &pkt, lane.shaped);
+	return TC_ACT_UNSPEC;
 }
 
 SEC("tc")

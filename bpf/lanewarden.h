@@ -8,6 +8,7 @@
 #define LANEWARDEN_H
 
 #include <linux/types.h>
+#include <linux/bpf.h> /* struct bpf_spin_lock */
 
 enum lw_class {
 	LW_CLASS_OTHER = 0,
@@ -88,6 +89,7 @@ enum lw_violation {
 #define LW_LANE_PRESENT 0x1         /* a lane is defined here */
 #define LW_LANE_EXCLUSIVE 0x2       /* every class not allowed here is an intruder */
 #define LW_LANE_NO_FRAGMENTS 0x4    /* any IP fragment here is a violation (jumbo storage lanes) */
+#define LW_IFACE_SHAPED 0x80        /* lw_iface only: lanewarden's HTB is the root qdisc here */
 
 struct lw_counter {
 	__u64 packets;
@@ -138,13 +140,36 @@ struct lw_v6_range {
 
 /* Per-class settings of the datapath. */
 struct lw_class_cfg {
-	__u32 skb_priority; /* 0: leave skb->priority alone */
+	__u32 skb_priority; /* egress of shaped interfaces: HTB class id; 0 leaves it alone */
 	__u8 dscp;          /* DSCP to write, valid when LW_CLASS_F_DSCP is set */
-	__u8 flags;
+	__u8 flags;         /* LW_CLASS_F_* */
 	__u16 pad;
+	/*
+	 * police and pace: the rate in bytes/s and the bucket as time credit.
+	 * burst_ns is how long the rate takes to fill the bucket (burst bytes);
+	 * for pace it is the drop horizon.
+	 */
+	__u64 rate;
+	__u64 burst_ns;
 };
 
 #define LW_CLASS_F_DSCP 0x1
+#define LW_CLASS_F_POLICE 0x2 /* token bucket per interface, direction and class */
+#define LW_CLASS_F_PACE 0x4   /* egress EDT pacing through skb->tstamp (needs fq) */
+
+/*
+ * Rate state of one (interface slot, direction, class). For police, credit_ns
+ * is the time credit in the bucket and last_ns the last refill; for pace,
+ * last_ns is the next departure time.
+ */
+struct lw_bucket {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 credit_ns;
+	__u64 last_ns;
+};
+
+#define LW_NR_BUCKETS ((LW_MAX_IFACES + 1) * LW_NR_DIRS * LW_NR_CLASSES)
 
 /*
  * One complete policy. It lives as the only element of an inner array map;

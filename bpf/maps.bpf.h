@@ -67,6 +67,14 @@ struct {
 	__type(value, struct lw_flood_state);
 } lw_flood SEC(".maps");
 
+/* Police buckets and pacing clocks, by (slot, direction, class): see rate.bpf.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LW_NR_BUCKETS);
+	__type(key, __u32);
+	__type(value, struct lw_bucket);
+} lw_buckets SEC(".maps");
+
 /* Userspace bookkeeping of what it attached (never read by the programs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

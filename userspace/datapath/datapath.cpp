@@ -10,6 +10,8 @@
 #include "common/error.h"
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
+#include "datapath/shaping_binding.h"
+#include "shaping/htb.h"
 #include "datapath/rollback.h"
 #include "datapath/tc_hooks.h"
 
@@ -51,6 +53,10 @@ CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::st
 
 ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir, bool dry_run) {
   CompiledPolicy compiled = compile_for_this_node(policy, pin_dir);
+  const shaping::ShapingPlan shaping_plan = shaping::plan_shaping(policy);
+  bind_shaping(*compiled.value, shaping_plan, compiled.ifaces);
+  // Everything that can refuse does so before the kernel changes.
+  check_shaping_possible(policy, shaping_plan, compiled.ifaces);
   ApplyReport report;
   report.generation = compiled.value->generation;
   report.ifaces = compiled.ifaces;
@@ -84,9 +90,11 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
       if (it == old_links.end()) newly_attached.push_back(b.ifindex);
       write_link(st.links(), b.ifindex, make_link(b, flags));
     }
+    install_shaping(shaping_plan, compiled.ifaces);
   } catch (...) {
     spdlog::error("apply failed: restoring the previous state");
     for (uint32_t ifindex : newly_attached) {
+      shaping::remove_htb(ifindex);
       auto links = read_links(st.links());
       detach_tc(ifindex, links.count(ifindex) ? links[ifindex].flags : 0);
       delete_link(st.links(), ifindex);
@@ -102,6 +110,7 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
   // Interfaces the new policy no longer names.
   for (const auto& [ifindex, link] : old_links) {
     if (wanted.count(ifindex)) continue;
+    shaping::remove_htb(ifindex);
     detach_tc(ifindex, link.flags);
     delete_link(st.links(), ifindex);
     report.detached.emplace_back(link.ifname);
@@ -118,6 +127,7 @@ std::vector<std::string> detach_all(const std::string& pin_dir) {
   {
     PinnedState st = PinnedState::open(pin_dir);
     for (const auto& [ifindex, link] : read_links(st.links())) {
+      shaping::remove_htb(ifindex);
       detach_tc(ifindex, link.flags);
       names.emplace_back(link.ifname);
     }

@@ -98,6 +98,29 @@ void fill_precedence(lw_policy& p) {
   }
 }
 
+// Default police bucket: big enough for many 64 KB GSO packets. Measured on a
+// 50 Mbit/s cap: 64 KB buckets gave 4 Mbit/s of TCP goodput, 4 MB gave 49.
+constexpr uint64_t kMinPoliceBurst = 4ull << 20;
+
+void fill_rates(lw_policy& p, const policy::Policy& policy) {
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
+    const auto& c = policy.classes[cls];
+    lw_class_cfg& cfg = p.cls[cls];
+    if (c.dscp) {
+      cfg.dscp = *c.dscp;
+      cfg.flags |= LW_CLASS_F_DSCP;
+    }
+    if (!c.cap || c.cap_mode == policy::CapMode::shape) continue;
+    cfg.flags |= c.cap_mode == policy::CapMode::police ? LW_CLASS_F_POLICE : LW_CLASS_F_PACE;
+    cfg.rate = c.cap->bytes_per_sec;
+    // A tenth of a second at the rate, and never less than the minimum.
+    const uint64_t burst = c.cap_burst ? c.cap_burst->bytes_per_sec
+                                       : std::max<uint64_t>(kMinPoliceBurst, cfg.rate / 10);
+    cfg.burst_ns = static_cast<uint64_t>(static_cast<unsigned __int128>(burst) * 1'000'000'000 /
+                                         cfg.rate);
+  }
+}
+
 void fill_actions(lw_policy& p, const policy::Policy& policy) {
   for (int cls = 0; cls < LW_NR_CLASSES; cls++)
     if (cls != LW_CLASS_INFRA && policy.action_for(cls) == policy::Mode::enforce)
@@ -196,6 +219,7 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
   fill_ports(p, policy);
   fill_precedence(p);
   fill_actions(p, policy);
+  fill_rates(p, policy);
   return out;
 }
 
