@@ -4,14 +4,14 @@
 #   scripts/fuzz.sh [SECONDS] [--frames N] [--seed S] [--target NAME]...
 # runs every libFuzzer target (policy parser, Proxmox readers) for SECONDS
 # each (default 60), then the differential datapath test (needs root) over N
-# frames (default 200000) from seed S (default: a fresh one, printed so a
+# frames (default 1000000) from seed S (default: a fresh one, printed so a
 # failure can be replayed with --seed). Corpora accumulate in
 # $BUILD_DIR/fuzz/work/<target>/corpus across runs; crashes are kept in
 # .../artifacts. Exit status: non-zero if any target or the differential failed.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 
-seconds=60 frames=200000 seed=$(( $(date +%s) % 1000000007 )) targets=()
+seconds=60 frames=1000000 seed=$(( $(date +%s) % 1000000007 )) targets=()
 while (($#)); do
   case $1 in
     --frames) frames=$2; shift 2 ;;
