@@ -380,7 +380,11 @@ TEST_P(BadPolicies, FileErrorNamesThePath) {
   }
   std::filesystem::remove(path);
   ASSERT_TRUE(error) << c.name << " was accepted from a file";
-  EXPECT_EQ(*error, path.string() + c.error.substr(std::string("bad.toml").size()));
+  // Messages that cite an earlier entry name the file twice.
+  std::string expected = c.error;
+  for (size_t at = 0; (at = expected.find("bad.toml:", at)) != std::string::npos; at += path.string().size())
+    expected.replace(at, std::string("bad.toml").size(), path.string());
+  EXPECT_EQ(*error, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, BadPolicies, ::testing::ValuesIn(bad_policies()),
