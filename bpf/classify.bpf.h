@@ -103,13 +103,20 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
+		if ((pkt->l4 == IPPROTO_ICMP) != (pkt->family == 4))
+			return LW_CLASS_OTHER; /* ICMPv6 inside IPv4 or the reverse */
 		/*
-		 * Only a header that was read counts: a cut or unparsed one (behind
-		 * a first fragment or a broken IPv4 header) would read as type 0,
-		 * an echo reply or an ICMPv6 error, and pass as probe or infra.
+		 * Only a header that was read has a type: a cut or unparsed one
+		 * (non-first fragment, cut behind a first fragment or a broken IPv4
+		 * header) would read as type 0, an echo reply or an ICMPv6 error,
+		 * and pass as probe or infra. Like TCP and UDP without ports, it is
+		 * attributed by its addresses: only Corosync owns ICMP (its probes),
+		 * so fragmented pings between link addresses stay Corosync.
 		 */
-		if (!pkt->has_icmp)
-			return LW_CLASS_OTHER;
+		if (!pkt->has_icmp) {
+			cand = LW_CLASS_BIT(LW_CLASS_COROSYNC);
+			break;
+		}
 		if (is_icmp_infra(pkt))
 			return LW_CLASS_INFRA;
 		/* Echo between Corosync link addresses: knet's and lanewarden's probes. */

@@ -82,14 +82,19 @@ static __always_inline int is_link_local_mac(const unsigned char *d)
 	       (d[5] & 0xF0) == 0x00;
 }
 
-/* Ethernet and up to LW_MAX_VLAN_TAGS tags; returns the ethertype (network order) or 0. */
-static __always_inline __u16 parse_eth(struct cursor *c, struct lw_pkt *pkt, int *link_local)
+/*
+ * Ethernet and up to LW_MAX_VLAN_TAGS tags. Returns 0 and the ethertype
+ * (network order) in *proto, or -1 with pkt->reason set. (0 is a valid value
+ * of the type/length field, so it cannot also mean "failed".)
+ */
+static __always_inline int parse_eth(struct cursor *c, struct lw_pkt *pkt, int *link_local,
+				     __u16 *proto_out)
 {
 	struct ethhdr *eth = c->pos;
 
 	if ((void *)(eth + 1) > c->end) {
 		pkt->reason = LW_PARSE_TRUNC_ETH;
-		return 0;
+		return -1;
 	}
 	c->pos = eth + 1;
 	*link_local = is_link_local_mac(eth->h_dest);
@@ -106,7 +111,7 @@ static __always_inline __u16 parse_eth(struct cursor *c, struct lw_pkt *pkt, int
 		} *vh = c->pos;
 		if ((void *)(vh + 1) > c->end) {
 			pkt->reason = LW_PARSE_TRUNC_VLAN;
-			return 0;
+			return -1;
 		}
 		/* The outermost tag names the lane; an offloaded tag is outer still. */
 		if (!pkt->vlan)
@@ -116,9 +121,10 @@ static __always_inline __u16 parse_eth(struct cursor *c, struct lw_pkt *pkt, int
 	}
 	if (is_vlan_proto(proto)) {
 		pkt->reason = LW_PARSE_VLAN_TOO_DEEP;
-		return 0;
+		return -1;
 	}
-	return proto;
+	*proto_out = proto;
+	return 0;
 }
 
 static __always_inline int parse_ipv4(struct cursor *c, struct lw_pkt *pkt)
@@ -279,6 +285,11 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 	}
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6: {
+		/* ICMP belongs to IPv4 and ICMPv6 to IPv6: crossed, the type rules lie. */
+		if ((pkt->l4 == IPPROTO_ICMP) != (pkt->family == 4)) {
+			set_reason(pkt, LW_PARSE_UNKNOWN_L4);
+			return;
+		}
 		/* type, code, checksum and the 4-byte rest (echo id/seq) */
 		__u8 *ic = c->pos;
 		if (ic + 8 > (__u8 *)c->end) {
@@ -308,16 +319,17 @@ static __always_inline void parse_packet(void *data, void *data_end, __u16 tci_v
 	int link_local = 0;
 
 	pkt->vlan = tci_vlan;
-	__u16 proto = parse_eth(&c, pkt, &link_local);
-	if (!proto)
+	__u16 proto = 0;
+	if (parse_eth(&c, pkt, &link_local, &proto) < 0)
 		return;
 
 	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6)) {
 		/*
-		 * ARP and link control are infra. So are 802.3 length frames (LLC:
-		 * STP BPDUs) and anything else sent to the reserved link-local
-		 * group; an IP packet never qualifies by its MAC alone, or crafted
-		 * frames could dodge the lanes.
+		 * ARP, LLDP and LACP are infra, and so is any other non-IP frame
+		 * sent to the reserved link-local group (STP BPDUs are 802.3 length
+		 * frames to 01:80:C2:00:00:00); other 802.3 frames are not. An IP
+		 * packet never qualifies by its MAC alone, or crafted frames could
+		 * dodge the lanes.
 		 */
 		if (proto == bpf_htons(ETH_P_ARP) || proto == bpf_htons(ETH_P_LLDP_) ||
 		    proto == bpf_htons(ETH_P_SLOW_) || link_local)

@@ -410,46 +410,16 @@ std::string signature(const Decision& dp, const Decision& ref, const reference::
   return s;
 }
 
-// The ethertype after up to two VLAN tags (what the datapath dispatches on).
-uint16_t inner_ethertype(const Bytes& f) {
-  size_t off = 12;
-  for (int tags = 0; tags <= 2 && off + 2 <= f.size(); ++tags, off += 4) {
-    const uint16_t type = static_cast<uint16_t>(f[off] << 8 | f[off + 1]);
-    if (type != kTpid8021Q && type != kTpid8021ad) return type;
-  }
-  return 0xFFFF;
-}
-
 // Disagreements whose cause is understood and reported (see the final
 // report of the differential work and docs): they are counted and printed but
 // do not fail the test, so a new kind of disagreement still does.
 //
 // Each filter matches one reported datapath bug as narrowly as the frame
 // allows; remove it when bpf/ is fixed and the test stays green.
-const char* known_datapath_bug(const Bytes& frame, const reference::Frame& f, const Decision& dp,
-                               const Decision& ref) {
-  // known datapath bug: parse_l4() takes IPPROTO_ICMPV6 (58) inside IPv4 and
-  // IPPROTO_ICMP (1) inside IPv6 for ICMP, and classify() then applies the
-  // other family's type rules: an IPv4 packet with protocol 58 and a type
-  // below 128 becomes infra (never dropped, never a violation), so crafted
-  // traffic walks through exclusive and enforced lanes.
-  if ((f.family == AF_INET && f.l4 == IPPROTO_ICMPV6) ||
-      (f.family == AF_INET6 && f.l4 == IPPROTO_ICMP))
-    return "ICMP of the other IP family parsed as ICMP";
-  // known datapath bug: classify() returns `other` for ICMP whose type it
-  // could not read (non-first fragment, truncated ICMP header) instead of
-  // attributing it by addresses as DESIGN.md asks for non-first fragments;
-  // between Corosync link addresses that is Corosync (fragmented pings
-  // between the nodes become intruders on an exclusive Corosync lane).
-  const bool icmp = (f.family == AF_INET && f.l4 == IPPROTO_ICMP) ||
-                    (f.family == AF_INET6 && f.l4 == IPPROTO_ICMPV6);
-  if (icmp && !f.transport_read && ref.cls == LW_CLASS_COROSYNC && dp.cls == LW_CLASS_OTHER)
-    return "ICMP without a readable type is not attributed by addresses";
-  // known datapath bug: parse_eth() returns 0 for "failed", so a frame whose
-  // ethertype/length field is 0x0000 leaves the parser with reason OK (not
-  // NOT_IP) and skips the link-local infra check.
-  if (ref.reason == LW_PARSE_NOT_IP && dp.reason == LW_PARSE_OK && inner_ethertype(frame) == 0)
-    return "ethertype 0x0000 counted as parse OK";
+// None is known today: the three the first campaign found (ICMP of the other
+// IP family, ICMP without a readable type, ethertype 0x0000) are fixed.
+const char* known_datapath_bug(const Bytes&, const reference::Frame&, const Decision&,
+                               const Decision&) {
   return nullptr;
 }
 

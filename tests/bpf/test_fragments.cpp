@@ -75,8 +75,12 @@ TEST_F(Fragments, LaterFragmentsFollowTheClassRules) {
   // Ceph is TCP only: a UDP fragment on the cluster network is nobody's.
   LW_EXPECT_BOTH_DIRS(later4(kClu, kClu2, IPPROTO_UDP), {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_LATER});
   LW_EXPECT_BOTH_DIRS(later4(kOut, kOut2, IPPROTO_TCP), {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_LATER});
-  // An ICMP fragment has no type to look at: not a probe, not infra.
+  // An ICMP fragment has no type to look at: never infra; by its addresses it
+  // is Corosync between link addresses (a large ping between the nodes) and
+  // other elsewhere.
   LW_EXPECT_BOTH_DIRS(later4(kCoroA, kCoroB, IPPROTO_ICMP),
+                      {LW_CLASS_COROSYNC, LW_PARSE_FRAGMENT_LATER});
+  LW_EXPECT_BOTH_DIRS(later4(kCoroA, kOut, IPPROTO_ICMP),
                       {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_LATER});
 }
 
@@ -116,14 +120,19 @@ TEST_F(Fragments, Ipv6FirstAndLaterFragments) {
                       {LW_CLASS_COROSYNC});
 }
 
-TEST_F(Fragments, FirstFragmentWithACutIcmpHeaderIsNeitherProbeNorInfra) {
+TEST_F(Fragments, FirstFragmentWithACutIcmpHeaderIsAttributedByAddress) {
   // A first fragment keeps the reason fragment_first even when the ICMP
   // header behind it is cut short (set_reason does not overwrite it), so the
   // classifier cannot rely on reason == trunc_icmp to know the type was never
-  // read. An unread type is 0: "echo reply" for ICMP (a Corosync probe between
-  // link addresses), "< 128, an error" for ICMPv6 (infra: never dropped).
+  // read. An unread type would be 0: "echo reply" for ICMP, "< 128, an error"
+  // for ICMPv6 (infra: never dropped). Like a TCP/UDP header without ports,
+  // the packet is attributed by its addresses instead: Corosync between link
+  // addresses (the only class that owns ICMP), other elsewhere, never infra.
   const PacketBuilder e4 = PacketBuilder().ipv4(kCoroA, kCoroB, {.mf = true}).icmp_echo(1, 1);
   LW_EXPECT_BOTH_DIRS(PacketBuilder(e4).truncate(e4.l4_offset() + 4).build(),
+                      {LW_CLASS_COROSYNC, LW_PARSE_FRAGMENT_FIRST});
+  const PacketBuilder o4 = PacketBuilder().ipv4(kOut, kClu, {.mf = true}).icmp_echo(1, 1);
+  LW_EXPECT_BOTH_DIRS(PacketBuilder(o4).truncate(o4.l4_offset() + 4).build(),
                       {LW_CLASS_OTHER, LW_PARSE_FRAGMENT_FIRST});
   const PacketBuilder e6 =
       PacketBuilder().ipv6(v6::kOut, v6::kOut2).ext_fragment(0, true, 5).icmp6_echo(1, 1);

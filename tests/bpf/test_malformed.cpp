@@ -78,20 +78,34 @@ TEST_F(Malformed, Ipv4) {
       {LW_CLASS_OTHER, LW_PARSE_TRUNC_IPV4});
 }
 
-TEST_F(Malformed, IcmpBehindABrokenIpv4HeaderIsNoProbe) {
+TEST_F(Malformed, IcmpBehindABrokenIpv4HeaderIsAttributedByAddress) {
   // The ICMP header was never read (the IPv4 header is invalid), so its type
-  // is unknown: it must not pass for an echo between Corosync addresses.
-  // (A zero icmp_type is ICMP_ECHOREPLY: a parser that leaves it unread and a
-  // classifier that trusts it would call this corosync.)
+  // is unknown; a zero icmp_type would read as ICMP_ECHOREPLY. The packet is
+  // attributed by its addresses, as TCP/UDP without ports are: Corosync
+  // between link addresses, other between outside addresses.
   LW_EXPECT_BOTH_DIRS(
       PacketBuilder().ipv4(kCoroA, kCoroB, {.tot_len = 19}).icmp(8, 0).build(),
-      {LW_CLASS_OTHER, LW_PARSE_BAD_IPV4_LEN});
+      {LW_CLASS_COROSYNC, LW_PARSE_BAD_IPV4_LEN});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kOut, kClu, {.tot_len = 19}).icmp(8, 0).build(),
+                      {LW_CLASS_OTHER, LW_PARSE_BAD_IPV4_LEN});
   LW_EXPECT_BOTH_DIRS(PacketBuilder()
                           .ipv4(kCoroA, kCoroB, {.options = Bytes(8, 1)})
                           .icmp(8, 0)
                           .truncate(14 + 24)
                           .build(),
-                      {LW_CLASS_OTHER, LW_PARSE_TRUNC_IPV4});
+                      {LW_CLASS_COROSYNC, LW_PARSE_TRUNC_IPV4});
+}
+
+TEST_F(Malformed, IcmpOfTheOtherFamilyIsUnknownL4NeverInfra) {
+  // Protocol 58 (ICMPv6) inside IPv4 with a "type" below 128 would pass as an
+  // ICMPv6 error (infra) if the family were not checked; ICMP (1) inside IPv6
+  // would pass as a Corosync probe.
+  LW_EXPECT_BOTH_DIRS(
+      PacketBuilder().ipv4(kOut, kClu, {.protocol = 58}).icmp(1, 0).build(),
+      {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
+  LW_EXPECT_BOTH_DIRS(
+      PacketBuilder().ipv6(v6::kCoroA, v6::kCoroB, {.next_header = 1}).payload(8).build(),
+      {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
 }
 
 TEST_F(Malformed, Ipv6) {
@@ -161,15 +175,21 @@ TEST_F(Malformed, Udp) {
                       {LW_CLASS_OTHER, LW_PARSE_TRUNC_UDP});
 }
 
-TEST_F(Malformed, IcmpShortIsNeitherProbeNorInfra) {
+TEST_F(Malformed, IcmpShortIsNeverInfraAndGoesByAddress) {
+  // A cut ICMP header has no type to trust: attributed by addresses like a
+  // TCP/UDP header without ports (Corosync between link addresses), never
+  // infra, never an "error" that escapes the lanes.
   const PacketBuilder e = PacketBuilder().ipv4(kCoroA, kCoroB).icmp_echo(1, 1);
   LW_EXPECT_BOTH_DIRS(PacketBuilder(e).truncate(e.l4_offset() + 4).build(),
-                      {LW_CLASS_OTHER, LW_PARSE_TRUNC_ICMP});
+                      {LW_CLASS_COROSYNC, LW_PARSE_TRUNC_ICMP});
   const PacketBuilder u = PacketBuilder().ipv4(kOut, kOut2).icmp(3, 3);
   LW_EXPECT_BOTH_DIRS(PacketBuilder(u).truncate(u.l4_offset() + 7).build(),
                       {LW_CLASS_OTHER, LW_PARSE_TRUNC_ICMP});
   const PacketBuilder e6 = PacketBuilder().ipv6(v6::kCoroA, v6::kCoroB).icmp6_echo(1, 1);
   LW_EXPECT_BOTH_DIRS(PacketBuilder(e6).truncate(e6.l4_offset() + 1).build(),
+                      {LW_CLASS_COROSYNC, LW_PARSE_TRUNC_ICMP});
+  const PacketBuilder n6 = PacketBuilder().ipv6(v6::kOut, v6::kOut2).icmp6(1, 0);
+  LW_EXPECT_BOTH_DIRS(PacketBuilder(n6).truncate(n6.l4_offset() + 1).build(),
                       {LW_CLASS_OTHER, LW_PARSE_TRUNC_ICMP});
 }
 
