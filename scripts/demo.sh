@@ -95,8 +95,12 @@ say "Misconfiguration: a Ceph client reaches pve2's Ceph address over the Corosy
 ip -n "$NS2" addr add 203.0.113.100/32 dev lwtcoro2
 ip -n "$NS1" route add 203.0.113.100/32 dev lwtcoro1
 ip netns exec "$NS2" iperf3 -s -1 -p 6789 -B 203.0.113.100 >/dev/null 2>&1 &
+# Violations stream while it happens (flood control: one event per flow per second).
+"$LW" --netns "$NS1" --pin-dir "$PIN" watch --duration 3 &
+watcher=$!
 sleep 0.5
 ip netns exec "$NS1" iperf3 -c 203.0.113.100 -p 6789 -t 1 | tail -4 | head -2 || true
+wait "$watcher" || true
 
 say "lanewarden status: every packet counted per interface and class; the intruder shows up"
 "$LW" --netns "$NS1" --pin-dir "$PIN" status
