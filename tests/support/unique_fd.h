@@ -1,37 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Owning file descriptor for test helpers: sockets and namespace handles must
-// be closed on every path, including a failed ASSERT that returns early.
+// Test helpers own their sockets and namespace handles with the product's
+// UniqueFd (common/fd.h), so a failed ASSERT that returns early closes them.
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "common/fd.h"
 
 namespace lw::test {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using lw::UniqueFd;
 
 }  // namespace lw::test
