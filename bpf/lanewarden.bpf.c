@@ -70,7 +70,7 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 			d.violation = LW_VIOL_MTU;
 	}
 	const struct lw_class_cfg *cfg = &p->cls[d.cls & (LW_NR_CLASSES - 1)];
-	if (d.violation == LW_VIOL_NONE && over_rate(skb, cfg, lane.slot, dir, d.cls))
+	if (d.violation == LW_VIOL_NONE && over_rate(skb, cfg, &pkt, lane.slot, dir, d.cls))
 		d.violation = LW_VIOL_RATE_CAP;
 	if (d.violation != LW_VIOL_NONE)
 		d.verdict = (d.violation != LW_VIOL_MTU && (p->enforce & LW_CLASS_BIT(d.cls)))

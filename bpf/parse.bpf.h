@@ -65,6 +65,7 @@ struct lw_pkt {
 	__u8 infra;             /* link-layer control traffic (ARP, LLDP, STP, LACP) */
 	__u8 reason;            /* enum lw_parse_reason */
 	__u8 l3_off;            /* offset of the IP header from the frame start */
+	__u16 hdr_len;          /* bytes before the TCP/UDP payload: replicated per GSO segment */
 };
 
 static __always_inline int is_vlan_proto(__u16 h_proto)
@@ -268,6 +269,7 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 		pkt->sport = bpf_ntohs(th->source);
 		pkt->dport = bpf_ntohs(th->dest);
 		pkt->has_ports = 1;
+		pkt->hdr_len += th->doff * 4;
 		if (th->doff < 5)
 			set_reason(pkt, LW_PARSE_BAD_TCP_DOFF);
 		return;
@@ -281,6 +283,7 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 		pkt->sport = bpf_ntohs(uh->source);
 		pkt->dport = bpf_ntohs(uh->dest);
 		pkt->has_ports = 1;
+		pkt->hdr_len += sizeof(*uh);
 		return;
 	}
 	case IPPROTO_ICMP:
@@ -340,8 +343,12 @@ static __always_inline void parse_packet(void *data, void *data_end, __u16 tci_v
 
 	pkt->l3_off = (__u8)(c.pos - data); /* at most 14 + 2 tags: fits */
 	int ret = proto == bpf_htons(ETH_P_IP) ? parse_ipv4(&c, pkt) : parse_ipv6(&c, pkt);
-	if (ret == 0)
+	if (ret == 0) {
+		pkt->hdr_len = (__u16)(c.pos - data);
 		parse_l4(&c, pkt);
+		if (!pkt->has_ports)
+			pkt->hdr_len = 0;
+	}
 }
 
 #endif /* LW_PARSE_BPF_H */

@@ -149,9 +149,8 @@ TEST_F(Police, RefillAdmitsRateTimesElapsed) {
 // skb->len lets ~4.5 % more than the cap onto the wire with 1448-byte
 // segments (measured in docs/caps.md: 51.1 Mbit/s of goodput through a
 // 50 Mbit/s police cap, 47.8 through the same cap in shape mode).
-// DISABLED until rate.bpf.h charges len + (gso_segs - 1) * header length:
-// reported to the lead, enable with the fix.
-TEST_F(Police, DISABLED_ChargesTheHeadersOfEveryGsoSegment) {
+// rate.bpf.h charges len + (gso_segs - 1) * header length, as HTB does.
+TEST_F(Police, ChargesTheHeadersOfEveryGsoSegment) {
   install(rate_policy("enforce", "police", "1mbit", "8000B"));
   settle(kBurstNs);
   const Bytes f = migration_frame();  // Ethernet 14 + IPv4 20 + TCP 20 = 54 bytes of headers
