@@ -30,12 +30,8 @@ Section parse_tree(std::string_view text, const std::string& file) {
   root.where = {file, 0};
   std::vector<Section*> stack{&root};
   int lineno = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    auto nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    auto line = strip_comment(text.substr(pos, nl - pos));
-    pos = nl + 1;
+  for (std::string_view raw_line : split_lines(text)) {
+    auto line = strip_comment(raw_line);
     ++lineno;
     Where here{file, lineno};
     if (line.empty()) continue;

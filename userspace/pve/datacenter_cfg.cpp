@@ -34,12 +34,8 @@ DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& fil
   DatacenterCfg d;
   d.file = file;
   int lineno = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    auto nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    auto line = trim(text.substr(pos, nl - pos));
-    pos = nl + 1;
+  for (std::string_view raw_line : split_lines(text)) {
+    auto line = trim(raw_line);
     ++lineno;
     Where here{file, lineno};
     if (line.empty() || line.front() == '#') continue;

@@ -22,12 +22,7 @@ const HostEntry* Hosts::lookup(std::string_view name) const {
 Hosts parse_hosts(std::string_view text, const std::string& file) {
   Hosts h;
   int lineno = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    auto nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    auto line = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view line : split_lines(text)) {
     ++lineno;
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     auto parts = split_any(line, " \t\r");

@@ -32,12 +32,7 @@ class Parser {
     Iface* cur = nullptr;
     int lineno = 0, logical_start = 0;
     std::string pending;
-    size_t pos = 0;
-    while (pos <= text.size()) {
-      auto nl = text.find('\n', pos);
-      if (nl == std::string_view::npos) nl = text.size();
-      std::string_view raw = text.substr(pos, nl - pos);
-      pos = nl + 1;
+    for (std::string_view raw : split_lines(text)) {
       ++lineno;
       if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
       if (pending.empty()) logical_start = lineno;

@@ -23,12 +23,7 @@ StorageCfg parse_storage_cfg(std::string_view text, const std::string& file) {
   cfg.file = file;
   std::string type, id;
   int lineno = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    auto nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    auto raw = text.substr(pos, nl - pos);
-    pos = nl + 1;
+  for (std::string_view raw : split_lines(text)) {
     ++lineno;
     Where here{file, lineno};
     auto line = trim(raw);

@@ -33,6 +33,9 @@ struct Value {
 };
 
 std::string_view trim(std::string_view s);
+// The lines of `text` without their '\n', numbered from 1 by position; a final
+// '\n' leaves one empty last line. The views point into `text`.
+std::vector<std::string_view> split_lines(std::string_view text);
 std::string lower(std::string_view s);
 // Splits on any run of the characters in `seps`; never returns empty parts.
 std::vector<std::string> split_any(std::string_view s, std::string_view seps);
