@@ -147,12 +147,14 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
 
   // Interfaces: resolve every lane's interface before anything else fails late.
   std::map<uint32_t, std::string> names;
+  std::vector<uint32_t> lane_ifindex;  // by lane, resolved once
   for (const auto& lane : policy.lanes) {
     auto ifindex = resolve(lane.interface);
     if (!ifindex)
       throw UsageError(lane.where.str() + ": interface '" + lane.interface +
                        "' does not exist on this node");
     names.emplace(*ifindex, lane.interface);
+    lane_ifindex.push_back(*ifindex);
     for (int cls = 0; cls < LW_NR_CLASSES; cls++)
       if (lane.classes & LW_CLASS_BIT(cls)) p.constrained |= LW_CLASS_BIT(cls);
   }
@@ -180,8 +182,9 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
     }
     e.ifindex = out.ifaces[i].ifindex;
     e.slot = out.ifaces[i].slot;
-    for (const auto& lane : policy.lanes) {
-      if (*resolve(lane.interface) != e.ifindex) continue;
+    for (size_t l = 0; l < policy.lanes.size(); l++) {
+      const auto& lane = policy.lanes[l];
+      if (lane_ifindex[l] != e.ifindex) continue;
       uint8_t flags = LW_LANE_PRESENT | (lane.exclusive ? LW_LANE_EXCLUSIVE : 0) |
                       (lane.no_fragments ? LW_LANE_NO_FRAGMENTS : 0);
       if (lane.vlan) {
