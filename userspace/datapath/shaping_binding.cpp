@@ -39,14 +39,11 @@ void check_shaping_possible(const policy::Policy& policy, const shaping::Shaping
   for (const auto& ip : plan.interfaces) {
     const IfaceBinding* b = binding(ifaces, ip.interface);
     if (!b) continue;
-    const std::string root = shaping::describe_root_qdisc(b->ifindex);
-    if (!root.empty() && root.rfind("htb 1a4e:", 0) != 0 &&
-        root.rfind("noqueue", 0) != 0 && root.rfind("pfifo_fast", 0) != 0 &&
-        root.rfind("mq ", 0) != 0 && root.rfind("fq_codel", 0) != 0 && root.rfind("pfifo ", 0) != 0)
+    if (auto root = shaping::foreign_root_qdisc(b->ifindex))
       throw UsageError(fmt::format(
           "{}: {} has a root qdisc '{}' that lanewarden did not create and will not replace; "
           "the policy needs lanewarden's HTB there (Corosync priority, shape caps or link_rate)",
-          policy.source, ip.interface, root));
+          policy.source, ip.interface, *root));
   }
   for (int c = 0; c < LW_NR_CLASSES; c++) {
     const auto& cls = policy.classes[c];

@@ -112,6 +112,13 @@ std::string describe_root_qdisc(uint32_t ifindex) {
   return describe(q.get());
 }
 
+std::optional<std::string> foreign_root_qdisc(uint32_t ifindex) {
+  Sock sock = connect();
+  Qdisc q = root_qdisc(sock.get(), ifindex);
+  if (!q || is_ours(q.get()) || is_default(q.get())) return std::nullopt;
+  return describe(q.get());
+}
+
 void apply_htb(uint32_t ifindex, const InterfacePlan& plan) {
   Sock sock = connect();
   Qdisc current = root_qdisc(sock.get(), ifindex);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "shaping/shaping_plan.h"
@@ -21,5 +22,9 @@ bool remove_htb(uint32_t ifindex);
 
 // Kind and handle of the root qdisc, e.g. "htb 1a4e:", or "" if none.
 std::string describe_root_qdisc(uint32_t ifindex);
+
+// The root qdisc's description when it is neither lanewarden's HTB nor a
+// kernel default that apply_htb() may replace; std::nullopt otherwise.
+std::optional<std::string> foreign_root_qdisc(uint32_t ifindex);
 
 }  // namespace lw::shaping
