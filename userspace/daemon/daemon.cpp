@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "daemon/daemon.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+
+#include "common/error.h"
+#include "daemon/event_log.h"
+#include "daemon/policy_watch.h"
+#include "daemon/sd_notify.h"
+#include "daemon/signals.h"
+#include "datapath/datapath.h"
+#include "datapath/mgmt_guard.h"
+#include "datapath/pinned_state.h"
+#include "datapath/rollback.h"
+#include "metrics/server.h"
+#include "policy/parse.h"
+
+namespace lw::daemon {
+namespace {
+
+// What the loop's epoll reports, by the fd's role.
+enum Source : uint64_t { kSignal = 1, kPolicyFile, kEvents, kTimer };
+
+UniqueFd make_timer(double seconds) {
+  UniqueFd fd(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+  if (!fd) throw SystemError("timerfd_create failed", errno);
+  itimerspec its{};
+  const double whole = std::floor(seconds);
+  its.it_interval.tv_sec = static_cast<time_t>(whole);
+  its.it_interval.tv_nsec = static_cast<long>((seconds - whole) * 1e9);
+  if (its.it_interval.tv_sec == 0 && its.it_interval.tv_nsec == 0) its.it_interval.tv_nsec = 1;
+  its.it_value = its.it_interval;
+  if (timerfd_settime(fd.get(), 0, &its, nullptr) != 0)
+    throw SystemError("timerfd_settime failed", errno);
+  return fd;
+}
+
+void epoll_add(int epfd, int fd, Source s) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = s;
+  if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) throw SystemError("epoll_ctl failed", errno);
+}
+
+// The same refusal as `apply`: a policy that would drop the SSH session the
+// daemon was started from is not applied (unless --force).
+void guard_management_connection(const policy::Policy& p, const DaemonOptions& o) {
+  const char* env = std::getenv("SSH_CONNECTION");
+  if (!env || !*env) return;
+  auto conn = datapath::parse_ssh_connection(env);
+  if (!conn) return;
+  auto reason = datapath::management_drop_reason(datapath::compile_for_this_node(p, o.pin_dir),
+                                                 *conn);
+  if (!reason) return;
+  if (o.force) {
+    spdlog::warn("{} (applied anyway: --force)", *reason);
+    return;
+  }
+  throw UsageError(*reason);
+}
+
+class Daemon {
+ public:
+  explicit Daemon(const DaemonOptions& o) : opts_(o), watch_(o.policy_file) {}
+
+  int run() {
+    start();
+    epoll_ = UniqueFd(epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll_) throw SystemError("epoll_create1 failed", errno);
+    timer_ = make_timer(opts_.recheck_seconds);
+    epoll_add(epoll_.get(), signals_.fd(), kSignal);
+    epoll_add(epoll_.get(), watch_.fd(), kPolicyFile);
+    epoll_add(epoll_.get(), events_->fd(), kEvents);
+    epoll_add(epoll_.get(), timer_.get(), kTimer);
+    sd_notify("READY=1\nSTATUS=enforcing " + opts_.policy_file);
+    spdlog::info("running: policy {}, pins {}{}", opts_.policy_file, opts_.pin_dir,
+                 server_ ? fmt::format(", metrics on port {}", server_->port()) : "");
+
+    for (;;) {
+      epoll_event evs[8];
+      int n = epoll_wait(epoll_.get(), evs, 8, -1);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw SystemError("epoll_wait failed", errno);
+      }
+      for (int i = 0; i < n; i++) {
+        switch (evs[i].data.u64) {
+          case kSignal:
+            if (int sig = signals_.read_signal(); sig && handle_signal(sig)) return stop(sig);
+            break;
+          case kPolicyFile:
+            if (watch_.drain() && watch_.changed()) reload("the policy file changed");
+            break;
+          case kEvents:
+            events_->consume();
+            break;
+          case kTimer: {
+            uint64_t ticks;
+            [[maybe_unused]] auto r = read(timer_.get(), &ticks, sizeof(ticks));
+            if (watch_.changed()) reload("the policy file's content changed");
+            break;
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  void start() {
+    const bool adopting = datapath::PinnedState::exists(opts_.pin_dir);
+    if (adopting)
+      spdlog::info("adopting the enforcement pinned under {} (programs stay attached)",
+                   opts_.pin_dir);
+    // The first policy must be valid: there is nothing of ours to keep.
+    apply_file();
+    state_ = std::make_unique<datapath::PinnedState>(datapath::PinnedState::open(opts_.pin_dir));
+    events_ = std::make_unique<EventLog>(state_->events());
+    collector_ = std::make_shared<metrics::Collector>(opts_.pin_dir);
+    collector_->add_source([this](metrics::Families& out) { daemon_families(out); });
+    if (!opts_.metrics.empty() && opts_.metrics != "off") {
+      auto addr = metrics::parse_listen_address(opts_.metrics);
+      if (!addr.loopback())
+        spdlog::warn("metrics are served on {}, not only on loopback: counters reveal the "
+                     "node's traffic mix",
+                     addr.civetweb());
+      server_ = std::make_unique<metrics::MetricsServer>(addr, collector_);
+    }
+  }
+
+  // Parses, checks and applies the file; throws on any problem.
+  void apply_file() {
+    std::string content;
+    if (!read_whole_file(opts_.policy_file, content))
+      throw UsageError(fmt::format("cannot read policy file {}", opts_.policy_file));
+    auto p = std::make_shared<policy::Policy>(
+        policy::parse_string(content, opts_.policy_file));
+    if (opts_.mode) p->mode = *opts_.mode;
+    guard_management_connection(*p, opts_);
+    auto report = datapath::apply_policy(*p, opts_.pin_dir, false);
+    datapath::clear_pending(opts_.pin_dir);
+    if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", opts_.pin_dir);
+    spdlog::info("policy generation {} in force ({} mode) on {} interface(s){}",
+                 report.generation, policy::mode_name(p->mode), report.ifaces.size(),
+                 report.detached.empty()
+                     ? ""
+                     : fmt::format(", detached from {}", fmt::join(report.detached, ", ")));
+    watch_.remember(content);
+    std::lock_guard lock(mu_);
+    policy_ = std::move(p);
+  }
+
+  // A reload never makes things worse: any failure keeps the policy in force.
+  void reload(const char* why) {
+    spdlog::info("reloading {}: {}", opts_.policy_file, why);
+    sd_notify("RELOADING=1");
+    try {
+      apply_file();
+      reloads_ok_++;
+    } catch (const std::exception& e) {
+      reloads_failed_++;
+      spdlog::error("reload refused, the running policy stays in force: {}", e.what());
+      // Do not retry the same bytes every timer tick.
+      std::string content;
+      if (read_whole_file(opts_.policy_file, content)) watch_.remember(content);
+    }
+    sd_notify("READY=1");
+  }
+
+  // True when the signal ends the daemon.
+  bool handle_signal(int sig) {
+    if (sig == SIGHUP) {
+      reload("SIGHUP");
+      return false;
+    }
+    return true;
+  }
+
+  int stop(int sig) {
+    sd_notify("STOPPING=1");
+    spdlog::info("{} received", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    events_->consume();
+    server_.reset();
+    events_.reset();
+    state_.reset();
+    if (opts_.detach_on_exit) {
+      auto names = datapath::detach_all(opts_.pin_dir);
+      spdlog::info("detached from {} interface(s) and removed the pins (--detach-on-exit)",
+                   names.size());
+    } else {
+      spdlog::info("enforcement stays in place, pinned under {}; 'lanewarden detach' removes it",
+                   opts_.pin_dir);
+    }
+    return kExitOk;
+  }
+
+  void daemon_families(metrics::Families& out) const {
+    using prometheus::MetricType;
+    auto reloads = metrics::family("lanewarden_policy_reloads_total",
+                                   "Policy reloads by the daemon (SIGHUP or a changed file)",
+                                   MetricType::Counter);
+    metrics::add_counter(reloads, {{"result", "applied"}}, static_cast<double>(reloads_ok_));
+    metrics::add_counter(reloads, {{"result", "refused"}}, static_cast<double>(reloads_failed_));
+    out.push_back(std::move(reloads));
+    auto logged = metrics::family("lanewarden_events_logged_total",
+                                  "Violation events the daemon read and logged",
+                                  MetricType::Counter);
+    metrics::add_counter(logged, {}, static_cast<double>(logged_snapshot()));
+    out.push_back(std::move(logged));
+    std::shared_ptr<const policy::Policy> p;
+    {
+      std::lock_guard lock(mu_);
+      p = policy_;
+    }
+    if (p)
+      for (auto& f : metrics::policy_families(*p)) out.push_back(std::move(f));
+  }
+
+  uint64_t logged_snapshot() const { return events_ ? events_->logged() : 0; }
+
+  DaemonOptions opts_;
+  SignalFd signals_;  // built before the metrics threads start: they inherit the blocked mask
+  PolicyWatch watch_;
+  std::unique_ptr<datapath::PinnedState> state_;
+  std::unique_ptr<EventLog> events_;
+  std::shared_ptr<metrics::Collector> collector_;
+  std::unique_ptr<metrics::MetricsServer> server_;
+  UniqueFd epoll_, timer_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const policy::Policy> policy_;
+  std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+};
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& opts) {
+  Daemon d(opts);
+  return d.run();
+}
+
+}  // namespace lw::daemon
