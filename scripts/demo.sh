@@ -3,17 +3,25 @@
 # The main job: installs dependencies, builds, then
 #  - on a Proxmox VE node: lints the network design and derives a policy
 #    (read-only: nothing is attached; the README says how to go on);
-#  - elsewhere: simulates two nodes in network namespaces, applies lanewarden
-#    on one, and shows correct traffic, a misplaced Ceph flow on the Corosync
-#    link (audited, then dropped in enforce mode), and a clean detach.
+#  - elsewhere: brings up the simulated budget cluster (scripts/testbed.sh:
+#    two nodes in network namespaces, a real Corosync cluster, Corosync link 0
+#    and management sharing one 100 Mbit/s link), applies lanewarden on both
+#    nodes and plays a scenario: a Ceph flood on the shared link without and
+#    with lanewarden (Corosync's own knet latency), a migration under its cap,
+#    a misconfigured node sending Ceph over the Corosync link (violations
+#    streaming, then dropped), and tears everything down. About 2 minutes.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 root=$PWD
 
-scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target lanewarden
-LW=$root/build/userspace/lanewarden
+if [[ -n ${LW_BINARY:-} && -x ${LW_BINARY:-} ]]; then
+  LW=$(readlink -f "$LW_BINARY")   # an existing build: no install, no build
+else
+  scripts/install-deps.sh
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build -j"$(nproc)" --target lanewarden
+  LW=$root/build/userspace/lanewarden
+fi
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -28,96 +36,102 @@ if [[ -f /etc/pve/corosync.conf ]]; then
   exit 0
 fi
 
-# --- simulated two-node cluster -------------------------------------------
-P=lwtdemo$$
-NS1=${P}-pve1 NS2=${P}-pve2 SW=${P}-sw PIN=/sys/fs/bpf/${P}
-POLICY=/tmp/${P}.toml
+# --- simulated budget cluster (scripts/testbed.sh) ----------------------
+export LW_BINARY=$LW
+TB=$root/scripts/testbed.sh
+TRAFFIC=$root/scripts/testbed-traffic.sh
+source "$root/scripts/testbed-lib.sh"
 
-cleanup() {
-  "$LW" --netns "$NS1" --pin-dir "$PIN" detach >/dev/null 2>&1 || true
-  for ns in "$NS1" "$NS2" "$SW"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-  done
-  rm -rf "$PIN" "$POLICY"
-}
+cleanup() { "$TB" down >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
+if [[ -e $LWT_STATE ]]; then
+  echo "a testbed is already up: scripts/testbed.sh down removes it" >&2
+  exit 1
+fi
 
-say "Simulated cluster: pve1 and pve2, a Corosync link and a shared link, switches in $SW"
-for ns in "$NS1" "$NS2" "$SW"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
-for br in brcoro brshared; do
-  ip -n "$SW" link add "$br" type bridge
-  ip -n "$SW" link set "$br" up
-done
-n=0
-for ns in "$NS1" "$NS2"; do
-  n=$((n + 1))
-  for lane in coro shared; do
-    ip link add "lwt${lane}${n}" netns "$ns" type veth peer name "lwt${lane}${n}p" netns "$SW"
-    ip -n "$SW" link set "lwt${lane}${n}p" master "br${lane}" up
-    ip -n "$ns" link set "lwt${lane}${n}" up
-  done
-  ip -n "$ns" addr add "198.51.100.${n}/25" dev "lwtcoro${n}"          # Corosync link 0
-  ip -n "$ns" addr add "203.0.113.${n}/25" dev "lwtshared${n}"         # Ceph public
-  ip -n "$ns" addr add "198.51.100.$((128 + n))/25" dev "lwtshared${n}" # management
-done
+# Corosync's own view of link 0 (the shared link), both directions, in ms.
+knet_line() {
+  "$TB" knet | jq -rs '[.[] | select(.link == 0)] |
+    "knet link 0 latency: max \((map(.latency_max_us) | max) / 1000) ms, average \((map(.latency_ave_us) | max) / 1000) ms"'
+}
+quorum_line() {
+  ip netns exec lwtn1 corosync-quorumtool -s | awk '/^Quorate:/ { q = $2 } /^Nodes:/ { n = $2 } END { print "quorum: " (q == "Yes" ? "yes" : "NO") ", " n " nodes" }'
+}
+# A flood on the shared link: node 1's Ceph client reaches node 2's Ceph
+# address through the shared link (a host route, as a wrong netmask or a
+# stale route would do). Statistics are cleared once the queues are full.
+ceph_flood() { # seconds -> prints the flood's and corosync's figures
+  local secs=$1
+  "$TRAFFIC" ceph --from 1 --to 2 --dst 203.0.113.12 --cc cubic --streams 2 --seconds "$secs" >"$LWT_STATE/flood.json" &
+  local fp=$!
+  sleep 2
+  "$TB" knet --clear
+  sleep $((secs - 3))
+  echo "  $(knet_line)"
+  echo "  $(quorum_line)"
+  wait "$fp" || true
+  echo "  Ceph flood over the shared link: $(jq -r .mbit "$LWT_STATE/flood.json") Mbit/s"
+}
+lw1() { lwt_lw 1 "$@"; }
 
-cat >"$POLICY" <<TOML
-# pve1 in the simulated cluster: link 0 is Corosync's alone.
-mode = "audit"
-[networks]
-corosync = ["198.51.100.0/25"]
-ceph_public = ["203.0.113.0/25"]
-management = ["198.51.100.128/25"]
-[[lane]]
-interface = "lwtcoro1"
-classes = ["corosync"]
-exclusive = true
-[[lane]]
-interface = "lwtshared1"
-classes = ["ceph_public", "management", "other"]
-TOML
+say "Simulated budget cluster: 2 nodes, real Corosync (knet, 2 links, secauth), 100 Mbit/s links"
+"$TB" up --variant budget --rate 100mbit
+echo "  lwt-shared  Corosync link 0 (198.51.100.0/28) + management (198.51.100.32/28)"
+echo "  lwt-coro1   Corosync link 1 (198.51.100.16/28)"
+echo "  lwt-bond    Ceph (203.0.113.0/28) + migration (203.0.113.32/28)"
+echo "  $(quorum_line)"
 
-say "lanewarden apply (audit mode) on pve1"
-cat "$POLICY"
-"$LW" --netns "$NS1" --pin-dir "$PIN" apply "$POLICY"
+# The misplacement used by the flood: node 2 answers for a Ceph address on
+# the shared link, and node 1 routes to it there.
+ip -n lwtn2 addr add 203.0.113.12/32 dev lwt-shared
+ip -n lwtn1 route add 203.0.113.12/32 dev lwt-shared src 203.0.113.1
+ip -n lwtn2 route add 203.0.113.1/32 dev lwt-shared src 203.0.113.12
 
-say "Normal traffic: Corosync heartbeats, Ceph and the GUI on the shared link"
-ip netns exec "$NS2" iperf3 -s -1 -p 6800 -B 203.0.113.2 >/dev/null 2>&1 &
-ip netns exec "$NS1" ping -q -c 5 -i 0.2 198.51.100.2 | tail -1
-for _ in 1 2 3 4 5; do
-  ip netns exec "$NS1" bash -c 'echo heartbeat > /dev/udp/198.51.100.2/5405' 2>/dev/null || true
-done
-sleep 0.5
-ip netns exec "$NS1" iperf3 -c 203.0.113.2 -p 6800 -t 2 -B 203.0.113.1 | tail -4 | head -2 || true
+say "Idle: Corosync's own latency on the shared link"
+"$TB" knet --clear
+sleep 3
+echo "  $(knet_line)"
 
-say "Misconfiguration: a Ceph client reaches pve2's Ceph address over the Corosync link"
-ip -n "$NS2" addr add 203.0.113.100/32 dev lwtcoro2
-ip -n "$NS1" route add 203.0.113.100/32 dev lwtcoro1
-ip netns exec "$NS2" iperf3 -s -1 -p 6789 -B 203.0.113.100 >/dev/null 2>&1 &
-# Violations stream while it happens (flood control: one event per flow per second).
-"$LW" --netns "$NS1" --pin-dir "$PIN" watch --duration 3 &
+say "A Ceph flood on the shared link, no lanewarden"
+ceph_flood 8
+
+say "lanewarden on both nodes (audit mode: counts and reports, drops nothing)"
+sed -n '/^\[\[lane\]\]/,$p' "$LWT_STATE/lwtn1.toml" | grep -v '^#' | grep -v '^$' | sed 's/^/  /'
+for n in 1 2; do lwt_lw "$n" apply "$LWT_STATE/lwtn$n.toml" --mode audit; done
+
+say "The same Ceph flood with lanewarden: Corosync first, the shared lane shaped below the line rate"
+lw1 watch --duration 7 --class ceph_public >"$LWT_STATE/watch.txt" 2>&1 &
+watcher=$!
+ceph_flood 8
+wait "$watcher" || true
+echo "  violations streamed by 'lanewarden watch' (first 3):"
+grep -m3 . "$LWT_STATE/watch.txt" | sed 's/^/    /'
+if "$LW" --help 2>/dev/null | grep -qE '^ +hist '; then
+  say "lanewarden's own Corosync latency histogram (lanewarden hist)"
+  lw1 hist --class corosync --count 1 || true
+fi
+
+say "A live migration on the bond, capped at 50 Mbit/s (shape), then secure migration over SSH"
+"$TRAFFIC" migration --from 1 --to 2 --seconds 4 | jq -r '"  TCP 60000: \(.mbit) Mbit/s (line rate 100 Mbit/s, cap 50 Mbit/s)"'
+"$TRAFFIC" ssh --from 1 --to 2 --seconds 3 | jq -r '"  SSH (22) to the migration address: \(.mbit) Mbit/s (the same cap)"'
+
+say "Enforce mode; node 1 is misconfigured and sends Ceph over Corosync link 1"
+for n in 1 2; do lwt_lw "$n" apply "$LWT_STATE/lwtn$n.toml" --mode enforce; done
+ip -n lwtn2 addr add 203.0.113.13/32 dev lwt-coro1
+ip -n lwtn1 route add 203.0.113.13/32 dev lwt-coro1 src 203.0.113.1
+ip -n lwtn2 route replace 203.0.113.1/32 dev lwt-coro1 src 203.0.113.13
+lw1 watch --duration 4 >"$LWT_STATE/watch2.txt" 2>&1 &
 watcher=$!
 sleep 0.5
-ip netns exec "$NS1" iperf3 -c 203.0.113.100 -p 6789 -t 1 | tail -4 | head -2 || true
+"$TRAFFIC" ceph-mon --from 1 --to 2 --dst 203.0.113.13 --seconds 2 | jq -r '"  Ceph (3300) over Corosync link 1: \(.mbit) Mbit/s got through"'
 wait "$watcher" || true
+echo "  violations streamed by 'lanewarden watch':"
+grep -m4 . "$LWT_STATE/watch2.txt" | sed 's/^/    /'
+echo "  $(quorum_line)"
 
-say "lanewarden status: every packet counted per interface and class; the intruder shows up"
-"$LW" --netns "$NS1" --pin-dir "$PIN" status
+say "lanewarden status on node 1"
+lw1 status
 
-say "Enforce mode: the same misplaced flow is now dropped, Corosync keeps flowing"
-"$LW" --netns "$NS1" --pin-dir "$PIN" apply "$POLICY" --mode enforce
-ip netns exec "$NS2" iperf3 -s -1 -p 6789 -B 203.0.113.100 >/dev/null 2>&1 &
-sleep 0.5
-if ip netns exec "$NS1" timeout 5 iperf3 -c 203.0.113.100 -p 6789 -t 1 --connect-timeout 2000 >/dev/null 2>&1; then
-  echo "unexpected: the misplaced Ceph flow got through"
-else
-  echo "misplaced Ceph flow refused on the Corosync link (dropped by lanewarden)"
-fi
-ip netns exec "$NS1" ping -q -c 3 -i 0.2 198.51.100.2 | tail -1
-"$LW" --netns "$NS1" --pin-dir "$PIN" status | sed -n '1,/^lwtshared1/p'
-
-say "lanewarden detach: nothing left behind"
-"$LW" --netns "$NS1" --pin-dir "$PIN" detach
-ip netns exec "$NS1" tc qdisc show dev lwtcoro1
-[[ -e $PIN ]] && echo "pin directory still present!" || echo "pin directory removed"
+say "Teardown: testbed down (detaches lanewarden, stops corosync, removes every namespace)"
+"$TB" down
+trap - EXIT INT TERM
