@@ -100,7 +100,7 @@ sed -n '/^\[\[lane\]\]/,$p' "$LWT_STATE/lwtn1.toml" | grep -v '^#' | grep -v '^$
 for n in 1 2; do lwt_lw "$n" apply "$LWT_STATE/lwtn$n.toml" --mode audit; done
 
 say "The same Ceph flood with lanewarden: Corosync first, the shared lane shaped below the line rate"
-lw1 watch --duration 7 --class ceph_public >"$LWT_STATE/watch.txt" 2>&1 &
+lw1 watch --duration 10 --class ceph_public >"$LWT_STATE/watch.txt" 2>&1 &
 watcher=$!
 ceph_flood 8
 wait "$watcher" || true
@@ -126,7 +126,7 @@ sleep 0.5
 "$TRAFFIC" ceph-mon --from 1 --to 2 --dst 203.0.113.13 --seconds 2 | jq -r '"  Ceph (3300) over Corosync link 1: \(.mbit) Mbit/s got through"'
 wait "$watcher" || true
 echo "  violations streamed by 'lanewarden watch':"
-grep -m4 . "$LWT_STATE/watch2.txt" | sed 's/^/    /'
+grep -m4 'iface=lwt-coro1' "$LWT_STATE/watch2.txt" | sed 's/^/    /'
 echo "  $(quorum_line)"
 
 say "lanewarden status on node 1"
