@@ -211,15 +211,20 @@ for r in $(seq "$ROUNDS"); do
 		echo "$bits $host $remote" >>"$TMP/tp-$c"
 	done
 done
-declare -A GBIT CPU_PER_GBIT
+declare -A GBIT CPU_PER_GBIT TR CR
 for c in "${CASES[@]}"; do
 	GBIT[$c]=$(awk '{ print $1 / 1e9 }' "$TMP/tp-$c" | median)
 	# CPU % (sender + receiver, each out of 100 % of all cores) per Gbit/s.
 	CPU_PER_GBIT[$c]=$(awk '{ if ($1 > 0) print ($2 + $3) / ($1 / 1e9); else print 0 }' "$TMP/tp-$c" | median)
+	# Ratios are paired by round (each case against the bare run just before
+	# it), then the median: slow drifts of a shared machine cancel out.
+	TR[$c]=$(paste -d' ' "$TMP/tp-$c" "$TMP/tp-bare" | awk '{ print ($4 > 0 ? $1 / $4 : 0) }' | median)
+	CR[$c]=$(paste -d' ' "$TMP/tp-$c" "$TMP/tp-bare" |
+		awk '{ a = $1 > 0 ? ($2 + $3) / $1 : 0; b = $4 > 0 ? ($5 + $6) / $4 : 0; print (b > 0 ? a / b : 0) }' | median)
 done
 for c in "${CASES[@]}"; do
-	tr=$(awk -v x="${GBIT[$c]}" -v b="${GBIT[bare]}" 'BEGIN { printf "%.3f", (b > 0 ? x / b : 0) }')
-	cr=$(awk -v x="${CPU_PER_GBIT[$c]}" -v b="${CPU_PER_GBIT[bare]}" 'BEGIN { printf "%.3f", (b > 0 ? x / b : 0) }')
+	tr=$(printf '%.3f' "${TR[$c]}")
+	cr=$(printf '%.3f' "${CR[$c]}")
 	emit "$(printf '{"bench":"throughput","case":"%s","rounds":%d,"seconds":%d,"gbit":%.3f,"throughput_ratio":%s,"cpu_pct_per_gbit":%.2f,"cpu_ratio":%s}' \
 		"$c" "$ROUNDS" "$SECS" "${GBIT[$c]}" "$tr" "${CPU_PER_GBIT[$c]}" "$cr")"
 	say "$(printf 'throughput %-9s %7.2f Gbit/s  x%s of bare   CPU %6.2f %%/Gbit/s  x%s of bare' "$c" "${GBIT[$c]}" "$tr" "${CPU_PER_GBIT[$c]}" "$cr")"
