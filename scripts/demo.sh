@@ -66,8 +66,12 @@ ceph_flood() { # seconds -> prints the flood's and corosync's figures
   local fp=$!
   sleep 2
   "$TB" knet --clear
-  sleep $((secs - 3))
+  # ICMP echo between Corosync link 0 addresses: lanewarden classes it as
+  # corosync and times it (hist); ping reports its own view too.
+  ip netns exec lwtn1 ping -q -i 0.1 -c $(((secs - 4) * 10)) -w $((secs - 2)) "$(lwt_addr coro0 2)" >"$LWT_STATE/ping.txt" 2>&1 || true
+  sleep 0.5
   echo "  $(knet_line)"
+  echo "  ping over Corosync link 0: $(awk -F' = ' '/^rtt/ { split($2, v, "/"); printf "avg %s ms, max %s ms", v[2], v[3] }' "$LWT_STATE/ping.txt")"
   echo "  $(quorum_line)"
   wait "$fp" || true
   echo "  Ceph flood over the shared link: $(jq -r .mbit "$LWT_STATE/flood.json") Mbit/s"
@@ -107,8 +111,9 @@ wait "$watcher" || true
 echo "  violations streamed by 'lanewarden watch' (first 3):"
 grep -m3 . "$LWT_STATE/watch.txt" | sed 's/^/    /'
 if "$LW" --help 2>/dev/null | grep -qE '^ +hist '; then
-  say "lanewarden's own Corosync latency histogram (lanewarden hist)"
-  lw1 hist --class corosync --count 1 || true
+  echo "  lanewarden's own view of Corosync link 0 during the flood (lanewarden hist, echo RTT):"
+  lw1 hist --class corosync --format json | jq -r '.. | objects | select(.iface? == "lwt-shared" and .class? == "corosync" and .count? > 0) |
+    "    \(.count) samples: p50 \(.p50_us / 1000 * 100 | round / 100) ms, p99 \(.p99_us / 1000 * 100 | round / 100) ms, max \(.max_us / 1000 * 100 | round / 100) ms"' | head -1 || true
 fi
 
 say "A live migration on the bond, capped at 50 Mbit/s (shape), then secure migration over SSH"
