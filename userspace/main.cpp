@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   lw::cli::add_watch_command(app, ctx);
   lw::cli::add_confirm_command(app, ctx);
   lw::cli::add_run_command(app, ctx);
+  lw::cli::add_audit_command(app, ctx);
 
   try {
     app.parse(argc, argv);
