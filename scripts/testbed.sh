@@ -42,6 +42,9 @@ all_switch_namespaces() {
 }
 all_node_namespaces() { echo lwtn1 lwtn2 lwtn3; }
 
+# Exact names only: other tests' namespaces may share a prefix.
+ns_exists() { ip netns list | awk '{ print $1 }' | grep -qxF "$1"; }
+
 kill_namespace_processes() { # ns
 	local pids
 	pids=$(ip netns pids "$1" 2>/dev/null || true)
@@ -65,13 +68,13 @@ cmd_down() {
 			kill "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null || true
 		fi
 		if [[ -e ${LWT_PIN_PREFIX}$n ]]; then
-			[[ -n $lw ]] && ip netns list | grep -qw "lwtn$n" &&
+			[[ -n $lw ]] && ns_exists "lwtn$n" &&
 				"$lw" --netns "lwtn$n" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
 			rm -rf "${LWT_PIN_PREFIX}$n"
 		fi
 	done
 	for ns in $(all_node_namespaces) $(all_switch_namespaces); do
-		ip netns list | grep -qw "$ns" || continue
+		ns_exists "$ns" || continue
 		kill_namespace_processes "$ns"
 		ip netns del "$ns" 2>/dev/null || true
 	done
@@ -248,11 +251,13 @@ cmd_up() {
 	lwt_lanes "$variant" >/dev/null || usage
 	[[ -z $rate ]] || rate_bits "$rate" >/dev/null
 	[[ $(id -u) == 0 ]] || { log "needs root"; exit 1; }
-	if [[ -e $LWT_STATE ]] || ip netns list | grep -qw lwtn1; then
+	if [[ -e $LWT_STATE ]] || ns_exists lwtn1; then
 		log "already up (or left over): run scripts/testbed.sh down first"
 		exit 1
 	fi
-	trap 'log "up failed; tearing down"; cmd_down' ERR
+	# Any failure below exits (set -e), from whichever function: the EXIT
+	# trap then removes what was built so far.
+	trap 'log "up failed; tearing down"; cmd_down' EXIT
 	mkdir -p "$LWT_STATE"
 	echo "$variant" >"$LWT_STATE/variant"
 	echo "$rate" >"$LWT_STATE/rate"
@@ -267,7 +272,7 @@ cmd_up() {
 		tail -n 5 "$LWT_STATE"/lwtn*/corosync.log >&2 || true
 		false
 	fi
-	trap - ERR
+	trap - EXIT
 	log "up: variant $variant, $(lwt_node_count "$variant") nodes, rate ${rate:-unlimited}, quorate after ${SECONDS}s"
 }
 
