@@ -81,17 +81,31 @@ static __always_inline __u64 pace_departure(struct lw_bucket *b, const struct lw
 }
 
 /*
- * Bytes the wire carries for this skb: a GSO packet becomes gso_segs packets,
- * each with its own copy of the headers (as HTB's qdisc_pkt_len_init counts
- * them). Charging skb->len alone let ~4.5% more than a police cap through.
+ * What a cap limits: the payload the application sent (what iperf3 and
+ * Proxmox's bwlimit measure), headers riding on top. For TCP/UDP that is
+ * everything behind the transport header; a GSO packet holds its headers
+ * once, so the same subtraction gives the payload of all its segments. For
+ * other IP packets (ICMP, later fragments, unparsed transports) it is the L3
+ * payload: behind the IPv4 header (ihl) or the 40-byte IPv6 header. Anything
+ * else is charged from its L3 offset on. A packet without payload (a pure
+ * ACK) costs nothing.
  */
-static __always_inline __u32 wire_len(struct __sk_buff *skb, const struct lw_pkt *pkt)
+static __always_inline __u32 payload_len(struct __sk_buff *skb, const struct lw_pkt *pkt)
 {
-	__u32 segs = skb->gso_segs;
+	__u32 len = skb->len;
+	__u32 hdr = pkt->hdr_len;
 
-	if (segs <= 1 || !pkt->hdr_len)
-		return skb->len;
-	return skb->len + (segs - 1) * pkt->hdr_len;
+	if (!hdr) {
+		hdr = pkt->l3_off;
+		if (pkt->family == 6) {
+			hdr += 40;
+		} else if (pkt->family == 4) {
+			__u8 vihl = 0;
+			if (bpf_skb_load_bytes(skb, pkt->l3_off, &vihl, 1) == 0)
+				hdr += (vihl & 0xF) * 4;
+		}
+	}
+	return len > hdr ? len - hdr : 0;
 }
 
 /* Is the packet over its class's rate? Sets skb->tstamp when pacing. */
@@ -106,10 +120,10 @@ static __always_inline int over_rate(struct __sk_buff *skb, const struct lw_clas
 		return 0;
 	__u64 now = bpf_ktime_get_ns();
 	if (cfg->flags & LW_CLASS_F_POLICE)
-		return !police_pass(b, cfg, wire_len(skb, pkt), now);
+		return !police_pass(b, cfg, payload_len(skb, pkt), now);
 	if (dir != LW_DIR_EGRESS)
 		return 0;
-	__u64 depart = pace_departure(b, cfg, wire_len(skb, pkt), now, skb->tstamp);
+	__u64 depart = pace_departure(b, cfg, payload_len(skb, pkt), now, skb->tstamp);
 	if (!depart)
 		return 1;
 	skb->tstamp = depart;

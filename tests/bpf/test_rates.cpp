@@ -20,10 +20,12 @@ using datapath::RunOptions;
 using v4::kMig;
 using v4::kMig2;
 
-// 1 Mbit/s: a 1000-byte frame costs 8 ms of credit.
+// 1 Mbit/s: a frame with 1000 bytes of payload costs 8 ms of credit. Caps
+// limit the payload; the 54 bytes of Ethernet/IPv4/TCP headers ride on top.
 constexpr uint64_t kRate = 125'000;
-constexpr size_t kFrame = 1000;
-constexpr uint64_t kCostNs = kFrame * 1'000'000'000ULL / kRate;  // 8 ms
+constexpr size_t kPayload = 1000;
+constexpr size_t kHeaders = 14 + 20 + 20;
+constexpr uint64_t kCostNs = kPayload * 1'000'000'000ULL / kRate;  // 8 ms
 
 uint64_t mono_ns() {
   timespec ts{};
@@ -31,12 +33,9 @@ uint64_t mono_ns() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + ts.tv_nsec;
 }
 
-// Migration (TCP 60000) on lo, exactly kFrame bytes on the wire.
-Bytes migration_frame() {
-  PacketBuilder b;
-  b.ipv4(kMig, kMig2).tcp(60000, 60000);
-  const Bytes probe = b.build();
-  return PacketBuilder().ipv4(kMig, kMig2).tcp(60000, 60000).payload(kFrame - probe.size()).build();
+// Migration (TCP 60000) on lo with exactly kPayload bytes of payload.
+Bytes migration_frame(size_t payload = kPayload) {
+  return PacketBuilder().ipv4(kMig, kMig2).tcp(60000, 60000).payload(payload).build();
 }
 
 std::string rate_policy(const std::string& mode, const std::string& cap_mode,
@@ -74,23 +73,23 @@ class Police : public RateTest {};
 class Pace : public RateTest {};
 
 // 8000-byte bucket = 64 ms of credit = exactly 8 frames.
-constexpr uint64_t kBurstBytes = 8 * kFrame;
+constexpr uint64_t kBurstBytes = 8 * kPayload;
 constexpr uint64_t kBurstNs = kBurstBytes * 1'000'000'000ULL / kRate;
 
 TEST_F(Police, BurstPassesExactlyTheBucketThenDrops) {
   install(rate_policy("enforce", "police", "1mbit", "8000B"));
   settle(kBurstNs);
   const Bytes f = migration_frame();
-  ASSERT_EQ(f.size(), kFrame);
+  ASSERT_EQ(f.size(), kPayload + kHeaders);
   const auto before = sb().counters(kLoSlot);
   const auto r = sb().run(LW_DIR_INGRESS, f, RunOptions{.repeat = 20});
   const auto after = sb().counters(kLoSlot);
   EXPECT_EQ(r.retval, TC_ACT_SHOT) << "the last of 20 runs is over the cap";
-  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_PASS), kBurstBytes / kFrame);
-  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_DROP), 20 - kBurstBytes / kFrame);
+  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_PASS), kBurstBytes / kPayload);
+  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_DROP), 20 - kBurstBytes / kPayload);
   EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_AUDIT), 0u);
   EXPECT_EQ(violations(LW_DIR_INGRESS, LW_VIOL_RATE_CAP, LW_CLASS_MIGRATION),
-            20 - kBurstBytes / kFrame);
+            20 - kBurstBytes / kPayload);
   // The other classes have no cap: a Ceph frame right after still passes.
   LW_EXPECT_RUN(PacketBuilder().ipv4(v4::kClu, v4::kClu2).tcp(kGuestPort, 6800).payload(900).build(),
                 {LW_CLASS_CEPH_CLUSTER});
@@ -104,11 +103,11 @@ TEST_F(Police, AuditModeCountsButPasses) {
   const auto r = sb().run(LW_DIR_EGRESS, f, RunOptions{.repeat = 20});
   const auto after = sb().counters(kLoSlot);
   EXPECT_EQ(r.retval, TC_ACT_UNSPEC);
-  EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_PASS), kBurstBytes / kFrame);
-  EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_AUDIT), 20 - kBurstBytes / kFrame);
+  EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_PASS), kBurstBytes / kPayload);
+  EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_AUDIT), 20 - kBurstBytes / kPayload);
   EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_DROP), 0u);
   EXPECT_EQ(violations(LW_DIR_EGRESS, LW_VIOL_RATE_CAP, LW_CLASS_MIGRATION),
-            20 - kBurstBytes / kFrame);
+            20 - kBurstBytes / kPayload);
 }
 
 TEST_F(Police, DirectionsHaveBucketsOfTheirOwn) {
@@ -120,7 +119,7 @@ TEST_F(Police, DirectionsHaveBucketsOfTheirOwn) {
   const auto before = sb().counters(kLoSlot);
   sb().run(LW_DIR_EGRESS, f, RunOptions{.repeat = 20});
   const auto after = sb().counters(kLoSlot);
-  EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_PASS), kBurstBytes / kFrame);
+  EXPECT_EQ(gained(before, after, LW_DIR_EGRESS, LW_VERDICT_PASS), kBurstBytes / kPayload);
 }
 
 TEST_F(Police, RefillAdmitsRateTimesElapsed) {
@@ -144,23 +143,53 @@ TEST_F(Police, RefillAdmitsRateTimesElapsed) {
   EXPECT_LE(passed, hi) << "elapsed " << (t1 - t0) / 1000 << " us";
 }
 
-// HTB (qdisc_pkt_len_init) and the wire count the headers of every segment
-// of a GSO packet; skb->len holds them once. A policer that charges
-// skb->len lets ~4.5 % more than the cap onto the wire with 1448-byte
-// segments (measured in docs/caps.md: 51.1 Mbit/s of goodput through a
-// 50 Mbit/s police cap, 47.8 through the same cap in shape mode).
-// rate.bpf.h charges len + (gso_segs - 1) * header length, as HTB does.
-TEST_F(Police, ChargesTheHeadersOfEveryGsoSegment) {
+// A cap limits payload. A GSO packet holds its headers once and its payload
+// in full, so it costs exactly its payload however many segments it becomes
+// on the wire (HTB would count 54 more bytes per segment: shape mode scales
+// the HTB rate for that instead, see shaping_plan.h).
+TEST_F(Police, GsoPacketCostsItsPayloadNotItsHeaders) {
   install(rate_policy("enforce", "police", "1mbit", "8000B"));
   settle(kBurstNs);
-  const Bytes f = migration_frame();  // Ethernet 14 + IPv4 20 + TCP 20 = 54 bytes of headers
   constexpr uint32_t segs = 4;
-  constexpr uint64_t wire = kFrame + (segs - 1) * 54;  // 1162 bytes on the wire
+  const Bytes f = migration_frame(2 * kPayload);  // two frames' worth of payload
   const auto before = sb().counters(kLoSlot);
   sb().run(LW_DIR_INGRESS, f, RunOptions{.repeat = 20, .gso_segs = segs});
   const auto after = sb().counters(kLoSlot);
-  // Counters count wire packets: segs per run.
-  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_PASS), segs * (kBurstBytes / wire));
+  // Counters count wire packets: segs per run; 4 runs of 2000 bytes fill 8000.
+  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_PASS),
+            segs * (kBurstBytes / (2 * kPayload)));
+}
+
+// Packets without payload (pure ACKs, SYNs) cost nothing: a drained bucket
+// still lets them through, so the reverse path of a capped flow never stalls.
+TEST_F(Police, PacketWithoutPayloadCostsNothing) {
+  install(rate_policy("enforce", "police", "1mbit", "8000B"));
+  settle(kBurstNs);
+  sb().run(LW_DIR_INGRESS, migration_frame(), RunOptions{.repeat = 20});  // drain
+  const auto before = sb().counters(kLoSlot);
+  const auto r = sb().run(LW_DIR_INGRESS, migration_frame(0), RunOptions{.repeat = 50});
+  const auto after = sb().counters(kLoSlot);
+  EXPECT_EQ(r.retval, TC_ACT_UNSPEC);
+  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_PASS), 50u);
+  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_DROP), 0u);
+}
+
+// TCP options are headers, not payload: a 12-byte timestamp option does not
+// change the cost (the reference segment of shape mode carries one too).
+TEST_F(Police, TcpOptionsAreNotCharged) {
+  install(rate_policy("enforce", "police", "1mbit", "8000B"));
+  settle(kBurstNs);
+  const Bytes ts_option = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
+  const Bytes f = PacketBuilder()
+                      .ipv4(kMig, kMig2)
+                      .tcp(60000, 60000, TcpOpts{.options = ts_option})
+                      .payload(kPayload)
+                      .build();
+  ASSERT_EQ(f.size(), kPayload + kHeaders + ts_option.size());
+  const auto before = sb().counters(kLoSlot);
+  sb().run(LW_DIR_INGRESS, f, RunOptions{.repeat = 20});
+  const auto after = sb().counters(kLoSlot);
+  EXPECT_EQ(gained(before, after, LW_DIR_INGRESS, LW_VERDICT_PASS), kBurstBytes / kPayload);
 }
 
 // The race the monotonic guard exists for: one CPU reads the clock, another
@@ -186,11 +215,11 @@ TEST_F(Police, TwoCpusNeverAdmitMoreThanBurstPlusRate) {
   const uint64_t dropped = gained(before, after, LW_DIR_EGRESS, LW_VERDICT_DROP);
   EXPECT_EQ(passed + dropped, 2u * 20 * 20000);
   ASSERT_GT(dropped, 0u) << "the hammering never exceeded the rate: the test proves nothing";
-  const double allowed_bytes = burst + static_cast<double>(rate) * elapsed / 1e9 + kFrame;
-  EXPECT_LE(static_cast<double>(passed * kFrame), allowed_bytes)
+  const double allowed_bytes = burst + static_cast<double>(rate) * elapsed / 1e9 + kPayload;
+  EXPECT_LE(static_cast<double>(passed * kPayload), allowed_bytes)
       << passed << " frames passed in " << elapsed / 1000 << " us";
   // And the cap is not far below the rate either (loose: CPUs may stall).
-  EXPECT_GE(static_cast<double>(passed * kFrame), 0.5 * static_cast<double>(rate) * elapsed / 1e9)
+  EXPECT_GE(static_cast<double>(passed * kPayload), 0.5 * static_cast<double>(rate) * elapsed / 1e9)
       << passed << " frames passed in " << elapsed / 1000 << " us";
 }
 
