@@ -14,6 +14,7 @@
 #include "classify.bpf.h"
 #include "rate.bpf.h"
 #include "events.bpf.h"
+#include "rtt.bpf.h"
 
 const volatile struct lw_rodata lw_cfg = {};
 
@@ -86,6 +87,8 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 	}
 	if (d.verdict == LW_VERDICT_DROP)
 		return TC_ACT_SHOT;
+	/* Before steer(): it may rewrite the packet and move its data. */
+	lw_rtt_observe(skb, &pkt, dir, lane.slot, d.cls);
 	if (dir == LW_DIR_EGRESS)
 		steer(skb, cfg, &pkt, lane.shaped);
 	return TC_ACT_UNSPEC;

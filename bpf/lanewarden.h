@@ -203,6 +203,12 @@ struct lw_policy {
 	/* Candidate classes by port, per transport. */
 	__u8 tcp_ports[LW_NR_PORTS];
 	__u8 udp_ports[LW_NR_PORTS];
+	/*
+	 * Latency alarm per class in microseconds (0: none). Only userspace
+	 * reads it: `watch` compares each interval's p99 with it, and it lives
+	 * here so that a separate process knows the policy's thresholds.
+	 */
+	__u32 latency_alarm_us[LW_NR_CLASSES];
 };
 
 /*
@@ -296,5 +302,65 @@ struct lw_confirm {
 struct lw_rodata {
 	__u64 event_interval_ns; /* flood control interval; 0: LW_DEFAULT_EVENT_INTERVAL_NS */
 };
+
+/*
+ * ---- Passive RTT and latency histograms (bpf/rtt.bpf.h, bpf/hist.bpf.h) ----
+ *
+ * Log-linear buckets (HDR-style) over nanoseconds: bucket 0 holds everything
+ * below 2^LW_HIST_MIN_EXP ns, then every power of two [2^e, 2^(e+1)) for
+ * e = LW_HIST_MIN_EXP..LW_HIST_MAX_EXP is split into LW_HIST_SUB equal
+ * sub-buckets, and the last bucket holds everything from 2^(LW_HIST_MAX_EXP+1).
+ * A sub-bucket is at most 1/LW_HIST_SUB of its lower bound wide.
+ */
+#define LW_HIST_SUB_BITS 3
+#define LW_HIST_SUB (1u << LW_HIST_SUB_BITS)   /* 8 sub-buckets per power of two */
+#define LW_HIST_MIN_EXP 9                      /* 512 ns: 1 us falls in a regular bucket */
+#define LW_HIST_MAX_EXP 34                     /* last octave 17.2-34.4 s */
+#define LW_HIST_NR_OCTAVES (LW_HIST_MAX_EXP - LW_HIST_MIN_EXP + 1)
+#define LW_HIST_NR_BUCKETS (LW_HIST_NR_OCTAVES * LW_HIST_SUB + 2) /* + underflow, overflow */
+/* lw_hist key: slot * LW_NR_CLASSES + class */
+#define LW_HIST_KEYS ((LW_MAX_IFACES + 1) * LW_NR_CLASSES)
+
+/* Per-CPU RTT histogram of one (interface slot, class). */
+struct lw_hist {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
+	__u64 pad;
+	__u64 buckets[LW_HIST_NR_BUCKETS];
+};
+
+/*
+ * An outstanding RTT measurement, seen from this node: the egress packet's
+ * source is `local`. TCP: ports and the TSval the peer will echo in TSecr.
+ * ICMP/ICMPv6 echo: local_port is the identifier, remote_port 0, stamp the
+ * sequence number.
+ */
+struct lw_rtt_key {
+	__u64 local_hi, local_lo;   /* host byte order; IPv4 in the low 32 bits */
+	__u64 remote_hi, remote_lo;
+	__u16 local_port, remote_port;
+	__u32 stamp;
+};
+
+/* When the timed packet left, and where its sample goes. */
+struct lw_rtt_start {
+	__u64 ts_ns;        /* bpf_ktime_get_ns() at egress */
+	__u16 slot;         /* interface slot of the egress packet */
+	__u8 cls;           /* class of the egress packet */
+	__u8 pad[5];
+};
+
+/* Per-CPU counts of RTT tracking that yielded no sample. */
+struct lw_rtt_stats {
+	__u64 bad_options;  /* TCP option list malformed or cut: no timestamps used */
+	__u64 expired;      /* echo matched after LW_RTT_MAX_AGE_NS: discarded */
+	__u64 arm_failed;   /* the start could not be stored (map update error) */
+	__u64 pad;
+};
+
+#define LW_RTT_TCP_ENTRIES 16384
+#define LW_RTT_ECHO_ENTRIES 4096
+#define LW_RTT_MAX_AGE_NS 10000000000ULL /* 10 s: older starts never yield a sample */
 
 #endif /* LANEWARDEN_H */

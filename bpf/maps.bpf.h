@@ -83,4 +83,55 @@ struct {
 	__type(value, struct lw_link);
 } lw_links SEC(".maps");
 
+/* RTT histograms by (interface slot, class): see hist.bpf.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LW_HIST_KEYS);
+	__type(key, __u32);
+	__type(value, struct lw_hist);
+} lw_hist SEC(".maps");
+
+/*
+ * Outstanding TCP timestamps and ICMP echo requests (rtt.bpf.h). LRU: starts
+ * whose echo never comes (loss, asymmetric routing, one-way flows) are
+ * evicted by newer ones instead of filling the map.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LW_RTT_TCP_ENTRIES);
+	__type(key, struct lw_rtt_key);
+	__type(value, struct lw_rtt_start);
+} lw_rtt_tcp SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LW_RTT_ECHO_ENTRIES);
+	__type(key, struct lw_rtt_key);
+	__type(value, struct lw_rtt_start);
+} lw_rtt_echo SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lw_rtt_stats);
+} lw_rtt_stats SEC(".maps");
+
+/*
+ * Per CPU, a fingerprint of the last TCP (flow, timestamp) each direction
+ * handled (rtt.bpf.h): the segments of a bulk flow repeat one TSval/TSecr for
+ * a whole clock tick, and all but the first skip the hash lookup. Kernel-only
+ * state, never read by userspace; [0] ingress, [1] egress.
+ */
+struct lw_rtt_recent {
+	__u64 last[LW_NR_DIRS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lw_rtt_recent);
+} lw_rtt_recent SEC(".maps");
+
 #endif /* LW_MAPS_BPF_H */

@@ -66,6 +66,7 @@ struct lw_pkt {
 	__u8 reason;            /* enum lw_parse_reason */
 	__u8 l3_off;            /* offset of the IP header from the frame start */
 	__u16 hdr_len;          /* bytes before the TCP/UDP payload: replicated per GSO segment */
+	__u16 l4_off;           /* offset of the TCP/UDP/ICMP header, valid when has_ports or has_icmp */
 };
 
 static __always_inline int is_vlan_proto(__u16 h_proto)
@@ -345,6 +346,7 @@ static __always_inline void parse_packet(void *data, void *data_end, __u16 tci_v
 	int ret = proto == bpf_htons(ETH_P_IP) ? parse_ipv4(&c, pkt) : parse_ipv6(&c, pkt);
 	if (ret == 0) {
 		pkt->hdr_len = (__u16)(c.pos - data);
+		pkt->l4_off = pkt->hdr_len;
 		parse_l4(&c, pkt);
 		if (!pkt->has_ports)
 			pkt->hdr_len = 0;

@@ -36,6 +36,15 @@ static_assert((LW_MAX_IFACES & (LW_MAX_IFACES - 1)) == 0);
 static_assert((LW_MAX_VLAN_LANES & (LW_MAX_VLAN_LANES - 1)) == 0);
 // An inner array map value must stay below the kernel's KMALLOC_MAX_SIZE (4 MiB).
 static_assert(sizeof(lw_policy) < (4u << 20));
+// RTT histograms (bpf/hist.bpf.h, bpf/rtt.bpf.h; telemetry/histogram.cpp).
+static_assert(LW_HIST_NR_BUCKETS == 210);
+static_assert(sizeof(lw_hist) == 32 + 8 * LW_HIST_NR_BUCKETS && offsetof(lw_hist, buckets) == 32);
+static_assert(sizeof(lw_rtt_key) == 40 && offsetof(lw_rtt_key, stamp) == 36);
+static_assert(sizeof(lw_rtt_start) == 16 && offsetof(lw_rtt_start, slot) == 8);
+static_assert(sizeof(lw_rtt_stats) == 32);
+static_assert(offsetof(lw_policy, latency_alarm_us) % 4 == 0);
+// A per-CPU value must stay below the kernel's PCPU_MIN_UNIT_SIZE (32 KiB).
+static_assert(sizeof(lw_hist) < (32u << 10));
 
 TEST(AbiLayout, ClassBitsFitTheByteMasks) {
   // lw_policy stores class sets in __u8 fields (constrained, enforce, ports).

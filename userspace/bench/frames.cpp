@@ -70,6 +70,27 @@ void tcp(std::vector<uint8_t>& f, uint16_t sport, uint16_t dport, uint16_t paylo
   f.insert(f.end(), payload, 0xCD);
 }
 
+// TCP with the timestamp option as Linux sends it (NOP NOP TS): the frame
+// that takes the RTT path (bpf/rtt.bpf.h).
+void tcp_ts(std::vector<uint8_t>& f, uint16_t sport, uint16_t dport, uint16_t payload) {
+  put16(f, sport);
+  put16(f, dport);
+  const uint8_t rest[16] = {0, 0, 0, 1, 0, 0, 0, 1, 0x80, 0x18, 0xFF, 0xFF, 0, 0, 0, 0};
+  f.insert(f.end(), rest, rest + 16);
+  const uint8_t ts[12] = {1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0x0A, 0xBC, 0xDE, 0xF0};
+  f.insert(f.end(), ts, ts + 12);
+  f.insert(f.end(), payload, 0xCD);
+}
+
+void icmp_echo_request(std::vector<uint8_t>& f, uint16_t id, uint16_t seq, uint16_t payload) {
+  f.push_back(8);
+  f.push_back(0);
+  put16(f, 0);
+  put16(f, id);
+  put16(f, seq);
+  f.insert(f.end(), payload, 0xEF);
+}
+
 }  // namespace
 
 std::vector<BenchFrame> representative_frames() {
@@ -93,6 +114,20 @@ std::vector<BenchFrame> representative_frames() {
     eth(b.bytes, 0, 0x0800);
     ipv4(b.bytes, "203.0.113.5", "203.0.113.77", 6, 20 + 500);
     tcp(b.bytes, 44321, 443, 500);
+    out.push_back(std::move(b));
+  }
+  {
+    BenchFrame b{"mgmt_tcp_timestamps_ipv4", "management", {}};
+    eth(b.bytes, 0, 0x0800);
+    ipv4(b.bytes, "198.51.100.193", "198.51.100.194", 6, 32 + 200);
+    tcp_ts(b.bytes, 44322, 8006, 200);
+    out.push_back(std::move(b));
+  }
+  {
+    BenchFrame b{"corosync_icmp_echo_ipv4", "corosync", {}};
+    eth(b.bytes, 0, 0x0800);
+    ipv4(b.bytes, "198.51.100.1", "198.51.100.2", 1, 8 + 56);
+    icmp_echo_request(b.bytes, 0x4c57, 1, 56);
     out.push_back(std::move(b));
   }
   return out;

@@ -28,6 +28,10 @@ constexpr const char* kIngress = "lw_ingress";
 constexpr const char* kEgress = "lw_egress";
 constexpr std::array<const char*, 6> kMaps = {"lw_policy_outer", "lw_counters", "lw_links",
                                               "lw_violations",   "lw_events",   "lw_flood"};
+// RTT histograms and their tracking state (bpf/rtt.bpf.h): read by `hist` and
+// `watch`, pinned so that samples survive the userspace tool like counters do.
+constexpr std::array<const char*, 4> kRttMaps = {"lw_hist", "lw_rtt_tcp", "lw_rtt_echo",
+                                                 "lw_rtt_stats"};
 
 std::string pin_path(const std::string& dir, const char* name) { return dir + "/" + name; }
 
@@ -86,14 +90,22 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir, uint64_t event
   st.violations_ = dup_fd(bpf_map__fd(skel->maps.lw_violations));
   st.events_ = dup_fd(bpf_map__fd(skel->maps.lw_events));
   UniqueFd flood = dup_fd(bpf_map__fd(skel->maps.lw_flood));
+  UniqueFd hist = dup_fd(bpf_map__fd(skel->maps.lw_hist));
+  UniqueFd rtt_tcp = dup_fd(bpf_map__fd(skel->maps.lw_rtt_tcp));
+  UniqueFd rtt_echo = dup_fd(bpf_map__fd(skel->maps.lw_rtt_echo));
+  UniqueFd rtt_stats = dup_fd(bpf_map__fd(skel->maps.lw_rtt_stats));
 
-  const std::array<std::pair<const char*, int>, 8> pins = {{
+  const std::array<std::pair<const char*, int>, 12> pins = {{
       {kMaps[0], st.policy_outer()},
       {kMaps[1], st.counters()},
       {kMaps[2], st.links()},
       {kMaps[3], st.violations()},
       {kMaps[4], st.events()},
       {kMaps[5], flood.get()},
+      {kRttMaps[0], hist.get()},
+      {kRttMaps[1], rtt_tcp.get()},
+      {kRttMaps[2], rtt_echo.get()},
+      {kRttMaps[3], rtt_stats.get()},
       {kEgress, st.egress()},
       {kIngress, st.ingress()},  // last: its presence means "fully pinned"
   }};
@@ -128,6 +140,7 @@ void PinnedState::unpin_all(const std::string& pin_dir) {
   ::unlink(pin_path(pin_dir, kIngress).c_str());
   ::unlink(pin_path(pin_dir, kEgress).c_str());
   for (const char* m : kMaps) ::unlink(pin_path(pin_dir, m).c_str());
+  for (const char* m : kRttMaps) ::unlink(pin_path(pin_dir, m).c_str());
   // Left by `apply --confirm` (datapath/rollback.cpp) while a confirmation is pending.
   for (const char* m : {"lw_policy_prev", "lw_confirm"}) ::unlink(pin_path(pin_dir, m).c_str());
   if (::rmdir(pin_dir.c_str()) != 0 && errno != ENOENT)

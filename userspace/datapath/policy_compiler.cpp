@@ -121,6 +121,21 @@ void fill_rates(lw_policy& p, const policy::Policy& policy) {
   }
 }
 
+// Corosync's alarm when the policy sets none: Proxmox's current "under 5 ms"
+// (the seed's 2 ms is the old value; a policy may write either).
+constexpr uint64_t kCorosyncDefaultAlarmNs = 5'000'000;
+
+// `watch` reads the thresholds from the policy in force, not from the file.
+void fill_latency_alarms(lw_policy& p, const policy::Policy& policy) {
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
+    uint64_t ns = policy.classes[cls].latency_alarm_ns.value_or(
+        cls == LW_CLASS_COROSYNC ? kCorosyncDefaultAlarmNs : 0);
+    // Microseconds in 32 bits: up to 71 minutes; a sub-microsecond alarm rounds up.
+    uint64_t us = (ns + 999) / 1000;
+    p.latency_alarm_us[cls] = static_cast<uint32_t>(std::min<uint64_t>(us, UINT32_MAX));
+  }
+}
+
 void fill_actions(lw_policy& p, const policy::Policy& policy) {
   for (int cls = 0; cls < LW_NR_CLASSES; cls++)
     if (cls != LW_CLASS_INFRA && policy.action_for(cls) == policy::Mode::enforce)
@@ -223,6 +238,7 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
   fill_precedence(p);
   fill_actions(p, policy);
   fill_rates(p, policy);
+  fill_latency_alarms(p, policy);
   return out;
 }
 

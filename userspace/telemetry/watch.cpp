@@ -16,6 +16,7 @@
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
 #include "telemetry/event_format.h"
+#include "telemetry/histogram_alarm.h"
 
 namespace lw::telemetry {
 namespace {
@@ -70,6 +71,18 @@ struct Watcher {
     summary.suppressed += ev.suppressed;
     return opts.count && summary.delivered >= opts.count ? kEnough : 0;
   }
+
+  // Latency alarms share the stream, the --count and the --class filter.
+  bool on_latency(const LatencyEvent& ev) {
+    if (opts.count && summary.delivered >= opts.count) return false;
+    if (opts.json)
+      out << latency_event_json(ev).dump() << "\n";
+    else
+      out << latency_event_text(ev) << "\n";
+    out.flush();
+    summary.delivered++;
+    return !(opts.count && summary.delivered >= opts.count);
+  }
 };
 
 }  // namespace
@@ -89,6 +102,8 @@ WatchSummary run_watch(const std::string& pin_dir, const WatchOptions& opts, std
       ring_buffer__new(st.events(), cb, &w, nullptr));
   if (!rb) throw SystemError("cannot open the pinned events ring buffer under " + pin_dir, errno);
 
+  LatencyWatch latency(pin_dir, st.policy_outer(), st.links(), opts.cls,
+                       opts.latency_interval_s > 0 ? opts.latency_interval_s : 1.0);
   const auto start = Clock::now();
   const auto limit = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(opts.duration_s));
@@ -104,6 +119,9 @@ WatchSummary run_watch(const std::string& pin_dir, const WatchOptions& opts, std
     int n = ring_buffer__poll(rb.get(), wait_ms);
     if (n == kEnough) break;
     if (n < 0 && n != -EINTR) throw SystemError("reading the events ring buffer failed", -n);
+    bool more = true;
+    for (const auto& ev : latency.poll()) more = more && w.on_latency(ev);
+    if (!more) break;
   }
   w.summary.lost_total = lost_events(st.violations());
   w.summary.lost = w.summary.lost_total - lost_before;

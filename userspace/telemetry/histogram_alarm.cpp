@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "telemetry/histogram_alarm.h"
+
+#include <bpf/bpf.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <time.h>
+
+#include "datapath/hist_maps.h"
+#include "datapath/maps.h"
+#include "policy/policy.h"
+#include "telemetry/event_format.h"
+
+namespace lw::telemetry {
+namespace {
+
+int64_t realtime_now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// "86.0 us", "5.21 ms": sub-millisecond thresholds stay readable.
+std::string ms(uint64_t ns) {
+  if (ns < 1'000'000) return fmt::format("{:.1f} us", ns / 1e3);
+  return fmt::format("{:.2f} ms", ns / 1e6);
+}
+
+}  // namespace
+
+std::vector<LatencyEvent> check_latency(const HistMap& before, const HistMap& now,
+                                        const uint32_t (&threshold_us)[LW_NR_CLASSES],
+                                        const std::map<uint32_t, std::string>& names,
+                                        int64_t realtime_ns, double interval_s) {
+  std::vector<LatencyEvent> out;
+  for (const auto& [k, total] : now) {
+    if (k.cls < 0 || k.cls >= LW_NR_CLASSES || !threshold_us[k.cls]) continue;
+    auto it = before.find(k);
+    Histogram h = it == before.end() ? total : total.since(it->second);
+    auto p99 = h.quantile_ns(0.99);
+    const uint64_t threshold_ns = static_cast<uint64_t>(threshold_us[k.cls]) * 1000;
+    if (!p99 || *p99 <= threshold_ns) continue;
+    LatencyEvent ev;
+    ev.realtime_ns = realtime_ns;
+    ev.cls = k.cls;
+    auto n = names.find(k.slot);
+    ev.iface = k.slot == LW_IFACE_SLOT_UNKNOWN ? "unknown"
+               : n != names.end()             ? n->second
+                                              : fmt::format("slot{}", k.slot);
+    ev.p99_ns = *p99;
+    ev.threshold_ns = threshold_ns;
+    ev.samples = h.count();
+    ev.interval_s = interval_s;
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+nlohmann::json latency_event_json(const LatencyEvent& ev) {
+  return {{"ts", rfc3339_ns(ev.realtime_ns)},
+          {"kind", "latency"},
+          {"class", policy::kClassNames[ev.cls]},
+          {"iface", ev.iface},
+          {"p99_us", ev.p99_ns / 1e3},
+          {"threshold_us", ev.threshold_ns / 1e3},
+          {"samples", ev.samples},
+          {"interval_s", ev.interval_s}};
+}
+
+std::string latency_event_text(const LatencyEvent& ev) {
+  return fmt::format("[{}] [warning] latency class={} iface={} p99={} above {} ({} samples in {:g} s)",
+                     rfc3339_ns(ev.realtime_ns), policy::kClassNames[ev.cls], ev.iface,
+                     ms(ev.p99_ns), ms(ev.threshold_ns), ev.samples, ev.interval_s);
+}
+
+LatencyWatch::LatencyWatch(const std::string& pin_dir, int policy_outer_fd, int links_fd,
+                           std::optional<int> cls, double interval_s)
+    : policy_outer_fd_(policy_outer_fd),
+      links_fd_(links_fd),
+      cls_(cls),
+      interval_s_(interval_s) {
+  const std::string path = pin_dir + "/" + datapath::kHistPin;
+  int fd = bpf_obj_get(path.c_str());
+  if (fd < 0) {
+    spdlog::warn("no latency alarms: {} is missing (pinned by an older lanewarden)", path);
+    return;
+  }
+  hist_.reset(fd);
+  last_ = read_histograms(hist_.get(), cls_);
+  next_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double>(interval_s_));
+}
+
+std::vector<LatencyEvent> LatencyWatch::poll() {
+  if (!hist_.valid() || Clock::now() < next_) return {};
+  next_ += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s_));
+  HistMap now = read_histograms(hist_.get(), cls_);
+  std::vector<LatencyEvent> events;
+  // The thresholds of the policy in force now: apply may have changed them.
+  if (auto p = datapath::read_active_policy(policy_outer_fd_))
+    events = check_latency(last_, now, p->latency_alarm_us, slot_names(links_fd_),
+                           realtime_now_ns(), interval_s_);
+  last_ = std::move(now);
+  return events;
+}
+
+}  // namespace lw::telemetry

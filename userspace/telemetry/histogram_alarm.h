@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Latency alarms: when the p99 RTT of a class on an interface over one
+// interval exceeds the class's `latency_alarm` (kept in the policy in force,
+// struct lw_policy::latency_alarm_us), a `latency` event joins the violation
+// stream of `lanewarden watch`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/fd.h"
+#include "lanewarden.h"
+#include "telemetry/histogram_report.h"
+
+namespace lw::telemetry {
+
+struct LatencyEvent {
+  int64_t realtime_ns = 0;
+  int cls = 0;
+  std::string iface;
+  uint64_t p99_ns = 0;
+  uint64_t threshold_ns = 0;
+  uint64_t samples = 0;     // samples in the interval
+  double interval_s = 0;
+};
+
+// Pure: the alarms of one interval between two snapshots of the totals.
+std::vector<LatencyEvent> check_latency(const HistMap& before, const HistMap& now,
+                                        const uint32_t (&threshold_us)[LW_NR_CLASSES],
+                                        const std::map<uint32_t, std::string>& names,
+                                        int64_t realtime_ns, double interval_s);
+
+nlohmann::json latency_event_json(const LatencyEvent& ev);
+std::string latency_event_text(const LatencyEvent& ev);
+
+// Reads the pinned histograms every `interval` and reports what check_latency
+// finds. Disabled (poll returns nothing) when the pins predate histograms.
+class LatencyWatch {
+ public:
+  LatencyWatch(const std::string& pin_dir, int policy_outer_fd, int links_fd,
+               std::optional<int> cls, double interval_s);
+  std::vector<LatencyEvent> poll();
+  bool enabled() const { return hist_.valid(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  UniqueFd hist_;
+  int policy_outer_fd_;
+  int links_fd_;
+  std::optional<int> cls_;
+  double interval_s_;
+  Clock::time_point next_;
+  HistMap last_;
+};
+
+}  // namespace lw::telemetry
