@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -24,13 +25,15 @@ std::string testbed(const std::string& args) {
   return "LW_BINARY=" + shell_quote(LW_BINARY) + " " + shell_quote(kTestbed) + " " + args;
 }
 
-// The names testbed.sh creates (nodes lwtn1..3, switches lwts-<lane>).
+// The names testbed.sh creates (nodes lwtn1..3, switches lwts-<lane>), matched
+// exactly: tests running in parallel may use names with the same prefix.
 std::vector<std::string> testbed_namespaces() {
+  static const std::regex kName("lwtn[1-3]|lwts-(coro0|coro1|cephpub|cephclu|migr|mgmt|shared|bond)");
   std::vector<std::string> out;
   std::istringstream in(run_ok("ip netns list"));
   for (std::string line; std::getline(in, line);) {
     const std::string name = line.substr(0, line.find(' '));
-    if (name.rfind("lwtn", 0) == 0 || name.rfind("lwts-", 0) == 0) out.push_back(name);
+    if (std::regex_match(name, kName)) out.push_back(name);
   }
   return out;
 }
