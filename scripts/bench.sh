@@ -203,7 +203,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR
 
 # --- 1. throughput and CPU ---------------------------------------------------
 CASES=(bare audit enforce nftables)
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
 	for c in "${CASES[@]}"; do
 		setup_case "$c"
 		read -r bits host remote _ < <(iperf 203.0.113.2 6800 "$SECS")

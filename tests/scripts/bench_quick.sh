@@ -32,5 +32,5 @@ row '[.[] | select(.bench == "memory" and .case == "lanewarden" and .maps > 0 an
 row '[.[] | select(.bench == "memory" and .case == "nftables" and .objects > 0)] | length == 1'
 # Nothing of the run is left behind.
 ! ip netns list | grep -q '^lwtbs-' || fail "namespaces left behind"
-! ls /sys/fs/bpf | grep -q '^lwtbs' || fail "pins left behind"
+for pin in /sys/fs/bpf/lwtbs*; do [[ -e $pin ]] && fail "pin $pin left behind"; done
 echo "bench_quick: $(wc -l <"$out") rows, all present"
