@@ -42,12 +42,13 @@ TB=$root/scripts/testbed.sh
 TRAFFIC=$root/scripts/testbed-traffic.sh
 source "$root/scripts/testbed-lib.sh"
 
-cleanup() { "$TB" down >/dev/null 2>&1 || true; }
-trap cleanup EXIT INT TERM
+# Checked before the trap is set: a testbed someone else brought up is not ours to remove.
 if [[ -e $LWT_STATE ]]; then
   echo "a testbed is already up: scripts/testbed.sh down removes it" >&2
   exit 1
 fi
+cleanup() { "$TB" down >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
 
 # Corosync's own view of link 0 (the shared link), both directions, in ms.
 knet_line() {
