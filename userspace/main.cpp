@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   lw::cli::add_hist_command(app, ctx);
   lw::cli::add_confirm_command(app, ctx);
   lw::cli::add_run_command(app, ctx);
+  lw::cli::add_probe_command(app, ctx);
   lw::cli::add_audit_command(app, ctx);
 
   try {

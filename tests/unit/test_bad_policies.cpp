@@ -93,7 +93,7 @@ const std::vector<BadPolicy>& bad_policies() {
      "bad.toml:1:8: 'lane' is empty: at least one [[lane]] is required"},
     {"UnknownTopKey",
      TEXT("modes = \"audit\"\n" NETS LANE),
-     "bad.toml:1:1: unknown key 'modes' in the policy (top level) (did you mean 'mode'?); known keys: mode, networks, lane, class"},
+     "bad.toml:1:1: unknown key 'modes' in the policy (top level) (did you mean 'mode'?); known keys: mode, networks, lane, class, probe"},
     {"ModeBadValue",
      TEXT("mode = \"block\"\n" NETS LANE),
      "bad.toml:1:8: 'mode' must be \"audit\" or \"enforce\", not \"block\""},

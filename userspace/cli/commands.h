@@ -28,6 +28,7 @@ void add_watch_command(CLI::App& app, Context& ctx);   // cli/watch_cmd.cpp
 void add_hist_command(CLI::App& app, Context& ctx);    // cli/hist_cmd.cpp
 void add_confirm_command(CLI::App& app, Context& ctx); // cli/confirm_cmd.cpp
 void add_run_command(CLI::App& app, Context& ctx);     // cli/run_cmd.cpp
+void add_probe_command(CLI::App& app, Context& ctx);   // cli/probe_cmd.cpp
 void add_audit_command(CLI::App& app, Context& ctx);   // cli/audit_cmd.cpp
 
 }  // namespace lw::cli

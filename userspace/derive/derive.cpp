@@ -139,6 +139,39 @@ void migration_cap(const pve::NodeConfig& node, DerivedPolicy& p) {
       pve::describe_kib_per_sec(kib));
 }
 
+// Every other node's ringN_addr of a link this node uses, resolved like the
+// local ones: the echo probes that measure the Corosync links go to them.
+// Peers outside the policy's Corosync networks could not be probed (nor
+// classified), so they are left out with a note.
+void probe_peers(const pve::NodeConfig& node, DerivedPolicy& p) {
+  if (!node.corosync) return;
+  const auto& cs = *node.corosync;
+  const pve::CorosyncNode* self = cs.node(node.hostname);
+  if (!self) return;
+  const auto& coro = p.networks[LW_CLASS_COROSYNC];
+  for (auto& peer : cs.nodes) {
+    if (&peer == self) continue;
+    for (auto& [link, value] : peer.ring_addr) {
+      if (!self->ring_addr.count(link)) continue;
+      auto addr = pve::resolve_host(node, value.text);
+      if (!addr) {
+        p.notes.push_back(fmt::format("probe peer {} ring{}_addr: cannot resolve '{}'", peer.name,
+                                      link, value.text));
+        continue;
+      }
+      bool in_link = std::any_of(coro.begin(), coro.end(),
+                                 [&](const pve::IpNet& n) { return n.contains(*addr); });
+      if (!in_link) {
+        p.notes.push_back(fmt::format("probe peer {} ring{}_addr {}: in no corosync network",
+                                      peer.name, link, addr->str()));
+        continue;
+      }
+      p.probe_peers.emplace_back(*addr, fmt::format("{} ring{}_addr ({})", peer.name, link,
+                                                    rel(node, value.where)));
+    }
+  }
+}
+
 }  // namespace
 
 DerivedPolicy derive_policy(const pve::NodeConfig& node) {
@@ -149,6 +182,7 @@ DerivedPolicy derive_policy(const pve::NodeConfig& node) {
   choose_networks(node, tm, p);
   build_lanes(node, topo, tm, p);
   migration_cap(node, p);
+  probe_peers(node, p);
   if (p.lanes.empty())
     throw lw::Error(fmt::format("derive: no traffic class of node '{}' maps to a local interface "
                                 "(is this a Proxmox cluster node?){}",

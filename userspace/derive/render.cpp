@@ -75,6 +75,16 @@ std::string render_toml(const DerivedPolicy& p) {
     out += "# " + p.corosync_priority_why + ": Corosync goes first there\n";
     out += "priority = \"high\"\n";
   }
+  if (!p.probe_peers.empty()) {
+    out += "\n[probe]\n";
+    out += "# knet encrypts Corosync's packets, so lanewarden measures the links with\n";
+    out += "# echo probes to the other nodes' link addresses, each through its lane.\n";
+    out += "interval = \"200ms\"\n";
+    out += "peers = [\n";
+    for (auto& [addr, why] : p.probe_peers)
+      out += fmt::format("  \"{}\",  # {}\n", addr.str(), why);
+    out += "]\n";
+  }
   return out;
 }
 

@@ -28,7 +28,11 @@ namespace {
 
 using Keys = std::span<const std::string_view>;
 
-constexpr std::string_view kTopKeys[] = {"mode", "networks", "lane", "class"};
+constexpr std::string_view kTopKeys[] = {"mode", "networks", "lane", "class", "probe"};
+constexpr std::string_view kProbeKeys[] = {"interval", "peers"};
+// Probes every few ms would be traffic of their own; one a minute measures nothing.
+constexpr uint64_t kMinProbeIntervalNs = 10'000'000;
+constexpr uint64_t kMaxProbeIntervalNs = 60'000'000'000;
 constexpr std::string_view kLaneKeys[] = {"interface", "vlan",         "classes",
                                           "exclusive", "no_fragments", "link_rate"};
 constexpr std::string_view kClassKeys[] = {"action",    "cap",       "cap_mode",
@@ -233,6 +237,7 @@ class Reader {
   void read_networks(const toml::node& n, Policy& p);
   void read_lane(const toml::node& n, Policy& p);
   void read_class(const toml::key& name, const toml::node& n, Policy& p) const;
+  void read_probe(const toml::node& n, Policy& p) const;
   std::vector<PortRange> read_ports(const toml::node& n, std::string_view key) const;
 
   std::string source_;
@@ -270,6 +275,7 @@ Policy Reader::read(const toml::table& root) {
   if (auto* n = root.get("class")) {
     for (auto&& [name, node] : expect_table(*n, "class")) read_class(name, node, p);
   }
+  if (auto* n = root.get("probe")) read_probe(*n, p);
 
   // Keys come out of toml++ sorted by name; overlap errors should blame the
   // entry written later, so put the networks back in file order.
@@ -482,6 +488,39 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
     auto ns = parse_duration(expect_string(*v, "latency_alarm"), &error);
     if (!ns) fail(v->source(), fmt::format("'latency_alarm': {}", error));
     cls.latency_alarm_ns = *ns;
+  }
+}
+
+void Reader::read_probe(const toml::node& n, Policy& p) const {
+  const auto& t = expect_table(n, "probe");
+  reject_unknown_keys(t, kProbeKeys, "[probe]");
+  ProbePolicy& probe = p.probe;
+  probe.where = at(t.source());
+  if (auto* v = t.get("interval")) {
+    if (v->is_integer() || v->is_floating_point()) {
+      fail(v->source(), "'interval' has no unit: write a duration such as \"200ms\"");
+    }
+    std::string error;
+    auto ns = parse_duration(expect_string(*v, "interval"), &error);
+    if (!ns) fail(v->source(), fmt::format("'interval': {}", error));
+    if (*ns < kMinProbeIntervalNs || *ns > kMaxProbeIntervalNs) {
+      fail(v->source(), fmt::format("'interval' {} is out of range 10ms..60s",
+                                    v->as_string()->get()));
+    }
+    probe.interval_ns = *ns;
+  }
+  if (auto* v = t.get("peers")) {
+    for (const auto& element : expect_array(*v, "peers")) {
+      const auto& text = expect_string(element, "peers");
+      std::string error;
+      auto addr = parse_address(text, &error);
+      if (!addr) fail(element.source(), fmt::format("bad address in 'peers': {}", error));
+      if (std::find(probe.peers.begin(), probe.peers.end(), *addr) != probe.peers.end()) {
+        fail(element.source(), fmt::format("peer {} is listed twice", addr->str()));
+      }
+      probe.peers.push_back(*addr);
+      probe.peer_where.push_back(at(element.source()));
+    }
   }
 }
 

@@ -58,11 +58,23 @@ struct Lane {
   SourceLocation where;
 };
 
+// Echo probes that measure the Corosync links (knet encrypts its own
+// packets, so they cannot be timed): sent from the local address of each
+// Corosync link to each peer address in that link's network, through that
+// link's lane only. The datapath times them like any ICMP echo.
+struct ProbePolicy {
+  uint64_t interval_ns = 200'000'000;  // per peer
+  std::vector<Address> peers;          // other nodes' Corosync link addresses
+  std::vector<SourceLocation> peer_where;  // parallel to peers
+  SourceLocation where;                // the [probe] header; empty when not written
+};
+
 struct Policy {
   Mode mode = Mode::audit;
   std::array<std::vector<Cidr>, LW_NR_CLASSES> networks;  // by class id
   std::vector<Lane> lanes;
   std::array<ClassPolicy, LW_NR_CLASSES> classes;         // by class id
+  ProbePolicy probe;
   std::string source;  // file name it was read from
 
   // The action that applies to violations of class `c`, after overrides.

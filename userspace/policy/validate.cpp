@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -115,12 +116,31 @@ void check_lanes(const Policy& policy, const ParseRecord& record) {
   }
 }
 
+// A probe peer is another node's Corosync link address: it must sit in one
+// of the Corosync networks, which is also what decides the link (and lane) it
+// is probed through, and what makes the datapath count its echoes as Corosync.
+void check_probe_peers(const Policy& policy) {
+  const auto& coro = policy.networks[LW_CLASS_COROSYNC];
+  for (size_t i = 0; i < policy.probe.peers.size(); ++i) {
+    const Address& peer = policy.probe.peers[i];
+    bool in_link = std::any_of(coro.begin(), coro.end(),
+                               [&](const Cidr& net) { return net.contains(peer); });
+    if (!in_link) {
+      throw PolicyError(policy.probe.peer_where[i],
+                        fmt::format("probe peer {} is in no corosync network of [networks]: "
+                                    "peers are other nodes' Corosync link addresses",
+                                    peer.str()));
+    }
+  }
+}
+
 }  // namespace
 
 void validate(const Policy& policy, const ParseRecord& record) {
   check_network_limits(record);
   check_network_overlaps(record);
   check_lanes(policy, record);
+  check_probe_peers(policy);
 }
 
 }  // namespace lw::policy::detail
