@@ -79,7 +79,6 @@ int run_audit(const AuditArgs& a, const Context& ctx) {
     d.policy_source = a.policy;
     datapath::detach_all(ctx.pin_dir);
   }
-  d.latency_note = "Latency histograms are not available in this build.";
   write_atomically(a.report, report::render_html(d));
   uint64_t misplaced = 0;
   for (const auto& row : d.lanes)

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "datapath/pinned_state.h"
+#include "metrics/latency_families.h"
 
 namespace lw::metrics {
 
@@ -25,6 +26,7 @@ std::vector<prometheus::MetricFamily> Collector::Collect() const {
       auto fams = status_families(datapath::read_status(pin_dir_));
       out.insert(out.end(), std::make_move_iterator(fams.begin()),
                  std::make_move_iterator(fams.end()));
+      add_latency_families(pin_dir_, out);
       have_state = true;
     }
   } catch (const std::exception& e) {

@@ -4,6 +4,8 @@
 // the location of the offending key or value from toml++'s source regions.
 #include "policy/parse.h"
 
+#include "policy/node_lanes.h"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -33,7 +35,7 @@ constexpr std::string_view kProbeKeys[] = {"interval", "peers"};
 // Probes every few ms would be traffic of their own; one a minute measures nothing.
 constexpr uint64_t kMinProbeIntervalNs = 10'000'000;
 constexpr uint64_t kMaxProbeIntervalNs = 60'000'000'000;
-constexpr std::string_view kLaneKeys[] = {"interface", "vlan",         "classes",
+constexpr std::string_view kLaneKeys[] = {"interface", "node", "vlan",         "classes",
                                           "exclusive", "no_fragments", "link_rate"};
 constexpr std::string_view kClassKeys[] = {"action",    "cap",       "cap_mode",
                                            "burst",     "priority",  "dscp",
@@ -142,7 +144,8 @@ std::optional<uint8_t> dscp_from_name(std::string_view name) {
 
 class Reader {
  public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
+  Reader(std::string source, std::string node)
+      : source_(std::move(source)), node_(std::move(node)) {}
 
   Policy read(const toml::table& root);
 
@@ -241,6 +244,7 @@ class Reader {
   std::vector<PortRange> read_ports(const toml::node& n, std::string_view key) const;
 
   std::string source_;
+  std::string node_;  // lanes of other nodes are dropped before validation
   detail::ParseRecord record_;
 };
 
@@ -283,6 +287,7 @@ Policy Reader::read(const toml::table& root) {
       record_.networks.begin(), record_.networks.end(), [](const auto& a, const auto& b) {
         return std::pair{a.where.line, a.where.column} < std::pair{b.where.line, b.where.column};
       });
+  detail::keep_lanes_of_node(p, record_, node_, file_start());
   detail::validate(p, record_);
   return p;
 }
@@ -332,6 +337,13 @@ void Reader::read_lane(const toml::node& n, Policy& p) {
     fail(iface->source(), fmt::format("'{}' is not a valid interface name (1 to 15 characters, no "
                                       "'/', ':' or whitespace)",
                                       lane.interface));
+  }
+  if (auto* v = t.get("node")) {
+    lane.node = expect_string(*v, "node");
+    if (!valid_node_name(lane.node))
+      fail(v->source(), fmt::format("'{}' is not a node name (letters, digits and '-', as in "
+                                    "/etc/pve/nodes/NAME)",
+                                    lane.node));
   }
   entry.interface_where = at(iface->source());
 
@@ -526,7 +538,8 @@ void Reader::read_probe(const toml::node& n, Policy& p) const {
 
 }  // namespace
 
-Policy parse_string(std::string_view toml_text, const std::string& source_name) {
+Policy parse_string(std::string_view toml_text, const std::string& source_name,
+                    const std::string& node) {
   toml::table root;
   try {
     root = toml::parse(toml_text, source_name);
@@ -537,7 +550,11 @@ Policy parse_string(std::string_view toml_text, const std::string& source_name) 
                        static_cast<int>(std::max<uint32_t>(begin.column, 1))},
         fmt::format("TOML syntax error: {}", e.description()));
   }
-  return Reader(source_name).read(root);
+  return Reader(source_name, node).read(root);
+}
+
+Policy parse_string(std::string_view toml_text, const std::string& source_name) {
+  return parse_string(toml_text, source_name, this_node_name());
 }
 
 Policy parse_file(const std::string& path) {

@@ -33,6 +33,9 @@ class PolicyError : public UsageError {
 
 Policy parse_file(const std::string& path);
 // `source_name` is used in error locations and stored as Policy::source.
+// Lanes with `node = "..."` are kept only when they name `node`.
 Policy parse_string(std::string_view toml_text, const std::string& source_name);
+Policy parse_string(std::string_view toml_text, const std::string& source_name,
+                    const std::string& node);
 
 }  // namespace lw::policy

@@ -48,6 +48,9 @@ struct ClassPolicy {
 
 struct Lane {
   std::string interface;
+  // "" applies on every node; else only on the Proxmox node of that name
+  // (one cluster-wide policy in /etc/pve, see policy/node_lanes.h).
+  std::string node;
   std::optional<uint16_t> vlan;  // 1..4094
   uint8_t classes = 0;           // LW_CLASS_BIT set
   bool exclusive = false;

@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
+#include "datapath/hist_maps.h"
 #include "datapath/names.h"
+#include "policy/policy.h"
+#include "telemetry/histogram_report.h"
 #include "telemetry/event_format.h"
 
 namespace lw::report {
@@ -57,6 +61,39 @@ void sleep_until(Clock::time_point until, const std::atomic<bool>* stop) {
                                                           std::chrono::milliseconds(100)));
 }
 
+// Totals since load, or nothing when the pins predate RTT histograms.
+std::optional<telemetry::HistMap> read_latency(const std::string& pin_dir) {
+  try {
+    UniqueFd fd = datapath::open_pinned_map(pin_dir, datapath::kHistPin);
+    return telemetry::read_histograms(fd.get());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Per class, all interfaces together: what was measured during the audit.
+std::vector<ClassHistogram> latency_by_class(const telemetry::HistMap& before,
+                                             const telemetry::HistMap& after) {
+  std::vector<ClassHistogram> out;
+  for (int c = 0; c < LW_NR_CLASSES; c++) {
+    ClassHistogram ch;
+    ch.cls = policy::kClassNames[c];
+    std::vector<uint64_t> counts(telemetry::kHistBuckets, 0);
+    for (const auto& [key, h] : after) {
+      if (key.cls != c) continue;
+      auto it = before.find(key);
+      const telemetry::Histogram d = it == before.end() ? h : h.since(it->second);
+      for (int i = 0; i < telemetry::kHistBuckets; i++) counts[i] += d.buckets()[i];
+      ch.samples += d.count();
+    }
+    if (!ch.samples) continue;
+    for (int i = 0; i < telemetry::kHistBuckets; i++)
+      ch.buckets.push_back({static_cast<double>(telemetry::bucket_upper_ns(i)) / 1e9, counts[i]});
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<LaneRow> lane_rows(const datapath::Status& before, const datapath::Status& after) {
@@ -100,6 +137,7 @@ ReportData collect_audit(const AuditOptions& o) {
   const int bins = std::max(1, o.bins);
   d.bin_seconds = o.duration_s / bins;
   const datapath::Status first = datapath::read_status(o.pin_dir);
+  const auto latency_before = read_latency(o.pin_dir);
   d.mode = first.enforce ? fmt::format("enforce ({})", datapath::class_list(first.enforce))
                          : "audit";
   datapath::Status prev = first;
@@ -120,6 +158,13 @@ ReportData collect_audit(const AuditOptions& o) {
   d.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
   d.ended = now_rfc3339();
   d.lanes = lane_rows(first, prev);
+  if (auto latency_after = read_latency(o.pin_dir); latency_before && latency_after) {
+    d.latency = latency_by_class(*latency_before, *latency_after);
+    if (d.latency.empty()) d.latency_note = "No round trips were measured during the audit.";
+  } else {
+    d.latency_note = "Latency histograms are not available: the pinned state predates them "
+                     "(detach and apply again).";
+  }
   return d;
 }
 

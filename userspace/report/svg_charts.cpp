@@ -81,13 +81,17 @@ std::string violations_chart(const ReportData& d) {
 
 std::string histogram_chart(const ClassHistogram& h) {
   uint64_t max = 0;
-  size_t last = 0;
+  size_t first = h.buckets.size(), last = 0;
   for (size_t i = 0; i < h.buckets.size(); i++) {
     max = std::max(max, h.buckets[i].count);
-    if (h.buckets[i].count) last = i;
+    if (h.buckets[i].count) {
+      first = std::min(first, i);
+      last = i;
+    }
   }
-  // Trailing empty buckets say nothing; keep one for scale.
-  const size_t n = std::min(h.buckets.size(), last + 2);
+  // Empty buckets on either side say nothing; keep one each side for scale.
+  const size_t skip = first == h.buckets.size() || first == 0 ? 0 : first - 1;
+  const size_t n = std::min(h.buckets.size(), last + 2) - skip;
   std::string svg = fmt::format(
       "<svg class=\"histogram\" data-class=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" "
       "aria-label=\"latency of {}\">",
@@ -96,7 +100,7 @@ std::string histogram_chart(const ClassHistogram& h) {
   const double plot_w = kWidth - kLeft - 8, plot_h = kHeight - kTop - kBottom;
   const double bar_w = n ? plot_w / static_cast<double>(n) : plot_w;
   for (size_t i = 0; i < n; i++) {
-    const auto& b = h.buckets[i];
+    const auto& b = h.buckets[skip + i];
     const double bh = max ? plot_h * static_cast<double>(b.count) / static_cast<double>(max) : 0;
     const double x = kLeft + bar_w * static_cast<double>(i);
     svg += fmt::format(
