@@ -204,6 +204,12 @@ struct lw_policy {
 	__u8 tcp_ports[LW_NR_PORTS];
 	__u8 udp_ports[LW_NR_PORTS];
 	/*
+	 * GSO limit per interface, parallel to ifaces[] (0: leave the
+	 * interface's own value). Only userspace reads it: the policy map
+	 * carries it so that a rollback to this policy restores it too.
+	 */
+	__u16 gso_max_segs[LW_MAX_IFACES];
+	/*
 	 * Latency alarm per class in microseconds (0: none). Only userspace
 	 * reads it: `watch` compares each interval's p99 with it, and it lives
 	 * here so that a separate process knows the policy's thresholds.

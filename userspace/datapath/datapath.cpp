@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "datapath/gso_limit.h"
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
 #include "datapath/shaping_binding.h"
@@ -38,6 +39,16 @@ lw_link make_link(const IfaceBinding& b, uint32_t flags) {
   return link;
 }
 
+// Every interface lanewarden gave a GSO limit gets its own value back. A
+// refusal is reported but does not stop the rest of the detach.
+void restore_gso_limits(const std::string& pin_dir) {
+  try {
+    sync_gso_limits(pin_dir, {});
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot restore a GSO limit: {}", e.what());
+  }
+}
+
 }  // namespace
 
 CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::string& pin_dir) {
@@ -55,6 +66,7 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
   CompiledPolicy compiled = compile_for_this_node(policy, pin_dir);
   const shaping::ShapingPlan shaping_plan = shaping::plan_shaping(policy);
   bind_shaping(*compiled.value, shaping_plan, compiled.ifaces);
+  bind_gso_limits(*compiled.value, policy, compiled.ifaces);
   // Everything that can refuse does so before the kernel changes.
   check_shaping_possible(policy, shaping_plan, compiled.ifaces);
   ApplyReport report;
@@ -68,6 +80,8 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
 
   const auto old_links = read_links(st.links());
   UniqueFd old_policy = active_policy_map(st.policy_outer());
+  GsoLimits old_gso;
+  if (auto active = read_active_policy(st.policy_outer())) old_gso = gso_limits_of(*active);
   std::set<uint32_t> wanted;
   for (const auto& b : compiled.ifaces) {
     wanted.insert(b.ifindex);
@@ -81,6 +95,7 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
   std::vector<uint32_t> newly_attached;
   try {
     swap_policy(st.policy_outer(), *compiled.value);
+    sync_gso_limits(pin_dir, gso_limits_of(*compiled.value));
     for (const auto& b : compiled.ifaces) {
       auto it = old_links.find(b.ifindex);
       const uint32_t known = it == old_links.end() ? 0 : it->second.flags;
@@ -93,6 +108,11 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
     install_shaping(shaping_plan, compiled.ifaces);
   } catch (...) {
     spdlog::error("apply failed: restoring the previous state");
+    try {
+      sync_gso_limits(pin_dir, old_gso);
+    } catch (const std::exception& e) {
+      spdlog::error("cannot restore the previous GSO limits: {}", e.what());
+    }
     for (uint32_t ifindex : newly_attached) {
       shaping::remove_htb(ifindex);
       auto links = read_links(st.links());
@@ -121,11 +141,13 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
 std::vector<std::string> detach_all(const std::string& pin_dir) {
   std::vector<std::string> names;
   if (!PinnedState::exists(pin_dir)) {
+    restore_gso_limits(pin_dir);
     PinnedState::unpin_all(pin_dir);  // leftovers of an interrupted first apply
     return names;
   }
   {
     PinnedState st = PinnedState::open(pin_dir);
+    restore_gso_limits(pin_dir);
     for (const auto& [ifindex, link] : read_links(st.links())) {
       shaping::remove_htb(ifindex);
       detach_tc(ifindex, link.flags);

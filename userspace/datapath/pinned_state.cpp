@@ -143,6 +143,8 @@ void PinnedState::unpin_all(const std::string& pin_dir) {
   for (const char* m : kRttMaps) ::unlink(pin_path(pin_dir, m).c_str());
   // Left by `apply --confirm` (datapath/rollback.cpp) while a confirmation is pending.
   for (const char* m : {"lw_policy_prev", "lw_confirm"}) ::unlink(pin_path(pin_dir, m).c_str());
+  // Left by datapath/gso_limit.cpp; detach restores the values before this.
+  ::unlink(pin_path(pin_dir, "lw_gso_saved").c_str());
   if (::rmdir(pin_dir.c_str()) != 0 && errno != ENOENT)
     spdlog::warn("left pin directory {} in place: {}", pin_dir, std::strerror(errno));
 }

@@ -22,6 +22,7 @@
 
 #include "common/error.h"
 #include "datapath/datapath.h"
+#include "datapath/gso_limit.h"
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
 #include "datapath/tc_hooks.h"
@@ -80,6 +81,11 @@ void restore_previous(const std::string& pin_dir, int prev_fd) {
   if (bpf_map_lookup_elem(prev_fd, &zero, prev.get()) != 0)
     throw SystemError("cannot read the saved policy", errno);
   restore_policy_map(st.policy_outer(), prev_fd);
+  try {
+    sync_gso_limits(pin_dir, gso_limits_of(*prev));
+  } catch (const Error& e) {
+    syslog(LOG_WARNING, "lanewarden rollback: GSO limits: %s", e.what());
+  }
 
   auto links = read_links(st.links());
   std::set<uint32_t> wanted;

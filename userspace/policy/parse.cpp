@@ -36,7 +36,8 @@ constexpr std::string_view kProbeKeys[] = {"interval", "peers"};
 constexpr uint64_t kMinProbeIntervalNs = 10'000'000;
 constexpr uint64_t kMaxProbeIntervalNs = 60'000'000'000;
 constexpr std::string_view kLaneKeys[] = {"interface", "node", "vlan",         "classes",
-                                          "exclusive", "no_fragments", "link_rate"};
+                                          "exclusive", "no_fragments", "link_rate",
+                                          "gso_max_segs"};
 constexpr std::string_view kClassKeys[] = {"action",    "cap",       "cap_mode",
                                            "burst",     "priority",  "dscp",
                                            "tcp_ports", "udp_ports", "latency_alarm"};
@@ -385,6 +386,14 @@ void Reader::read_lane(const toml::node& n, Policy& p) {
   if (auto* v = t.get("exclusive")) lane.exclusive = expect_bool(*v, "exclusive");
   if (auto* v = t.get("no_fragments")) lane.no_fragments = expect_bool(*v, "no_fragments");
   if (auto* v = t.get("link_rate")) lane.link_rate = read_rate(*v, "link_rate");
+  if (auto* v = t.get("gso_max_segs")) {
+    // The kernel's GSO_MAX_SEGS is 65535; 0 would disable GSO in a way the
+    // kernel accepts but no lane needs.
+    int64_t segs = expect_integer(*v, "gso_max_segs", "1..65535");
+    if (segs < 1 || segs > 65535)
+      fail(v->source(), fmt::format("gso_max_segs {} is out of range 1..65535", segs));
+    lane.gso_max_segs = static_cast<uint32_t>(segs);
+  }
 
   p.lanes.push_back(std::move(lane));
   record_.lanes.push_back(std::move(entry));

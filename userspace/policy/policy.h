@@ -58,6 +58,10 @@ struct Lane {
   // has a hop with a smaller MTU (the seed's MTU-mismatch symptom).
   bool no_fragments = false;
   std::optional<Rate> link_rate;
+  // Segments per GSO packet on this interface (1..65535), applied by
+  // lanewarden and restored on detach: bounds how long one GSO packet holds
+  // a slow shaped line.
+  std::optional<uint32_t> gso_max_segs;
   SourceLocation where;
 };
 

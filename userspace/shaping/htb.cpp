@@ -70,7 +70,8 @@ std::string describe(rtnl_qdisc* q) {
   return fmt::format("{} {:x}:", kind ? kind : "?", rtnl_tc_get_handle(TC_CAST(q)) >> 16);
 }
 
-void upsert_class(nl_sock* sock, uint32_t ifindex, uint32_t parent, const HtbClass& c) {
+void upsert_class(nl_sock* sock, uint32_t ifindex, uint32_t parent, const HtbClass& c,
+                  uint32_t burst) {
   std::unique_ptr<rtnl_class, ClassDeleter> cls(rtnl_class_alloc());
   rtnl_tc_set_ifindex(TC_CAST(cls.get()), static_cast<int>(ifindex));
   rtnl_tc_set_parent(TC_CAST(cls.get()), parent);
@@ -79,9 +80,8 @@ void upsert_class(nl_sock* sock, uint32_t ifindex, uint32_t parent, const HtbCla
   rtnl_htb_set_rate64(cls.get(), c.rate);
   rtnl_htb_set_ceil64(cls.get(), c.ceil);
   rtnl_htb_set_prio(cls.get(), c.prio);
-  // Bursts of at least 64 KiB: a GSO packet must fit, or the class stalls
-  // (measured: 64 KB GSO packets stay whole on bridged veth paths).
-  const uint32_t burst = static_cast<uint32_t>(std::max<uint64_t>(c.ceil / 100, 64 * 1024));
+  // The burst must hold the largest packet (a GSO packet, 64 KB on bridged
+  // veth paths unless the lane limits GSO), or the class stalls.
   rtnl_htb_set_rbuffer(cls.get(), burst);
   rtnl_htb_set_cbuffer(cls.get(), burst);
   check(rtnl_class_add(sock, cls.get(), NLM_F_CREATE | NLM_F_REPLACE),
@@ -140,8 +140,10 @@ void apply_htb(uint32_t ifindex, const InterfacePlan& plan) {
           "cannot create the HTB qdisc on " + plan.interface + " (is sch_htb available?)");
   }
   upsert_class(sock.get(), ifindex, kHtbMajor << 16,
-               {kRootMinor, plan.link_rate, plan.link_rate, 0, "root"});
-  for (const auto& c : plan.classes) upsert_class(sock.get(), ifindex, class_id(kRootMinor), c);
+               {kRootMinor, plan.link_rate, plan.link_rate, 0, "root"},
+               class_burst(plan, plan.link_rate));
+  for (const auto& c : plan.classes)
+    upsert_class(sock.get(), ifindex, class_id(kRootMinor), c, class_burst(plan, c.ceil));
   delete_stale_classes(sock.get(), ifindex, plan);
   spdlog::debug("{}: HTB {:x}: with {} classes under {} B/s", plan.interface, kHtbMajor,
                 plan.classes.size(), plan.link_rate);

@@ -24,6 +24,14 @@ std::map<std::string, std::pair<uint8_t, bool>> interface_classes(const policy::
   return out;
 }
 
+std::optional<uint32_t> lane_gso_max_segs(const policy::Policy& p, const std::string& iface) {
+  std::optional<uint32_t> segs;
+  for (const auto& lane : p.lanes)
+    if (lane.interface == iface && lane.gso_max_segs)
+      segs = segs ? std::min(*segs, *lane.gso_max_segs) : *lane.gso_max_segs;
+  return segs;
+}
+
 std::optional<uint64_t> lane_link_rate(const policy::Policy& p, const std::string& iface) {
   std::optional<uint64_t> rate;
   for (const auto& lane : p.lanes)
@@ -41,7 +49,32 @@ std::optional<uint64_t> nic_speed_from_sysfs(const std::string& interface) {
   return static_cast<uint64_t>(mbit) * 1'000'000 / 8;
 }
 
-ShapingPlan plan_shaping(const policy::Policy& p, SpeedLookup speed) {
+std::optional<uint32_t> mtu_from_sysfs(const std::string& interface) {
+  std::ifstream f("/sys/class/net/" + interface + "/mtu");
+  long mtu = -1;
+  if (!(f >> mtu) || mtu <= 0) return std::nullopt;
+  return static_cast<uint32_t>(mtu);
+}
+
+uint64_t frame_rate_for_payload(uint64_t payload_bytes_per_sec, uint32_t mtu) {
+  // Below 576 (the IPv4 minimum every host must accept) the ratio would
+  // explode; such an MTU on a shaped lane is a misconfiguration anyway.
+  const uint64_t m = std::max<uint32_t>(mtu, 576);
+  const uint64_t frame = m + kReferenceL2Overhead, payload = m - kReferenceL3L4Headers;
+  // 128-bit intermediate: caps go up to 2^64 - 1 bytes/s.
+  const unsigned __int128 scaled = static_cast<unsigned __int128>(payload_bytes_per_sec) * frame;
+  const unsigned __int128 rate = (scaled + payload - 1) / payload;
+  return rate > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(rate);
+}
+
+uint32_t class_burst(const InterfacePlan& plan, uint64_t ceil) {
+  constexpr uint64_t kGsoPacket = 64 * 1024;
+  const uint64_t burst = plan.max_packet ? std::max(ceil / 1000, plan.max_packet)
+                                         : std::max(ceil / 100, kGsoPacket);
+  return static_cast<uint32_t>(std::min<uint64_t>(burst, UINT32_MAX));
+}
+
+ShapingPlan plan_shaping(const policy::Policy& p, SpeedLookup speed, MtuLookup mtu) {
   ShapingPlan plan;
   uint8_t capped = 0, high = 0, constrained = 0;
   for (int c = 0; c < LW_NR_CLASSES; c++) {
@@ -60,6 +93,9 @@ ShapingPlan plan_shaping(const policy::Policy& p, SpeedLookup speed) {
 
     InterfacePlan ip;
     ip.interface = iface;
+    if (mtu) ip.mtu = mtu(iface).value_or(kDefaultMtu);
+    if (const auto segs = lane_gso_max_segs(p, iface))
+      ip.max_packet = uint64_t{*segs} * (ip.mtu + kReferenceL2Overhead);
     if (explicit_rate)
       ip.link_rate = static_cast<uint64_t>(*explicit_rate * kLinkRateHeadroom);
     else
@@ -75,7 +111,8 @@ ShapingPlan plan_shaping(const policy::Policy& p, SpeedLookup speed) {
     }
     for (int c = 0; c < LW_NR_CLASSES; c++) {
       if (!(caps_here & LW_CLASS_BIT(c))) continue;
-      const uint64_t cap = std::min(p.classes[c].cap->bytes_per_sec, ip.link_rate);
+      const uint64_t cap =
+          std::min(frame_rate_for_payload(p.classes[c].cap->bytes_per_sec, ip.mtu), ip.link_rate);
       ip.classes.push_back({capped_minor(c), cap, cap, 1,
                             std::string(policy::kClassNames[c]) + " cap"});
       reserved += cap / 10;  // a capped class rarely needs its full guarantee

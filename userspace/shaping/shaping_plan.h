@@ -32,6 +32,17 @@ inline constexpr uint64_t kUnknownLinkRate = 100'000'000'000ULL / 8;  // 100 Gbi
 // queue forms here, where Corosync can overtake it, and not in the switch.
 inline constexpr double kLinkRateHeadroom = 0.95;
 
+// A cap limits payload (what iperf3 and Proxmox's bwlimit measure), but HTB
+// counts whole frames. The reference segment is a full-size IPv4/TCP segment
+// with timestamps: frame = Ethernet 14 + MTU, payload = MTU - 20 - 32. So the
+// HTB rate for a payload cap is cap x (MTU + 14) / (MTU - 52): x 1.0456 at
+// MTU 1500, x 1.0074 at 9000. Smaller packets carry relatively more headers
+// and get less payload through (see docs/caps.md for the error).
+inline constexpr uint32_t kDefaultMtu = 1500;
+inline constexpr uint32_t kReferenceL2Overhead = 14;        // Ethernet header, no VLAN tag
+inline constexpr uint32_t kReferenceL3L4Headers = 20 + 32;  // IPv4 + TCP with timestamps
+uint64_t frame_rate_for_payload(uint64_t payload_bytes_per_sec, uint32_t mtu);
+
 struct HtbClass {
   uint32_t minor = 0;
   uint64_t rate = 0;  // bytes/s guaranteed
@@ -43,6 +54,10 @@ struct HtbClass {
 struct InterfacePlan {
   std::string interface;
   uint64_t link_rate = 0;  // bytes/s of the root class
+  uint32_t mtu = kDefaultMtu;  // the interface's MTU, for payload caps
+  // Largest packet HTB sees when the lane limits GSO (gso_max_segs x frame);
+  // 0: unlimited (64 KB GSO packets). See class_burst().
+  uint64_t max_packet = 0;
   std::vector<HtbClass> classes;
 };
 
@@ -56,8 +71,21 @@ struct ShapingPlan {
 using SpeedLookup = std::optional<uint64_t> (*)(const std::string& interface);
 std::optional<uint64_t> nic_speed_from_sysfs(const std::string& interface);
 
+// Interface MTU (from /sys/class/net/IF/mtu), if known.
+using MtuLookup = std::optional<uint32_t> (*)(const std::string& interface);
+std::optional<uint32_t> mtu_from_sysfs(const std::string& interface);
+
+// HTB burst (and cburst) of a class: how many bytes it may send back to back
+// at line speed. Without a GSO limit it must hold a 64 KB GSO packet and
+// 10 ms at the ceiling. A lane that limits GSO asks for low latency: the
+// burst shrinks to 1 ms at the ceiling, but never below one packet, so a
+// bulk class cannot push more than that ahead of Corosync into a queue
+// further down the path (the switch, when link_rate is set).
+uint32_t class_burst(const InterfacePlan& plan, uint64_t ceil);
+
 // Throws UsageError (with the policy location) for a cap mode this kernel
 // cannot serve, e.g. pace without the fq qdisc.
-ShapingPlan plan_shaping(const policy::Policy& policy, SpeedLookup speed = nic_speed_from_sysfs);
+ShapingPlan plan_shaping(const policy::Policy& policy, SpeedLookup speed = nic_speed_from_sysfs,
+                         MtuLookup mtu = mtu_from_sysfs);
 
 }  // namespace lw::shaping
