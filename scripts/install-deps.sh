@@ -14,6 +14,8 @@ packages=(
   # run and test: namespaces, qdiscs, traffic, a real corosync
   iproute2 nftables iperf3 iputils-ping corosync libcmap-dev libcorosync-common-dev
   curl python3 procps
+  # audit report rendered headless in a test; man page from the CLI; package checks
+  chromium help2man dpkg-dev
   # testbed, demo and bench scripts: JSON from iperf3, corosync stats and lanewarden
   jq
 )
