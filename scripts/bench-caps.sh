@@ -10,18 +10,20 @@
 #     TBF on the port towards the receiver), bulk TCP on Ceph port 6800
 #     saturating it, and a Corosync-like UDP probe (port 5405, 100 probes/s)
 #     measuring RTT p50/p99: idle, loaded without lanewarden, loaded with
-#     lanewarden (priority only, priority + link_rate), with one sender and
-#     with two senders towards one node.
+#     lanewarden (priority only, priority + link_rate, priority + link_rate
+#     + gso_max_segs), with one sender and with two senders towards one node.
 #
 # Prints one JSON object per measurement on stdout and a readable summary at
 # the end. Needs root, iperf3, tc, python3 and a built lanewarden:
 #   sudo LW_BINARY=build/userspace/lanewarden scripts/bench-caps.sh [seconds]
+# PARTS=caps or PARTS=contention runs only that part (default: both).
 # Only documentation addresses (198.51.100.0/24, 203.0.113.0/24) and names
 # starting with "lwtb" are used; everything is removed on exit.
 set -euo pipefail
 
 LW_BINARY=${LW_BINARY:-$(dirname "$0")/../build/userspace/lanewarden}
 SECS=${1:-20}          # iperf3 run length for the cap measurements
+PARTS=${PARTS:-caps,contention}
 LOAD_SECS=12           # bulk transfer length for the contention cases
 PROBES=800             # 8 s of probes at 10 ms, started 2 s into the load
 TMP=$(mktemp -d /tmp/lwtb.XXXXXX)
@@ -109,6 +111,7 @@ detach() { "$LW_BINARY" --netns "$1" --pin-dir "$2" detach >/dev/null 2>&1 || tr
 
 ############################################################################
 # 1. Caps: node a -- node b on one veth pair.
+if [[ $PARTS == *caps* ]]; then
 new_ns lwtb-a
 new_ns lwtb-b
 ip link add lwtb-a0 netns lwtb-a type veth peer name lwtb-b0 netns lwtb-b
@@ -146,6 +149,8 @@ for mode in shape police; do
 done
 ip netns del lwtb-a
 ip netns del lwtb-b
+fi
+[[ $PARTS == *contention* ]] || { printf '%s\n' "${SUMMARY[@]}"; exit 0; }
 
 ############################################################################
 # 2. Contention: senders a (and c) -- switch -- receiver b, 100 Mbit/s
@@ -170,7 +175,7 @@ nsx lwtb-sw tc qdisc add dev lwtb-sb root tbf rate 100mbit burst 64kb limit 1mb
 nsx lwtb-b python3 "$TMP/probe.py" echo 203.0.113.2 &
 sleep 0.3
 
-sender_policy() { # iface link_rate
+sender_policy() { # iface link_rate gso_max_segs
 	echo 'mode = "audit"
 [networks]
 corosync = ["203.0.113.0/26"]
@@ -179,17 +184,18 @@ ceph_cluster = ["198.51.100.0/24"]
 interface = "'"$1"'"
 classes = ["corosync", "ceph_cluster", "other"]'
 	[ -n "$2" ] && echo "link_rate = \"$2\""
+	[ -n "${3:-}" ] && echo "gso_max_segs = $3"
 	echo '[class.corosync]
 priority = "high"'
 }
 
-# case senders lanewarden link_rate
+# case senders lanewarden link_rate [gso_max_segs]
 contention() {
-	local name=$1 senders=$2 lw=$3 rate=$4
+	local name=$1 senders=$2 lw=$3 rate=$4 gso=${5:-}
 	local pids=()
 	if [ "$lw" = yes ]; then
-		apply_policy lwtb-a "${PIN}a" "$(sender_policy lwtb-a0 "$rate")"
-		[ "$senders" = 2 ] && apply_policy lwtb-c "${PIN}c" "$(sender_policy lwtb-c0 "$rate")"
+		apply_policy lwtb-a "${PIN}a" "$(sender_policy lwtb-a0 "$rate" "$gso")"
+		[ "$senders" = 2 ] && apply_policy lwtb-c "${PIN}c" "$(sender_policy lwtb-c0 "$rate" "$gso")"
 	fi
 	if [ "$senders" != 0 ]; then
 		nsx lwtb-b timeout $((LOAD_SECS + 10)) iperf3 -s -1 -p 6800 -B 198.51.100.2 >/dev/null 2>&1 &
@@ -214,17 +220,20 @@ contention() {
 	detach lwtb-c "${PIN}c"
 	local p50 p99 lost
 	p50=$(jq -r .p50_us <<<"$res"); p99=$(jq -r .p99_us <<<"$res"); lost=$(jq -r .lost <<<"$res")
-	echo "{\"bench\":\"contention\",\"case\":\"$name\",\"senders\":$senders,\"lanewarden\":\"$lw\",\"link_rate\":\"$rate\",\"bulk_mbit\":$load,\"probe\":$res}"
-	SUMMARY+=("$(printf 'rtt %-34s p50 %8s us  p99 %8s us  lost %s  bulk %s Mbit/s' "$name" "$p50" "$p99" "$lost" "$load")")
+	echo "{\"bench\":\"contention\",\"case\":\"$name\",\"senders\":$senders,\"lanewarden\":\"$lw\",\"link_rate\":\"$rate\",\"gso_max_segs\":\"$gso\",\"bulk_mbit\":$load,\"probe\":$res}"
+	SUMMARY+=("$(printf 'rtt %-48s p50 %8s us  p99 %8s us  lost %s  bulk %s Mbit/s' "$name" "$p50" "$p99" "$lost" "$load")")
 }
 
 contention "idle" 0 no ""
 contention "1 sender, no lanewarden" 1 no ""
 contention "1 sender, priority" 1 yes ""
 contention "1 sender, priority + link_rate 100mbit" 1 yes "100mbit"
+contention "1 sender, priority + link_rate 100mbit + gso 8" 1 yes "100mbit" 8
+contention "1 sender, priority + link_rate 100mbit + gso 4" 1 yes "100mbit" 4
 contention "2 senders, no lanewarden" 2 no ""
 contention "2 senders, priority + link_rate 100mbit" 2 yes "100mbit"
 contention "2 senders, priority + link_rate 50mbit" 2 yes "50mbit"
+contention "2 senders, priority + link_rate 50mbit + gso 8" 2 yes "50mbit" 8
 
 echo
 echo "== bench-caps summary (cap 50 Mbit/s, bottleneck 100 Mbit/s) =="
