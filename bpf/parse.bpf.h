@@ -101,7 +101,8 @@ static __always_inline int parse_eth(struct cursor *c, struct lw_pkt *pkt, int *
 	c->pos = eth + 1;
 	*link_local = is_link_local_mac(eth->h_dest);
 
-	__u16 proto = eth->h_proto;
+	/* struct ethhdr is packed: through its member clang loads byte by byte. */
+	__u16 proto = *(const __u16 *)((const __u8 *)eth + offsetof(struct ethhdr, h_proto));
 
 #pragma unroll
 	for (int i = 0; i < LW_MAX_VLAN_TAGS; i++) {
@@ -174,10 +175,25 @@ static __always_inline int parse_ipv4(struct cursor *c, struct lw_pkt *pkt)
 	return 0;
 }
 
+/* Two 64-bit loads and byte swaps (unaligned packet loads are fine for tc programs). */
 static __always_inline void load_v6(__u64 *hi, __u64 *lo, const struct in6_addr *a)
 {
-	*hi = ((__u64)bpf_ntohl(a->in6_u.u6_addr32[0]) << 32) | bpf_ntohl(a->in6_u.u6_addr32[1]);
-	*lo = ((__u64)bpf_ntohl(a->in6_u.u6_addr32[2]) << 32) | bpf_ntohl(a->in6_u.u6_addr32[3]);
+	*hi = bpf_be64_to_cpu(*(const __u64 *)&a->in6_u.u6_addr32[0]);
+	*lo = bpf_be64_to_cpu(*(const __u64 *)&a->in6_u.u6_addr32[2]);
+}
+
+/*
+ * The extension headers walked (hop-by-hop 0, routing 43, fragment 44, AH 51,
+ * destination options 60) as one bit test instead of five compares: every
+ * IPv6 packet asks this twice.
+ */
+#define LW_IPV6_EXT_MASK                                                         \
+	((1ULL << IPPROTO_HOPOPTS) | (1ULL << IPPROTO_ROUTING) | (1ULL << IPPROTO_FRAGMENT) | \
+	 (1ULL << IPPROTO_AH) | (1ULL << IPPROTO_DSTOPTS))
+
+static __always_inline int is_ipv6_ext(__u8 nh)
+{
+	return nh < 64 && ((1ULL << nh) & LW_IPV6_EXT_MASK);
 }
 
 struct ipv6_ext {
@@ -207,8 +223,7 @@ static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
 
 #pragma unroll
 	for (int i = 0; i < LW_MAX_IPV6_EXT; i++) {
-		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS &&
-		    nh != IPPROTO_FRAGMENT && nh != IPPROTO_AH)
+		if (!is_ipv6_ext(nh))
 			break;
 		struct ipv6_ext *ext = c->pos;
 		if ((void *)(ext + 1) > c->end) {
@@ -243,8 +258,7 @@ static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
 		c->pos += len;
 	}
 	pkt->l4 = nh;
-	if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING || nh == IPPROTO_DSTOPTS ||
-	    nh == IPPROTO_FRAGMENT || nh == IPPROTO_AH) {
+	if (is_ipv6_ext(nh)) {
 		pkt->reason = LW_PARSE_IPV6_EXT_TOO_DEEP;
 		return -1;
 	}

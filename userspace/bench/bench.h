@@ -12,14 +12,14 @@ namespace lw::bench {
 struct BenchResult {
   std::string packet;
   std::string classified_as;
-  double lanewarden_ns = 0;  // best-of-rounds ns per packet
+  double lanewarden_ns = 0;  // best-of-rounds ns per packet, from wall time (sub-ns)
   double empty_ns = 0;       // the same for the empty program
   double ratio = 0;
 };
 
 struct BenchOptions {
-  uint32_t rounds = 15;       // best of this many interleaved rounds
-  uint32_t repeat = 200000;   // packets per round
+  uint32_t rounds = 40;       // best of this many interleaved rounds
+  uint32_t repeat = 50000;    // packets per round: short calls are rarely preempted
 };
 
 std::vector<BenchResult> run_datapath_bench(const BenchOptions& o);

@@ -18,7 +18,7 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", *format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_option("--rounds", opts->rounds, "Rounds per packet (median)")->capture_default_str();
+  cmd->add_option("--rounds", opts->rounds, "Interleaved rounds per packet (best of)")->capture_default_str();
   cmd->add_option("--repeat", opts->repeat, "Packets per round")->capture_default_str();
   cmd->callback([format, opts, &ctx] {
     auto results = bench::run_datapath_bench(*opts);
