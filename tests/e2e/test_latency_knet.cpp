@@ -14,6 +14,7 @@
 
 #include "support/command.h"
 #include "support/corosync_cluster.h"
+#include "support/lanewarden_cli.h"
 #include "support/names.h"
 #include "support/privilege.h"
 #include "support/topology.h"
@@ -73,6 +74,42 @@ TEST(LatencyKnet, CorosyncReportedLatencyNextToProbes) {
   // The same values corosync-cmapctl shows (libcmap reads the same map).
   std::string cmapctl = cluster.knet_stats(0);
   EXPECT_NE(cmapctl.find("stats.knet.node2.link0.latency_ave"), std::string::npos) << cmapctl;
+
+  // hist shows it next to lanewarden's own histograms, in text and JSON.
+  LanewardenNode node(LW_BINARY, topo.node(0).name(), unique_name("lwtknpin", "", 64));
+  node.apply("[networks]\ncorosync = [\"198.51.100.0/24\"]\n[[lane]]\ninterface = \"" +
+             topo.node_if(0) + "\"\nclasses = [\"corosync\"]\n");
+  auto hist_json = node.run("hist --format json");
+  ASSERT_TRUE(hist_json.ok()) << hist_json.err;
+  auto snaps = json_lines(hist_json.out);
+  ASSERT_EQ(snaps.size(), 1u) << hist_json.out;
+  const auto& reported = snaps[0]["corosync_reported"];
+  EXPECT_EQ(reported["source"], "corosync-reported");
+  EXPECT_EQ(reported["running"], true) << reported.dump();
+  ASSERT_EQ(reported["links"].size(), 1u) << reported.dump();
+  EXPECT_EQ(reported["links"][0]["peer"], "198.51.100.2");
+  auto hist_text = node.run("hist");
+  ASSERT_TRUE(hist_text.ok()) << hist_text.err;
+  EXPECT_NE(hist_text.out.find("corosync-reported: node 2 link 0 198.51.100.2: knet latency ave"),
+            std::string::npos)
+      << hist_text.out;
+}
+
+TEST(LatencyKnet, HistSaysWhenCorosyncIsNotRunning) {
+  LW_REQUIRE_ROOT_OR_FAIL();
+  auto topo = Topology::pair(TopologyOptions{.prefix = "lwtkm"});
+  LanewardenNode node(LW_BINARY, topo.node(0).name(), unique_name("lwtkmpin", "", 64));
+  node.apply("[networks]\ncorosync = [\"198.51.100.0/24\"]\n[[lane]]\ninterface = \"" +
+             topo.node_if(0) + "\"\nclasses = [\"corosync\"]\n");
+  auto r = node.run("hist --format json");
+  ASSERT_TRUE(r.ok()) << r.err;  // a state, not an error
+  auto snaps = json_lines(r.out);
+  ASSERT_EQ(snaps.size(), 1u) << r.out;
+  EXPECT_EQ(snaps[0]["corosync_reported"]["running"], false);
+  EXPECT_EQ(snaps[0]["corosync_reported"]["state"], "corosync not running here");
+  auto text = node.run("hist");
+  EXPECT_NE(text.out.find("corosync-reported: corosync not running here"), std::string::npos)
+      << text.out;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "corosync/knet_stats.h"
 #include "datapath/hist_maps.h"
 #include "policy/policy.h"
 #include "telemetry/histogram_report.h"
@@ -76,10 +77,17 @@ void run_hist(const HistArgs& a, const Context& ctx) {
     s.rtt = datapath::read_rtt_stats(stats.get());
   };
   auto print = [&](const telemetry::HistSnapshot& s) {
-    if (json)
-      std::cout << telemetry::snapshot_json(s).dump() << "\n";
-    else
+    // Next to lanewarden's own figures, what corosync measures on its links
+    // (knet's pings, read through libcmap), labelled as corosync's.
+    auto knet = corosync::read_knet_stats();
+    if (json) {
+      auto j = telemetry::snapshot_json(s);
+      j["corosync_reported"] = corosync::knet_json(knet);
+      std::cout << j.dump() << "\n";
+    } else {
       telemetry::render_snapshot_text(std::cout, s);
+      std::cout << "\n" << corosync::knet_text(knet);
+    }
     std::cout.flush();
   };
 
