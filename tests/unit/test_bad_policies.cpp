@@ -222,7 +222,7 @@ const std::vector<BadPolicy>& bad_policies() {
      "bad.toml:7:13: 'exclusive' must be true or false, not a string"},
     {"UnknownLaneKey",
      TEXT(NETS LANE "exlusive = true\n"),
-     "bad.toml:7:1: unknown key 'exlusive' in [[lane]] (did you mean 'exclusive'?); known keys: interface, vlan, classes, exclusive, no_fragments, link_rate, gso_max_segs"},
+     "bad.toml:7:1: unknown key 'exlusive' in [[lane]] (did you mean 'exclusive'?); known keys: interface, node, vlan, classes, exclusive, no_fragments, link_rate, gso_max_segs"},
     {"LinkRateBareNumber",
      TEXT(NETS LANE "link_rate = 1000\n"),
      "bad.toml:7:13: 'link_rate': rate '1000' has no unit: write one, e.g. \"5gbit\" or \"600MiB/s\"; units are required because Proxmox's bwlimit is in KiB/s and is commonly misread (1000 would be 1000KiB/s in bwlimit terms, not 1000 MiB/s)"},
