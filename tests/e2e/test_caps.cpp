@@ -110,11 +110,8 @@ TEST_F(CapsE2E, ShapeModeHoldsTheCapAndDetachRemovesTheHtb) {
   EXPECT_NE(classes.find("class htb 1a4e:ff"), std::string::npos) << classes;  // the rest
   // The cap limits payload: HTB, which counts frames, gets 50 Mbit/s x
   // 1514/1448 (full-size IPv4/TCP segments with timestamps at MTU 1500).
-  const auto cls = nlohmann::json::parse(
-      topo_->node(0).exec_ok("tc -j class show dev " + if0() + " classid 1a4e:22"));
-  ASSERT_EQ(cls.size(), 1u) << cls.dump();
-  EXPECT_EQ(cls[0].value("rate", uint64_t{0}), (6'250'000ull * 1514 + 1447) / 1448) << cls.dump();
-  EXPECT_EQ(cls[0].value("ceil", uint64_t{0}), (6'250'000ull * 1514 + 1447) / 1448) << cls.dump();
+  // 6,534,876 B/s = 52,279,008 bit/s; tc prints HTB classes as text only.
+  EXPECT_NE(classes.find("rate 52279Kbit ceil 52279Kbit"), std::string::npos) << classes;
 
   const Iperf r = iperf(kSeconds);
   ASSERT_TRUE(r.ok) << r.error;
