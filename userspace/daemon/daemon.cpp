@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "daemon/event_log.h"
 #include "daemon/policy_watch.h"
+#include "daemon/probe_runner.h"
 #include "daemon/sd_notify.h"
 #include "daemon/signals.h"
 #include "datapath/datapath.h"
@@ -127,6 +128,7 @@ class Daemon {
     events_ = std::make_unique<EventLog>(state_->events());
     collector_ = std::make_shared<metrics::Collector>(opts_.pin_dir);
     collector_->add_source([this](metrics::Families& out) { daemon_families(out); });
+    collector_->add_source([this](metrics::Families& out) { probes_.families(out); });
     if (!opts_.metrics.empty() && opts_.metrics != "off") {
       auto addr = metrics::parse_listen_address(opts_.metrics);
       if (!addr.loopback())
@@ -155,6 +157,9 @@ class Daemon {
                      ? ""
                      : fmt::format(", detached from {}", fmt::join(report.detached, ", ")));
     watch_.remember(content);
+    // After the swap: probes follow the policy in force (a reload that keeps
+    // the same peers keeps the running prober and its counts).
+    probes_.reconfigure(*p);
     std::lock_guard lock(mu_);
     policy_ = std::move(p);
   }
@@ -189,6 +194,7 @@ class Daemon {
     sd_notify("STOPPING=1");
     spdlog::info("{} received", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     events_->consume();
+    probes_.stop();
     server_.reset();
     events_.reset();
     state_.reset();
@@ -230,6 +236,7 @@ class Daemon {
   DaemonOptions opts_;
   SignalFd signals_;  // built before the metrics threads start: they inherit the blocked mask
   PolicyWatch watch_;
+  ProbeRunner probes_;  // its thread starts after signals_: it inherits the blocked mask
   std::unique_ptr<datapath::PinnedState> state_;
   std::unique_ptr<EventLog> events_;
   std::shared_ptr<metrics::Collector> collector_;
