@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/stop_signal.h"
 #include "datapath/datapath.h"
 #include "datapath/pinned_state.h"
 #include "policy/parse.h"
@@ -18,9 +19,6 @@
 
 namespace lw::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop.store(true); }
 
 struct AuditArgs {
   double duration = 60;
@@ -62,15 +60,11 @@ int run_audit(const AuditArgs& a, const Context& ctx) {
                                  ctx.pin_dir));
   }
 
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  const auto& stop = stop_on_signals();
 
   report::ReportData d;
   try {
-    d = report::collect_audit({ctx.pin_dir, a.duration, a.bins, &g_stop});
+    d = report::collect_audit({ctx.pin_dir, a.duration, a.bins, &stop});
   } catch (...) {
     if (applied_here) datapath::detach_all(ctx.pin_dir);
     throw;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/stop_signal.h"
 #include "corosync/knet_stats.h"
 #include "datapath/hist_maps.h"
 #include "policy/policy.h"
@@ -23,19 +24,6 @@
 namespace lw::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-
-void on_signal(int) { g_stop.store(true); }
-
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
-
 int64_t realtime_now_ns() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -43,16 +31,16 @@ int64_t realtime_now_ns() {
 }
 
 // Sleeps `seconds` in short steps so that a signal ends it soon; false if stopped.
-bool sleep_interval(double seconds) {
+bool sleep_interval(double seconds, const std::atomic<bool>& stop) {
   using Clock = std::chrono::steady_clock;
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(seconds));
   while (Clock::now() < until) {
-    if (g_stop.load()) return false;
+    if (stop.load()) return false;
     std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50),
                                                           until - Clock::now()));
   }
-  return !g_stop.load();
+  return !stop.load();
 }
 
 struct HistArgs {
@@ -98,10 +86,10 @@ void run_hist(const HistArgs& a, const Context& ctx) {
     print(s);
     return;
   }
-  install_stop_handlers();
+  const auto& stop = stop_on_signals();
   for (uint64_t n = 0; a.count == 0 || n < a.count; n++) {
     telemetry::HistMap previous = std::move(s.totals);
-    if (!sleep_interval(a.interval)) break;
+    if (!sleep_interval(a.interval, stop)) break;
     s = {};
     take(s);
     s.interval_s = a.interval;

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "common/stop_signal.h"
 #include "corosync/knet_stats.h"
 #include "policy/parse.h"
 #include "policy/rate.h"
@@ -23,20 +24,6 @@
 
 namespace lw::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-void on_signal(int) { g_stop.store(true); }
-
-// Ctrl-C ends probing with the summary, like ping.
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
 
 struct ProbeArgs {
   std::string policy;
@@ -75,8 +62,7 @@ void run_probe(const ProbeArgs& a, Context& ctx) {
   for (auto& t : plan.targets) spdlog::info("probe: {} lane {}", t.label(), t.lane);
 
   probe::Prober prober(plan.targets, o);
-  install_stop_handlers();
-  prober.run(&g_stop);
+  prober.run(&stop_on_signals());
   auto stats = prober.stats();
   probe::render_stats(std::cout, stats, a.format == "json");
   // Next to our own counts, what corosync itself measures on the same links.

@@ -7,27 +7,12 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "common/stop_signal.h"
 #include "policy/policy.h"
 #include "telemetry/watch.h"
 
 namespace lw::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-void on_signal(int) { g_stop.store(true); }
-
-// Ctrl-C or a supervisor's SIGTERM ends the stream with its summary. No
-// SA_RESTART: the pending epoll_wait returns EINTR at once.
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  // A reader that went away (head -n) must not kill us before the summary logic runs.
-  signal(SIGPIPE, SIG_IGN);
-}
 
 struct WatchArgs {
   std::string format = "text";
@@ -57,8 +42,7 @@ void add_watch_command(CLI::App& app, Context& ctx) {
     o.count = a->count;
     o.duration_s = a->duration;
     if (!a->cls.empty()) o.cls = policy::class_from_name(a->cls);
-    install_stop_handlers();
-    auto summary = telemetry::run_watch(ctx.pin_dir, o, std::cout, &g_stop);
+    auto summary = telemetry::run_watch(ctx.pin_dir, o, std::cout, &stop_on_signals());
     telemetry::render_watch_summary(std::cout, summary, o.json);
     ctx.exit_code = kExitOk;
   });
