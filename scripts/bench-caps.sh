@@ -16,7 +16,9 @@
 # Prints one JSON object per measurement on stdout and a readable summary at
 # the end. Needs root, iperf3, tc, python3 and a built lanewarden:
 #   sudo LW_BINARY=build/userspace/lanewarden scripts/bench-caps.sh [seconds]
-# PARTS=caps or PARTS=contention runs only that part (default: both).
+# PARTS=caps or PARTS=contention runs only that part (default: both);
+# CAP_MBIT=200 changes the cap of part 1 (default 50), CAP_BURST=16MiB its
+# police bucket (default: lanewarden's).
 # Only documentation addresses (198.51.100.0/24, 203.0.113.0/24) and names
 # starting with "lwtb" are used; everything is removed on exit.
 set -euo pipefail
@@ -24,6 +26,7 @@ set -euo pipefail
 LW_BINARY=${LW_BINARY:-$(dirname "$0")/../build/userspace/lanewarden}
 SECS=${1:-20}          # iperf3 run length for the cap measurements
 PARTS=${PARTS:-caps,contention}
+CAP_MBIT=${CAP_MBIT:-50}  # the migration cap of part 1 (Mbit/s)
 LOAD_SECS=12           # bulk transfer length for the contention cases
 PROBES=800             # 8 s of probes at 10 ms, started 2 s into the load
 TMP=$(mktemp -d /tmp/lwtb.XXXXXX)
@@ -121,6 +124,8 @@ nsx lwtb-a ip link set lwtb-a0 up
 nsx lwtb-b ip link set lwtb-b0 up
 
 cap_policy() { # cap_mode
+	local burst_line=""
+	[ -n "${CAP_BURST:-}" ] && burst_line="burst = \"$CAP_BURST\""
 	cat <<EOF
 mode = "audit"
 [networks]
@@ -130,19 +135,20 @@ migration = ["198.51.100.0/24"]
 interface = "lwtb-a0"
 classes = ["corosync", "migration", "other"]
 [class.migration]
-cap = "50mbit"
+cap = "${CAP_MBIT}mbit"
 cap_mode = "$1"
 action = "enforce"
+$burst_line
 EOF
 }
 
-for mode in shape police; do
+for mode in ${CAP_MODES:-shape police}; do
 	apply_policy lwtb-a "${PIN}cap" "$(cap_policy "$mode")"
 	for cc in bbr cubic; do
 		read -r bits retr < <(iperf_run lwtb-a lwtb-b 198.51.100.2 60000 "$SECS" -C "$cc")
-		ratio=$(awk -v b="$bits" 'BEGIN { printf "%.3f", b / 50e6 }')
+		ratio=$(awk -v b="$bits" -v c="$CAP_MBIT" 'BEGIN { printf "%.3f", b / (c * 1e6) }')
 		mbit=$(awk -v b="$bits" 'BEGIN { printf "%.1f", b / 1e6 }')
-		echo "{\"bench\":\"cap\",\"mode\":\"$mode\",\"cc\":\"$cc\",\"cap_mbit\":50,\"seconds\":$SECS,\"goodput_mbit\":$mbit,\"ratio\":$ratio,\"retransmits\":$retr}"
+		echo "{\"bench\":\"cap\",\"mode\":\"$mode\",\"cc\":\"$cc\",\"cap_mbit\":$CAP_MBIT,\"seconds\":$SECS,\"goodput_mbit\":$mbit,\"ratio\":$ratio,\"retransmits\":$retr}"
 		SUMMARY+=("$(printf 'cap %-6s %-5s  goodput %6s Mbit/s  ratio %s  retransmits %s' "$mode" "$cc" "$mbit" "$ratio" "$retr")")
 	done
 	detach lwtb-a "${PIN}cap"

@@ -165,6 +165,24 @@ TEST(PolicyCompiler, AuditModeEnforcesNothingEnforceSparesCorosyncAndInfra) {
   EXPECT_TRUE(enforce.value->enforce & LW_CLASS_BIT(LW_CLASS_OTHER));
 }
 
+// The default police bucket: 250 ms at the rate, never below 4 MiB; an explicit
+// burst wins. burst_ns is what the datapath keeps (bucket bytes / rate).
+TEST(PolicyCompiler, PoliceBucketDefaultsToAQuarterSecondAtTheRate) {
+  auto cap = [](const std::string& lines) {
+    auto c = compile_policy(parse(kBase + std::string("[class.migration]\ncap_mode = \"police\"\n") + lines),
+                            fake_ifindex, {}, 1);
+    return c.value->cls[LW_CLASS_MIGRATION];
+  };
+  const auto gbit = cap("cap = \"1gbit\"\n");  // 125 MB/s: 31.25 MB, 250 ms
+  EXPECT_EQ(gbit.rate, 125'000'000u);
+  EXPECT_EQ(gbit.burst_ns, 250'000'000u);
+  const auto slow = cap("cap = \"50mbit\"\n");  // 4 MiB at 6.25 MB/s: 671 ms
+  EXPECT_EQ(slow.burst_ns, (4ull << 20) * 1'000'000'000 / 6'250'000);
+  const auto given = cap("cap = \"1gbit\"\nburst = \"125MB\"\n");
+  EXPECT_EQ(given.burst_ns, 1'000'000'000u);
+  EXPECT_TRUE(gbit.flags & LW_CLASS_F_POLICE);
+}
+
 TEST(PolicyCompiler, UnknownInterfaceNamesTheLane) {
   const char* toml = R"(
 [networks]
