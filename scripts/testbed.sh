@@ -231,10 +231,16 @@ write_policies() { # variant rate
 	local n src=$LWT_ROOT/policies/testbed/$1.toml
 	for n in $(seq "$(lwt_node_count "$1")"); do
 		if [[ -n $2 ]]; then
-			sed "s/^link_rate = .*/link_rate = \"$2\"/" "$src"
+			# The GSO limit lanewarden advises for the rate (half a
+			# millisecond of line per GSO packet); none above ~500 Mbit/s.
+			local segs
+			segs=$(awk -v b="$(rate_bits "$2")" 'BEGIN { s = int(b / 8 * 0.0005 / 1514);
+				if (65536 * 8 / b <= 0.001) print "none"; else print (s < 1 ? 1 : s) }')
+			sed -e "s/^link_rate = .*/link_rate = \"$2\"/" \
+				-e "$([[ $segs == none ]] && echo '/^gso_max_segs = /d' || echo "s/^gso_max_segs = .*/gso_max_segs = $segs/")" "$src"
 		else
 			# No modelled line rate: nothing to shape the lane below.
-			sed '/^link_rate = /d' "$src"
+			sed -e '/^link_rate = /d' -e '/^gso_max_segs = /d' "$src"
 		fi >"$LWT_STATE/lwtn$n.toml"
 	done
 }

@@ -12,6 +12,7 @@
 #include <set>
 #include <utility>
 
+#include "policy/gso_advice.h"
 #include "policy/parse.h"
 
 namespace lw::policy::detail {
@@ -134,6 +135,24 @@ void check_probe_peers(const Policy& policy) {
   }
 }
 
+// Not an error: the policy works, but priority cannot overtake a GSO packet
+// already on a slow line, so Corosync still waits milliseconds behind bulk.
+void warn_gso_on_slow_shared_lanes(const Policy& policy) {
+  for (const Lane& lane : policy.lanes) {
+    const bool shared = (lane.classes & LW_CLASS_BIT(LW_CLASS_COROSYNC)) &&
+                        (lane.classes & ~LW_CLASS_BIT(LW_CLASS_COROSYNC));
+    if (!shared || !lane.link_rate || lane.gso_max_segs) continue;
+    auto segs = advised_gso_max_segs(lane.link_rate->bytes_per_sec);
+    if (!segs) continue;
+    spdlog::warn(
+        "{}: lane {} shares Corosync at link_rate {}: one 64 KB GSO packet holds that line for "
+        "{:.1f} ms, ahead of Corosync whatever its priority; gso_max_segs = {} keeps it under "
+        "0.5 ms (docs/caps.md)",
+        lane.where.str(), lane_name(lane), lane.link_rate->text,
+        65536.0 * 1000 / static_cast<double>(lane.link_rate->bytes_per_sec), *segs);
+  }
+}
+
 }  // namespace
 
 void validate(const Policy& policy, const ParseRecord& record) {
@@ -141,6 +160,7 @@ void validate(const Policy& policy, const ParseRecord& record) {
   check_network_overlaps(record);
   check_lanes(policy, record);
   check_probe_peers(policy);
+  warn_gso_on_slow_shared_lanes(policy);
 }
 
 }  // namespace lw::policy::detail
