@@ -25,7 +25,7 @@ for field in "Package: lanewarden" "Architecture: amd64" "Section: net"; do
   grep -q "$field" <<<"$info" || fail "control lacks '$field'"
 done
 depends=$(dpkg-deb --field "$deb" Depends)
-for dep in libbpf1 libprometheus-cpp-pull1.0 libnl-route-3-200 systemd; do
+for dep in libbpf1 libprometheus-cpp-pull1.0 libnl-route-3-200 systemd procps; do
   grep -q "$dep" <<<"$depends" || fail "Depends lacks $dep: $depends"
 done
 for script in postinst prerm postrm; do
