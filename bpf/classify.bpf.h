@@ -20,9 +20,10 @@
  * which the verifier sees) take a loop round from ~22 to ~12 instructions.
  * Branchless probes (comparisons turned into masks) were tried and lost:
  * they chain every probe's load to the next, where predicted branches let
- * the CPU run ahead (IPv6: +10 ns). The two IPv4 addresses share one loop;
- * the two IPv6 ones cannot, their branching 128-bit compares multiply the
- * verifier's states past its limit.
+ * the CPU run ahead (IPv6: +10 ns). The two IPv4 addresses share one loop,
+ * and so do the two IPv6 ones when the policy's boundaries all sit on /64
+ * (64-bit compares); with 128-bit compares they cannot, the branches
+ * multiply the verifier's states past its limit.
  */
 /* Classes whose networks contain each of two v4 addresses (host order), in one loop. */
 static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __u32 b,
@@ -40,6 +41,30 @@ static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __
 	}
 	*ca = p->v4[ia & (LW_MAX_RANGES - 1)].classes;
 	*cb = p->v4[ib & (LW_MAX_RANGES - 1)].classes;
+}
+
+/*
+ * Classes of two v6 addresses when every range starts on a /64 boundary
+ * (p->v6_hi_only): start <= address then reduces to start_hi <= hi, so the
+ * two searches share one loop of 64-bit compares like IPv4's. Padding starts
+ * at all-ones, and a probe that lands on it still reads the last range's
+ * classes.
+ */
+static __always_inline void lw_v6_hi_classes(const struct lw_policy *p, __u64 a, __u64 b,
+					     __u32 *ca, __u32 *cb)
+{
+	__u64 ia = 0, ib = 0, step = p->v6_step;
+
+	for (; step; step >>= 1) { /* at most 8 halvings of a u8 */
+		__u64 pa = (ia + step) & (LW_MAX_RANGES - 1);
+		__u64 pb = (ib + step) & (LW_MAX_RANGES - 1);
+		if (p->v6[pa].start_hi <= a)
+			ia = pa;
+		if (p->v6[pb].start_hi <= b)
+			ib = pb;
+	}
+	*ca = p->v6[ia & (LW_MAX_RANGES - 1)].classes;
+	*cb = p->v6[ib & (LW_MAX_RANGES - 1)].classes;
 }
 
 /* Does the range start at or below (hi, lo)? */
@@ -143,7 +168,10 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 	__u32 src, dst;
 	if (pkt->family == 4)
 		lw_v4_classes(p, (__u32)pkt->src_lo, (__u32)pkt->dst_lo, &src, &dst);
+	else if (p->v6_hi_only)
+		lw_v6_hi_classes(p, pkt->src_hi, pkt->dst_hi, &src, &dst);
 	else {
+		/* A boundary inside a /64 (a /65 or longer network): full 128-bit compares. */
 		src = lw_v6_classes(p, pkt->src_hi, pkt->src_lo);
 		dst = lw_v6_classes(p, pkt->dst_hi, pkt->dst_lo);
 	}

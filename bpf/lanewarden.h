@@ -193,6 +193,14 @@ struct lw_policy {
 	__u8 v6_step;
 	__u8 iface_step;
 	__u8 vlan_step;
+	/*
+	 * 1 when every IPv6 range starts on a /64 boundary (start_lo == 0:
+	 * every network is /64 or shorter, as on nearly every real node). Then
+	 * the high 64 bits alone place an address in the table, and the
+	 * datapath searches both addresses with one 64-bit compare per step.
+	 */
+	__u8 v6_hi_only;
+	__u8 pad[7];
 	/* Precedence when several classes match: best class for each bit set. */
 	__u8 pick[256];
 	struct lw_class_cfg cls[LW_NR_CLASSES];

@@ -89,8 +89,20 @@ struct PolicyGen {
   std::string other_net() {
     if (chance(0.3)) {
       // IPv6: a /48../64 from a shared 2001:db8:1::/48 so that classes overlap.
-      int prefix = 48 + pick(3) * 8;
+      // One in five is a /65../128 inside such a /64, so that random policies
+      // also take the datapath's 128-bit search (v6_hi_only clear).
       std::ostringstream o;
+      if (chance(0.2)) {
+        static constexpr int kLong[] = {65, 96, 120, 127, 128};
+        int prefix = kLong[pick(5)];
+        // Low 64 bits of the network address, host bits cleared.
+        uint64_t low = static_cast<uint64_t>(rng()) & (~uint64_t{0} << (128 - prefix));
+        o << "\"2001:db8:1:" << std::hex << pick(4) << ":" << (low >> 48) << ":"
+          << ((low >> 32) & 0xffff) << ":" << ((low >> 16) & 0xffff) << ":" << (low & 0xffff)
+          << "/" << std::dec << prefix << "\"";
+        return o.str();
+      }
+      int prefix = 48 + pick(3) * 8;
       o << "\"2001:db8:1:" << std::hex << (prefix > 48 ? pick(4) : 0) << "::/" << std::dec << prefix
         << "\"";
       return o.str();

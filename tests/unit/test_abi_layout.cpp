@@ -22,8 +22,9 @@ static_assert(sizeof(lw_v6_range) == 24 && offsetof(lw_v6_range, classes) == 16)
 static_assert(sizeof(lw_class_cfg) == 24 && offsetof(lw_class_cfg, rate) == 8);
 static_assert(sizeof(lw_bucket) == 24 && offsetof(lw_bucket, credit_ns) == 8);
 static_assert(sizeof(lw_link) == 24 && offsetof(lw_link, slot) == 16);
-static_assert(offsetof(lw_policy, pick) == 24);
-static_assert(offsetof(lw_policy, cls) == 24 + 256);
+static_assert(offsetof(lw_policy, v6_hi_only) == 24);
+static_assert(offsetof(lw_policy, pick) == 32);
+static_assert(offsetof(lw_policy, cls) == 32 + 256);
 // The tables start 8-byte aligned so the BPF side reads them with aligned loads.
 static_assert(offsetof(lw_policy, ifaces) % 8 == 0);
 static_assert(offsetof(lw_policy, vlan_lanes) % 8 == 0);

@@ -183,6 +183,45 @@ TEST(PolicyCompiler, PoliceBucketDefaultsToAQuarterSecondAtTheRate) {
   EXPECT_TRUE(gbit.flags & LW_CLASS_F_POLICE);
 }
 
+// v6_hi_only: set exactly when every IPv6 range of the compiled table starts
+// on a /64 boundary, so the datapath's 64-bit search is exact.
+uint8_t v6_hi_only(const std::string& v6_networks) {
+  const std::string toml = "[networks]\n" + v6_networks + R"(
+[[lane]]
+interface = "eno1"
+classes = ["other"]
+)";
+  return compile_policy(parse(toml), fake_ifindex, {}, 1).value->v6_hi_only;
+}
+
+TEST(PolicyCompiler, V6HighHalfSearchOnlyWhenEveryRangeStartsOnASlash64) {
+  // No IPv6 network: one range from address 0.
+  EXPECT_EQ(v6_hi_only(R"(management = ["198.51.100.0/24"])"), 1);
+  EXPECT_EQ(v6_hi_only(R"(management = ["2001:db8:1::/48", "2001:db8:2::/64"]
+migration = ["2001:db8:1:5::/64"]
+storage = ["2001:db8:40::/63", "2001:db8:100::/56"])"),
+            1);
+  // Two adjacent /65 of one class merge into one /64 range: no boundary
+  // inside a /64 is left, whatever the prefix lengths say.
+  EXPECT_EQ(v6_hi_only(R"(storage = ["2001:db8:7::/65", "2001:db8:7:0:8000::/65"])"), 1);
+
+  for (const char* longer : {"2001:db8:7::/65", "2001:db8:7:0:8000::/65", "2001:db8:7::/96",
+                             "2001:db8:7::1:0/112", "2001:db8:7::2/127", "2001:db8:7::1/128"}) {
+    SCOPED_TRACE(longer);
+    EXPECT_EQ(v6_hi_only(std::string(R"(management = ["2001:db8:1::/64"]
+storage = [")") + longer + "\"]"),
+              0);
+  }
+  // Network address on a /64 but the end inside one (the cut is at end + 1).
+  EXPECT_EQ(v6_hi_only(R"(storage = ["2001:db8:7::/127"])"), 0);
+  // A boundary inside a /64 under a longer prefix of another class.
+  EXPECT_EQ(v6_hi_only(R"(ceph_public = ["2001:db8:40::/64"]
+storage = ["2001:db8:40:0:8000::/65"])"),
+            0);
+  // The top /128 has no end cut, only its start ends in 0xff..ff.
+  EXPECT_EQ(v6_hi_only(R"(storage = ["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"])"), 0);
+}
+
 TEST(PolicyCompiler, UnknownInterfaceNamesTheLane) {
   const char* toml = R"(
 [networks]

@@ -56,6 +56,14 @@ uint8_t first_step(size_t n) {
   return static_cast<uint8_t>(pow2 / 2);
 }
 
+// Whether every IPv6 range starts on a /64 boundary: the datapath then
+// compares only the high 64 bits (lw_v6_hi_classes). Padding starts at
+// all-ones but repeats the last range, so only the used ranges matter.
+bool v6_starts_on_64(const std::vector<Range>& ranges) {
+  return std::all_of(ranges.begin(), ranges.end(),
+                     [](const Range& r) { return static_cast<uint64_t>(r.start) == 0; });
+}
+
 void fill_networks(lw_policy& p, const policy::Policy& policy) {
   std::vector<TaggedNetwork> v4, v6;
   for (int cls = 0; cls < LW_NR_CLASSES; cls++)
@@ -70,6 +78,7 @@ void fill_networks(lw_policy& p, const policy::Policy& policy) {
   fill_v6(p, r6);
   p.v4_step = first_step(r4.size());
   p.v6_step = first_step(r6.size());
+  p.v6_hi_only = v6_starts_on_64(r6) ? 1 : 0;
 }
 
 void fill_ports(lw_policy& p, const policy::Policy& policy) {
