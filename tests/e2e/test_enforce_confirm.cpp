@@ -89,11 +89,16 @@ class EnforceSshGuard : public TwoLinkNode {
   // apply with SSH_CONNECTION set as sshd would: management TCP 22 arriving
   // on the exclusive Corosync NIC.
   CommandResult apply_over_ssh(const std::string& toml, const std::string& extra) {
+    return over_ssh(toml, "apply", extra);
+  }
+  // `subcommand FILE extra` with the policy in FILE, started from that session.
+  CommandResult over_ssh(const std::string& toml, const std::string& subcommand,
+                         const std::string& extra) {
     const std::string file = "/tmp/" + pin_name("sg") + ".toml";
     std::ofstream(file) << toml;
     auto r = run("SSH_CONNECTION='203.0.113.194 50022 203.0.113.193 22' " +
                  shell_quote(LW_BINARY) + " --netns " + a_->name() + " --pin-dir " +
-                 node_->pin_dir() + " apply " + file + " " + extra);
+                 node_->pin_dir() + " " + subcommand + " " + file + " " + extra);
     std::filesystem::remove(file);
     return r;
   }
@@ -101,6 +106,14 @@ class EnforceSshGuard : public TwoLinkNode {
 
 TEST_F(EnforceSshGuard, RefusesAPolicyThatWouldDropTheSession) {
   auto r = apply_over_ssh(policy("enforce"), "");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("would drop the SSH connection"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(node_->pin_dir() + "/lw_ingress"));
+}
+
+// `run` shares apply's guard: the daemon refuses to start with such a policy.
+TEST_F(EnforceSshGuard, RunRefusesThePolicyLikeApply) {
+  auto r = over_ssh(policy("enforce"), "run", "--metrics off");
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("would drop the SSH connection"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(node_->pin_dir() + "/lw_ingress"));

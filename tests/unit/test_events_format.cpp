@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Unprivileged pieces of lane enforcement and violation streaming: event
-// rendering, the no_fragments lane option and SSH_CONNECTION parsing.
+// rendering and the no_fragments lane option.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
-#include "datapath/mgmt_guard.h"
 #include "datapath/policy_compiler.h"
 #include "policy/parse.h"
 #include "telemetry/event_format.h"
@@ -109,21 +108,6 @@ classes = ["storage"]
       p, [](const std::string&) -> std::optional<uint32_t> { return 1; }, {}, 1);
   ASSERT_EQ(c.value->n_vlan_lanes, 1u);
   EXPECT_EQ(c.value->vlan_lanes[0].flags, LW_LANE_PRESENT | LW_LANE_NO_FRAGMENTS);
-}
-
-TEST(SshGuard, ParsesSshConnection) {
-  auto c = datapath::parse_ssh_connection("203.0.113.194 50022 203.0.113.193 22");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->client.str(), "203.0.113.194");
-  EXPECT_EQ(c->server.str(), "203.0.113.193");
-  EXPECT_EQ(c->client_port, 50022);
-  EXPECT_EQ(c->server_port, 22);
-  EXPECT_TRUE(datapath::parse_ssh_connection("2001:db8::2 50022 2001:db8::1 22"));
-  EXPECT_FALSE(datapath::parse_ssh_connection(""));
-  EXPECT_FALSE(datapath::parse_ssh_connection("203.0.113.194 50022 203.0.113.193"));
-  EXPECT_FALSE(datapath::parse_ssh_connection("203.0.113.194 0 203.0.113.193 22"));
-  EXPECT_FALSE(datapath::parse_ssh_connection("203.0.113.194 1 2001:db8::1 22"));
-  EXPECT_FALSE(datapath::parse_ssh_connection("203.0.113.194 1 203.0.113.193 22 x"));
 }
 
 }  // namespace

@@ -3,13 +3,10 @@
 // it when a policy shapes a shared Corosync lane without a GSO limit.
 #include <gtest/gtest.h>
 #include <gmock/gmock.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
-#include <sstream>
 
 #include "policy/gso_advice.h"
 #include "policy/parse.h"
+#include "support/captured_log.h"
 
 namespace lw::policy {
 namespace {
@@ -29,20 +26,7 @@ TEST(GsoAdvice, FastLinesNeedNoLimit) {
   EXPECT_EQ(advised_gso_max_segs(0), std::nullopt);
 }
 
-// Captures what spdlog's default logger prints while it lives.
-class CapturedLog {
- public:
-  CapturedLog() : saved_(spdlog::default_logger()) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text_);
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("lwt-capture", sink));
-  }
-  ~CapturedLog() { spdlog::set_default_logger(saved_); }
-  std::string str() const { return text_.str(); }
-
- private:
-  std::ostringstream text_;
-  std::shared_ptr<spdlog::logger> saved_;
-};
+using test::CapturedLog;
 
 const char* kSharedLane = R"(
 [networks]

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -24,25 +23,6 @@ struct ApplyOptions {
   bool force = false;
 };
 
-// Refuses (exit 2) a policy that would cut the SSH session this runs in.
-void guard_management_connection(const policy::Policy& p, const Context& ctx, bool force) {
-  const char* env = std::getenv("SSH_CONNECTION");
-  if (!env || !*env) return;
-  auto conn = datapath::parse_ssh_connection(env);
-  if (!conn) {
-    spdlog::warn("cannot parse SSH_CONNECTION '{}': the management connection is not checked", env);
-    return;
-  }
-  auto compiled = datapath::compile_for_this_node(p, ctx.pin_dir);
-  auto reason = datapath::management_drop_reason(compiled, *conn);
-  if (!reason) return;
-  if (force) {
-    spdlog::warn("{} (applied anyway: --force)", *reason);
-    return;
-  }
-  throw UsageError(*reason);
-}
-
 void describe(const datapath::ApplyReport& r, const policy::Policy& p, bool dry_run) {
   std::cout << fmt::format("{} policy generation {} ({} mode) on {} interface(s)\n",
                            dry_run ? "would apply" : "applied", r.generation,
@@ -55,7 +35,8 @@ int run_apply(const ApplyOptions& o, const Context& ctx) {
   policy::Policy p = policy::parse_file(o.policy_file);
   if (o.mode == "audit") p.mode = policy::Mode::audit;
   if (o.mode == "enforce") p.mode = policy::Mode::enforce;
-  guard_management_connection(p, ctx, o.force);
+  // Refuses (exit 2) a policy that would cut the SSH session this runs in.
+  datapath::guard_ssh_session(p, ctx.pin_dir, o.force);
   if (o.dry_run || !o.confirm_seconds) {
     auto report = datapath::apply_policy(p, ctx.pin_dir, o.dry_run);
     if (!o.dry_run) datapath::clear_pending(ctx.pin_dir);

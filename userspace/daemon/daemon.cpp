@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -51,23 +50,6 @@ void epoll_add(int epfd, int fd, Source s) {
   ev.events = EPOLLIN;
   ev.data.u64 = s;
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) throw SystemError("epoll_ctl failed", errno);
-}
-
-// The same refusal as `apply`: a policy that would drop the SSH session the
-// daemon was started from is not applied (unless --force).
-void guard_management_connection(const policy::Policy& p, const DaemonOptions& o) {
-  const char* env = std::getenv("SSH_CONNECTION");
-  if (!env || !*env) return;
-  auto conn = datapath::parse_ssh_connection(env);
-  if (!conn) return;
-  auto reason = datapath::management_drop_reason(datapath::compile_for_this_node(p, o.pin_dir),
-                                                 *conn);
-  if (!reason) return;
-  if (o.force) {
-    spdlog::warn("{} (applied anyway: --force)", *reason);
-    return;
-  }
-  throw UsageError(*reason);
 }
 
 class Daemon {
@@ -147,7 +129,9 @@ class Daemon {
     auto p = std::make_shared<policy::Policy>(
         policy::parse_string(content, opts_.policy_file));
     if (opts_.mode) p->mode = *opts_.mode;
-    guard_management_connection(*p, opts_);
+    // The same refusal as `apply`: a policy that would drop the SSH session
+    // the daemon was started from is not applied (unless --force).
+    datapath::guard_ssh_session(*p, opts_.pin_dir, opts_.force);
     auto report = datapath::apply_policy(*p, opts_.pin_dir, false);
     datapath::clear_pending(opts_.pin_dir);
     if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", opts_.pin_dir);

@@ -6,10 +6,13 @@
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sstream>
 
+#include "common/error.h"
+#include "datapath/datapath.h"
 #include "datapath/names.h"
 #include "datapath/test_run.h"
 
@@ -124,6 +127,30 @@ std::optional<std::string> management_drop_reason(const CompiledPolicy& compiled
          ":" + std::to_string(conn.server_port) + " on " + ifname + ", " +
          (in.retval == TC_ACT_SHOT ? "ingress" : "egress") +
          "); allow its class on that lane, or use --force (with --confirm SECONDS to be safe)";
+}
+
+void guard_ssh_session(const char* ssh_connection, bool force, const DropReasonFn& drop_reason) {
+  if (!ssh_connection || !*ssh_connection) return;
+  auto conn = parse_ssh_connection(ssh_connection);
+  if (!conn) {
+    spdlog::warn("cannot parse SSH_CONNECTION '{}': the management connection is not checked",
+                 ssh_connection);
+    return;
+  }
+  auto reason = drop_reason(*conn);
+  if (!reason) return;
+  if (force) {
+    spdlog::warn("{} (applied anyway: --force)", *reason);
+    return;
+  }
+  throw UsageError(*reason);
+}
+
+void guard_ssh_session(const policy::Policy& policy, const std::string& pin_dir, bool force) {
+  guard_ssh_session(std::getenv("SSH_CONNECTION"), force, [&](const SshConnection& conn) {
+    // Compiled only when there is a session to protect: it reads the pins.
+    return management_drop_reason(compile_for_this_node(policy, pin_dir), conn);
+  });
 }
 
 }  // namespace lw::datapath
