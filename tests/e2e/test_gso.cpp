@@ -82,6 +82,36 @@ TEST_F(GsoE2E, ApplySetsTheLimitReapplyKeepsItAndDetachRestoresTheOwnValue) {
   EXPECT_FALSE(std::filesystem::exists(node_->pin_dir()));
 }
 
+// status shows the limit in force and the own value detach puts back, and
+// nothing for an interface whose limit lanewarden leaves alone.
+TEST_F(GsoE2E, StatusShowsTheLimitAndTheOwnValue) {
+  auto iface_json = [this] {
+    for (const auto& obj : node_->status())
+      if (obj.value("iface", "") == if0()) return obj;
+    ADD_FAILURE() << "status does not list " << if0();
+    return nlohmann::json::object();
+  };
+  node_->apply(gso_policy(if0(), 8));
+  auto j = iface_json();
+  EXPECT_EQ(j.at("gso_max_segs"), 8) << j.dump();
+  EXPECT_EQ(j.at("gso_max_segs_own"), kOwnValue) << j.dump();
+  auto text = node_->run("status");
+  ASSERT_TRUE(text.ok()) << text.err;
+  EXPECT_NE(text.out.find("    gso_max_segs 8 (own value 1000 comes back on detach)\n"),
+            std::string::npos)
+      << text.out;
+
+  std::string without = gso_policy(if0(), 8);
+  without.erase(without.find("gso_max_segs"));
+  node_->apply(without);
+  j = iface_json();
+  EXPECT_TRUE(j.at("gso_max_segs").is_null()) << j.dump();
+  EXPECT_TRUE(j.at("gso_max_segs_own").is_null()) << j.dump();
+  text = node_->run("status");
+  ASSERT_TRUE(text.ok()) << text.err;
+  EXPECT_EQ(text.out.find("gso_max_segs"), std::string::npos) << text.out;
+}
+
 TEST_F(GsoE2E, PolicyWithoutTheKeyRestoresTheOwnValue) {
   node_->apply(gso_policy(if0(), 8));
   ASSERT_EQ(gso_of(if0()), 8);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "datapath/datapath.h"
 
+#include <bpf/bpf.h>
 #include <net/if.h>
 #include <spdlog/spdlog.h>
 
@@ -9,8 +10,10 @@
 
 #include "common/error.h"
 #include "datapath/gso_limit.h"
+#include "datapath/hist_maps.h"
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
+#include "datapath/slot_plan.h"
 #include "datapath/shaping_binding.h"
 #include "shaping/htb.h"
 #include "datapath/rollback.h"
@@ -25,10 +28,14 @@ std::optional<uint32_t> ifindex_of(const std::string& name) {
   return idx;
 }
 
-std::map<uint32_t, uint16_t> kept_slots(const std::map<uint32_t, lw_link>& links) {
-  std::map<uint32_t, uint16_t> slots;
-  for (const auto& [ifindex, link] : links) slots[ifindex] = static_cast<uint16_t>(link.slot);
-  return slots;
+// A slot given to an interface that was not attached a moment ago may hold
+// the totals of the interface that had it before (slots outlive their
+// interfaces): counters, violations and RTT histograms start from zero,
+// before the policy swap lets a packet of the new interface count there.
+void reset_slot(const PinnedState& st, int hist_fd, uint16_t slot) {
+  zero_counters(st.counters(), slot);
+  zero_violations(st.violations(), slot);
+  if (hist_fd >= 0) zero_hist_slot(hist_fd, slot);
 }
 
 lw_link make_link(const IfaceBinding& b, uint32_t flags) {
@@ -56,7 +63,7 @@ CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::st
   uint64_t generation = 1;
   if (PinnedState::exists(pin_dir)) {
     PinnedState st = PinnedState::open(pin_dir);
-    slots = kept_slots(read_links(st.links()));
+    slots = plan_slots(policy, read_links(st.links()), ifindex_of);
     if (auto active = read_active_policy(st.policy_outer())) generation = active->generation + 1;
   }
   return compile_policy(policy, ifindex_of, slots, generation);
@@ -82,14 +89,12 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
   UniqueFd old_policy = active_policy_map(st.policy_outer());
   GsoLimits old_gso;
   if (auto active = read_active_policy(st.policy_outer())) old_gso = gso_limits_of(*active);
+  // Pins from a lanewarden without RTT histograms have no lw_hist to reset.
+  const UniqueFd hist(bpf_obj_get((pin_dir + "/" + kHistPin).c_str()));
   std::set<uint32_t> wanted;
   for (const auto& b : compiled.ifaces) {
     wanted.insert(b.ifindex);
-    // A slot new to this interface starts from zero, before any packet can use it.
-    if (!old_links.count(b.ifindex)) {
-      zero_counters(st.counters(), b.slot);
-      zero_violations(st.violations(), b.slot);
-    }
+    if (!old_links.count(b.ifindex)) reset_slot(st, hist.get(), b.slot);
   }
 
   std::vector<uint32_t> newly_attached;
@@ -167,6 +172,7 @@ Status read_status(const std::string& pin_dir) {
     s.enforce = active->enforce;
     s.constrained = active->constrained;
   }
+  const auto gso_own = read_saved_gso_limits(pin_dir);
   for (const auto& [ifindex, link] : read_links(st.links())) {
     IfaceStatus is;
     is.name = link.ifname;
@@ -181,11 +187,13 @@ Status read_status(const std::string& pin_dir) {
         if (active->ifaces[i].ifindex == ifindex) {
           is.lane_allowed = active->ifaces[i].lane_allowed;
           is.lane_flags = active->ifaces[i].lane_flags;
+          is.gso_max_segs = active->gso_max_segs[i];
         }
       for (uint32_t i = 0; i < active->n_vlan_lanes && i < LW_MAX_VLAN_LANES; i++)
         if ((active->vlan_lanes[i].key >> 16) == ifindex)
           is.vlan_lanes.push_back(active->vlan_lanes[i]);
     }
+    if (auto own = gso_own.find(ifindex); own != gso_own.end()) is.gso_max_segs_own = own->second;
     s.ifaces.push_back(std::move(is));
   }
   s.unknown = read_counters(st.counters(), LW_IFACE_SLOT_UNKNOWN);

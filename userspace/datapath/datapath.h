@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct IfaceStatus {
   uint8_t lane_allowed = 0;
   uint8_t lane_flags = 0;
   std::vector<lw_vlan_lane> vlan_lanes;
+  uint16_t gso_max_segs = 0;  // the policy's GSO limit here (0: the interface's own value)
+  // The interface's own gso_max_segs, recorded when lanewarden changed it
+  // (what detach puts back).
+  std::optional<uint32_t> gso_max_segs_own;
   lw_iface_counters counters{};
   lw_violation_counters violations{};  // by kind and class, event accounting
 };

@@ -180,6 +180,12 @@ GsoLimits gso_limits_of(const lw_policy& p) {
   return out;
 }
 
+std::map<uint32_t, uint32_t> read_saved_gso_limits(const std::string& pin_dir) {
+  UniqueFd map = saved_map(pin_dir, false);
+  if (!map) return {};
+  return saved_entries(map.get());
+}
+
 void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted) {
   UniqueFd map = saved_map(pin_dir, !wanted.empty());
   if (!map) return;  // nothing wanted, nothing ever changed

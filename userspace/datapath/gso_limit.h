@@ -40,6 +40,10 @@ GsoLimits gso_limits_of(const lw_policy& p);
 // Idempotent. Throws on the first interface that refuses.
 void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted);
 
+// ifindex -> the interface's own gso_max_segs, as recorded before lanewarden
+// first changed it (empty when it never did). For `status`.
+std::map<uint32_t, uint32_t> read_saved_gso_limits(const std::string& pin_dir);
+
 // Name of the pinned map under --pin-dir (removed by unpin_all).
 inline constexpr const char* kGsoSavedPin = "lw_gso_saved";
 

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "common/error.h"
 #include "datapath/maps.h"
@@ -16,6 +17,16 @@ std::vector<lw_hist> read_hist_per_cpu(int fd, uint32_t slot, int cls) {
   if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0)
     throw SystemError("cannot read the RTT histogram of slot " + std::to_string(slot), errno);
   return per_cpu;
+}
+
+void zero_hist_slot(int fd, uint32_t slot) {
+  std::vector<lw_hist> zeros(possible_cpus());
+  std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_hist));
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
+    uint32_t key = hist_key(slot, cls);
+    if (bpf_map_update_elem(fd, &key, zeros.data(), BPF_ANY) != 0)
+      throw SystemError("cannot reset the RTT histograms of slot " + std::to_string(slot), errno);
+  }
 }
 
 lw_rtt_stats read_rtt_stats(int fd) {

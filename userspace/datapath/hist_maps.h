@@ -22,6 +22,8 @@ inline uint32_t hist_key(uint32_t slot, int cls) {
 
 // One value per possible CPU of the histogram of (slot, class).
 std::vector<lw_hist> read_hist_per_cpu(int hist_fd, uint32_t slot, int cls);
+// Zeroes the histograms of every class of `slot` on every CPU.
+void zero_hist_slot(int hist_fd, uint32_t slot);
 // The RTT tracking counters summed over CPUs.
 lw_rtt_stats read_rtt_stats(int rtt_stats_fd);
 

@@ -103,6 +103,19 @@ uint64_t drops(const lw_iface_counters& ic) {
   return n;
 }
 
+// Only for interfaces whose GSO limit lanewarden sets, or set and could not
+// put back yet: the others keep their own value and need no line.
+void gso_text(std::ostream& out, const datapath::IfaceStatus& i) {
+  if (i.gso_max_segs && i.gso_max_segs_own)
+    out << fmt::format("    gso_max_segs {} (own value {} comes back on detach)\n",
+                       i.gso_max_segs, *i.gso_max_segs_own);
+  else if (i.gso_max_segs)
+    out << fmt::format("    gso_max_segs {} (own value not recorded)\n", i.gso_max_segs);
+  else if (i.gso_max_segs_own)
+    out << fmt::format("    gso_max_segs: no limit in the policy, own value {} not restored yet\n",
+                       *i.gso_max_segs_own);
+}
+
 void violations_text(std::ostream& out, const datapath::IfaceStatus& i) {
   const lw_violation_counters& v = i.violations;
   std::string line;
@@ -130,6 +143,7 @@ void render_status_text(std::ostream& out, const datapath::Status& s, const std:
                        lane_text(i.lane_allowed, i.lane_flags), iface_mode(s.enforce));
     for (const auto& vl : i.vlan_lanes)
       out << fmt::format("  vlan {}: {}\n", vl.key & 0xFFFF, lane_text(vl.allowed, vl.flags));
+    gso_text(out, i);
     counters_text(out, i.counters);
     violations_text(out, i);
   }
@@ -165,8 +179,13 @@ void render_status_json(std::ostream& out, const datapath::Status& s, const std:
       lane = {{"classes", class_array(i.lane_allowed)},
               {"exclusive", (i.lane_flags & LW_LANE_EXCLUSIVE) != 0},
               {"no_fragments", (i.lane_flags & LW_LANE_NO_FRAGMENTS) != 0}};
+    // null: lanewarden leaves the interface's GSO limit alone.
+    json gso = i.gso_max_segs ? json(i.gso_max_segs) : json(nullptr);
+    json gso_own = i.gso_max_segs_own ? json(*i.gso_max_segs_own) : json(nullptr);
     out << json{{"type", "iface"},     {"iface", i.name},  {"ifindex", i.ifindex},
+                {"slot", i.slot},
                 {"lane", lane},        {"vlan_lanes", vlans},
+                {"gso_max_segs", gso}, {"gso_max_segs_own", gso_own},
                 {"mode", iface_mode(s.enforce)},
                 {"counters", counters_json(i.counters)},
                 {"violations", violations_json(i.violations)},
