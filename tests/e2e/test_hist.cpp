@@ -2,13 +2,15 @@
 // RTT histograms with real traffic: ping between Corosync link addresses
 // lands under corosync on the right interface, one sample per reply; TCP
 // between management addresses gives management samples from timestamps;
-// a latency alarm below the link's RTT shows up in `watch`.
+// a latency alarm below the link's RTT shows up in `watch`, as often as
+// --alarm-interval says.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <future>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -74,6 +76,31 @@ classes = ["corosync", "management"]
     std::smatch m;
     if (!std::regex_search(ping_out, m, std::regex(R"((\d+) received)"))) return -1;
     return std::stoi(m[1]);
+  }
+
+  struct WatchedAlarms {
+    std::string out;                     // all of watch's output
+    std::vector<nlohmann::json> latency; // its kind=latency events
+  };
+  // With a 1 us Corosync alarm (below any veth round trip, so every interval
+  // with pings alarms): `pings` pings at 20/s while `watch --format json
+  // watch_args` runs.
+  WatchedAlarms watch_alarms_while_pinging(int pings, const std::string& watch_args) {
+    node_->apply(policy("[class.corosync]\nlatency_alarm = \"1us\"\n"));
+    auto ping = std::async(std::launch::async, [this, pings] {
+      return a_->exec("ping -n -q -c " + std::to_string(pings) + " -i 0.05 -W 1 198.51.100.2",
+                      20s);
+    });
+    auto w = node_->run("watch --format json " + watch_args, 20s);
+    ping.get();
+    EXPECT_TRUE(w.ok()) << w.err;
+    WatchedAlarms out{w.out, {}};
+    std::istringstream in(w.out);
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      if (j.value("kind", "") == "latency") out.latency.push_back(std::move(j));
+    }
+    return out;
   }
 
   std::unique_ptr<NetNs> a_, b_;
@@ -151,20 +178,8 @@ TEST_F(Hist, IntervalSnapshotsAreBoundedByCount) {
 }
 
 TEST_F(Hist, CorosyncAboveItsAlarmIsALatencyEventInWatch) {
-  // 1 us is below any veth round trip: every interval with pings alarms.
-  node_->apply(policy("[class.corosync]\nlatency_alarm = \"1us\"\n"));
-  auto ping = std::async(std::launch::async, [this] {
-    return a_->exec("ping -n -q -c 40 -i 0.05 -W 1 198.51.100.2", 20s);
-  });
-  auto w = node_->run("watch --format json --duration 2.5", 20s);
-  ping.get();
-  ASSERT_TRUE(w.ok()) << w.err;
-  std::istringstream in(w.out);
-  int latency = 0;
-  for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line);
-    if (j.value("kind", "") != "latency") continue;
-    latency++;
+  auto w = watch_alarms_while_pinging(40, "--duration 2.5");
+  for (const auto& j : w.latency) {
     EXPECT_EQ(j.at("class"), "corosync");
     EXPECT_EQ(j.at("iface"), link_->name_a());
     EXPECT_EQ(j.at("threshold_us"), 1.0);
@@ -172,7 +187,24 @@ TEST_F(Hist, CorosyncAboveItsAlarmIsALatencyEventInWatch) {
     EXPECT_GT(j.at("samples").get<uint64_t>(), 0u);
     EXPECT_EQ(j.at("ts").get<std::string>().size(), 30u);
   }
-  EXPECT_GE(latency, 1) << w.out;
+  EXPECT_GE(w.latency.size(), 1u) << w.out;
+}
+
+// --alarm-interval sets how often alarms are evaluated: over 3.2 s of pings
+// a 1.5 s interval evaluates twice (at 1.5 and 3.0 s), each event says 1.5 s.
+TEST_F(Hist, AlarmIntervalSetsHowOftenWatchEvaluates) {
+  auto w = watch_alarms_while_pinging(80, "--duration 3.2 --alarm-interval 1500ms");
+  for (const auto& j : w.latency) {
+    EXPECT_EQ(j.at("interval_s"), 1.5) << j.dump();
+    // 20 pings a second: about 30 samples per interval, not 20 (1 s).
+    EXPECT_GT(j.at("samples").get<uint64_t>(), 20u) << j.dump();
+  }
+  EXPECT_EQ(w.latency.size(), 2u) << w.out;
+
+  auto bad = node_->run("watch --duration 1 --alarm-interval 50ms");
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_NE((bad.out + bad.err).find("out of range: 100ms to 3600s"), std::string::npos)
+      << bad.out << bad.err;
 }
 
 }  // namespace

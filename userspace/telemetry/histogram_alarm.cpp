@@ -6,9 +6,11 @@
 #include <spdlog/spdlog.h>
 #include <time.h>
 
+#include "common/error.h"
 #include "datapath/hist_maps.h"
 #include "datapath/maps.h"
 #include "policy/policy.h"
+#include "policy/rate.h"
 #include "telemetry/event_format.h"
 
 namespace lw::telemetry {
@@ -73,12 +75,33 @@ std::string latency_event_text(const LatencyEvent& ev) {
                      ms(ev.p99_ns), ms(ev.threshold_ns), ev.samples, ev.interval_s);
 }
 
+double parse_alarm_interval(const std::string& text) {
+  std::string error;
+  auto ns = policy::parse_duration(text, &error);
+  if (!ns) throw UsageError(error);
+  if (*ns < kMinAlarmIntervalNs || *ns > kMaxAlarmIntervalNs)
+    throw UsageError(fmt::format("'{}' is out of range: 100ms to 3600s (1 h)", text));
+  return static_cast<double>(*ns) / 1e9;
+}
+
+AlarmSchedule::AlarmSchedule(Clock::time_point start, double interval_s)
+    : interval_s_(interval_s),
+      step_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s))),
+      next_(start + step_) {}
+
+bool AlarmSchedule::due(Clock::time_point now) {
+  if (now < next_) return false;
+  next_ += step_;
+  if (next_ <= now) next_ = now + step_;
+  return true;
+}
+
 LatencyWatch::LatencyWatch(const std::string& pin_dir, int policy_outer_fd, int links_fd,
                            std::optional<int> cls, double interval_s)
     : policy_outer_fd_(policy_outer_fd),
       links_fd_(links_fd),
       cls_(cls),
-      interval_s_(interval_s) {
+      schedule_(Clock::now(), interval_s) {
   const std::string path = pin_dir + "/" + datapath::kHistPin;
   int fd = bpf_obj_get(path.c_str());
   if (fd < 0) {
@@ -87,19 +110,17 @@ LatencyWatch::LatencyWatch(const std::string& pin_dir, int policy_outer_fd, int 
   }
   hist_.reset(fd);
   last_ = read_histograms(hist_.get(), cls_);
-  next_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                             std::chrono::duration<double>(interval_s_));
+  schedule_ = AlarmSchedule(Clock::now(), interval_s);
 }
 
 std::vector<LatencyEvent> LatencyWatch::poll() {
-  if (!hist_.valid() || Clock::now() < next_) return {};
-  next_ += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s_));
+  if (!hist_.valid() || !schedule_.due(Clock::now())) return {};
   HistMap now = read_histograms(hist_.get(), cls_);
   std::vector<LatencyEvent> events;
   // The thresholds of the policy in force now: apply may have changed them.
   if (auto p = datapath::read_active_policy(policy_outer_fd_))
     events = check_latency(last_, now, p->latency_alarm_us, slot_names(links_fd_),
-                           realtime_now_ns(), interval_s_);
+                           realtime_now_ns(), schedule_.interval_s());
   last_ = std::move(now);
   return events;
 }

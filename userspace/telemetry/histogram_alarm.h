@@ -39,6 +39,32 @@ std::vector<LatencyEvent> check_latency(const HistMap& before, const HistMap& no
 nlohmann::json latency_event_json(const LatencyEvent& ev);
 std::string latency_event_text(const LatencyEvent& ev);
 
+// `watch --alarm-interval`: how often alarms are evaluated. Shorter than
+// 100 ms an interval holds too few samples for a p99; longer than an hour an
+// alarm comes too late to act on.
+inline constexpr uint64_t kMinAlarmIntervalNs = 100'000'000;
+inline constexpr uint64_t kMaxAlarmIntervalNs = 3600'000'000'000;
+// "5s", "500ms" -> seconds; throws UsageError with the reason (a missing or
+// unknown unit, or the range).
+double parse_alarm_interval(const std::string& text);
+
+// When the next evaluation is due: every interval after `start`. After a
+// stall longer than an interval the next one is a full interval later,
+// never a burst of back-to-back evaluations over nearly empty intervals.
+class AlarmSchedule {
+ public:
+  using Clock = std::chrono::steady_clock;
+  AlarmSchedule(Clock::time_point start, double interval_s);
+  // True once per elapsed interval.
+  bool due(Clock::time_point now);
+  double interval_s() const { return interval_s_; }
+
+ private:
+  double interval_s_;
+  Clock::duration step_;
+  Clock::time_point next_;
+};
+
 // Reads the pinned histograms every `interval` and reports what check_latency
 // finds. Disabled (poll returns nothing) when the pins predate histograms.
 class LatencyWatch {
@@ -54,8 +80,7 @@ class LatencyWatch {
   int policy_outer_fd_;
   int links_fd_;
   std::optional<int> cls_;
-  double interval_s_;
-  Clock::time_point next_;
+  AlarmSchedule schedule_;
   HistMap last_;
 };
 
