@@ -36,14 +36,6 @@ std::string script(const std::string& name, const std::string& args) {
   return "LW_BINARY=" + shell_quote(LW_BINARY) + " " + shell_quote(kScripts + name) + " " + args;
 }
 
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line[0] == '{') out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
 bool quorate(int node) {
   auto r = run("ip netns exec lwtn" + std::to_string(node) + " corosync-quorumtool -s", 10s);
   return r.out.find("Quorate:          Yes") != std::string::npos;

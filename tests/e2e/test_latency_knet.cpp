@@ -22,14 +22,6 @@
 namespace lw::test {
 namespace {
 
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line[0] == '{') out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
 TEST(LatencyKnet, CorosyncReportedLatencyNextToProbes) {
   LW_REQUIRE_ROOT_OR_FAIL();
   if (!run("command -v corosync && command -v corosync-keygen").ok())

@@ -33,14 +33,6 @@
 
 namespace lw::test::latency {
 
-inline std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line[0] == '{') out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
 // ping's per-reply "time=0.045 ms", in microseconds.
 inline std::vector<double> ping_times_us(const std::string& out) {
   std::vector<double> t;

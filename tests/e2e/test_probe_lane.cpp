@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "support/command.h"
+#include "support/lanewarden_cli.h"
 #include "support/names.h"
 #include "support/netns.h"
 #include "support/privilege.h"
@@ -27,14 +28,6 @@
 
 namespace lw::test {
 namespace {
-
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line[0] == '{') out.push_back(nlohmann::json::parse(line));
-  return out;
-}
 
 // An ICMP echo request to 198.51.100.2 in an untagged IPv4 frame.
 bool is_echo_request_to_b(const CapturedFrame& f) {

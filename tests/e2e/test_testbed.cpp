@@ -38,14 +38,6 @@ std::vector<std::string> testbed_namespaces() {
   return out;
 }
 
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
 // Tears the testbed down whatever the test's outcome.
 struct TestbedGuard {
   ~TestbedGuard() { run(testbed("down"), 60s); }

@@ -42,10 +42,14 @@ void LanewardenNode::apply(const std::string& toml, const std::string& extra_arg
 std::vector<nlohmann::json> LanewardenNode::status() const {
   auto r = run("status --format json");
   if (!r.ok()) throw std::runtime_error("status failed: " + r.err);
+  return json_lines(r.out);
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> out;
-  std::istringstream in(r.out);
+  std::istringstream in(text);
   for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+    if (!line.empty() && line[0] == '{') out.push_back(nlohmann::json::parse(line));
   return out;
 }
 

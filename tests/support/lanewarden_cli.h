@@ -36,6 +36,10 @@ class LanewardenNode {
   std::string binary_, netns_, pin_dir_, policy_file_;
 };
 
+// JSON Lines as lanewarden and the scripts print them: one object per line
+// starting with '{'; other lines (log messages, blank lines) are skipped.
+std::vector<nlohmann::json> json_lines(const std::string& text);
+
 // Sums the packets of one interface's status object (a "type":"iface" line).
 uint64_t counted_packets(const nlohmann::json& iface, const std::string& dir,
                          const std::string& cls, const std::string& verdict = "");
