@@ -71,7 +71,7 @@ class RttTest : public BpfTest {
       s.count_ += v.count;
       s.sum_ns_ += v.sum_ns;
       s.max_ns_ = std::max<uint64_t>(s.max_ns_, v.max_ns);
-      for (int i = 0; i < LW_HIST_NR_BUCKETS; i++) s.buckets_[i] += v.buckets[i];
+      for (uint32_t i = 0; i < LW_HIST_NR_BUCKETS; i++) s.buckets_[i] += v.buckets[i];
     }
     return s;
   }

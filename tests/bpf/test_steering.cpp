@@ -85,7 +85,9 @@ TEST_F(Dscp, Ipv4EgressIsMarkedCs6WithEcnKeptAndChecksumValid) {
       EXPECT_TRUE(verify_checksums(out));
       // Nothing else changed: only TOS and the header checksum.
       for (size_t i = 0; i < in.size(); i++) {
-        if (i != l3 + 1 && i != l3 + 10 && i != l3 + 11) EXPECT_EQ(out[i], in[i]) << "byte " << i;
+        if (i != l3 + 1 && i != l3 + 10 && i != l3 + 11) {
+          EXPECT_EQ(out[i], in[i]) << "byte " << i;
+        }
       }
     }
   }

@@ -86,8 +86,11 @@ TEST_F(EnforceLanes, CorosyncOnItsLaneIsUntouched) {
   EXPECT_EQ(node_->packets(coro_->name_a(), "egress", "corosync", "pass"), 200u);
   auto w = watch("--duration 0.5");
   for (const auto& e : w.events) EXPECT_NE(e.at("class"), "corosync") << e.dump();
-  for (const auto& obj : node_->status())
-    if (obj.value("type", "") == "iface") EXPECT_TRUE(obj.at("violations").empty()) << obj.dump();
+  for (const auto& obj : node_->status()) {
+    if (obj.value("type", "") == "iface") {
+      EXPECT_TRUE(obj.at("violations").empty()) << obj.dump();
+    }
+  }
 }
 
 TEST_F(EnforceLanes, TaggedFrameOnTheWrongVlanIsReportedWhileWatching) {

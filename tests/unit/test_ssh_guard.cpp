@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "common/error.h"
 #include "datapath/mgmt_guard.h"
 #include "support/captured_log.h"
@@ -35,6 +39,7 @@ TEST(SshGuard, ParsesSshConnection) {
 
 // Records what the guard asked, and answers with a fixed reason.
 struct FakeReason {
+  explicit FakeReason(std::optional<std::string> a) : answer(std::move(a)) {}
   std::optional<std::string> answer;
   int calls = 0;
   std::optional<datapath::SshConnection> seen;

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <set>
 #include <vector>
@@ -66,8 +65,8 @@ UniqueFd confirm_map(const std::string& pin_dir) {
 
 lw_link link_for(uint32_t ifindex, uint16_t slot, uint32_t flags) {
   lw_link link{};
-  char name[IF_NAMESIZE] = {};
-  if (if_indextoname(ifindex, name)) std::strncpy(link.ifname, name, sizeof(link.ifname) - 1);
+  static_assert(sizeof(link.ifname) >= IF_NAMESIZE, "if_indextoname writes IF_NAMESIZE bytes");
+  if (!if_indextoname(ifindex, link.ifname)) link.ifname[0] = '\0';  // gone: no name
   link.slot = slot;
   link.flags = flags;
   return link;
