@@ -8,6 +8,7 @@
 #ifndef LW_CLASSIFY_BPF_H
 #define LW_CLASSIFY_BPF_H
 
+#include "bounds.bpf.h"
 #include "parse.bpf.h"
 
 /*
@@ -132,7 +133,8 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 	case IPPROTO_UDP:
 		if (pkt->has_ports) {
 			const __u8 *ports = pkt->l4 == IPPROTO_TCP ? p->tcp_ports : p->udp_ports;
-			cand = ports[pkt->sport] | ports[pkt->dport];
+			cand = ports[lw_index_mask(pkt->sport, LW_NR_PORTS - 1)] |
+			       ports[lw_index_mask(pkt->dport, LW_NR_PORTS - 1)];
 		} else {
 			/* Non-first fragment or truncated header: attribute by addresses. */
 			cand = pkt->l4 == IPPROTO_TCP ? p->tcp_classes : p->udp_classes;

@@ -56,7 +56,7 @@ static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, 
 	if (!vc)
 		return;
 	if (dir < LW_NR_DIRS && kind < LW_NR_VIOLATIONS && cls < LW_NR_CLASSES)
-		vc->n[dir][kind][cls] += segs;
+		__sync_fetch_and_add(&vc->n[dir][kind][cls], segs);
 
 	struct lw_flood_key fk = {
 		.src_hi = pkt->src_hi, .src_lo = pkt->src_lo,
@@ -68,7 +68,7 @@ static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, 
 	__u64 now = bpf_ktime_get_ns();
 	__u64 folded;
 	if (!flood_admit(&fk, now, interval, &folded)) {
-		vc->suppressed++;
+		__sync_fetch_and_add(&vc->suppressed, 1);
 		return;
 	}
 
@@ -83,7 +83,7 @@ static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, 
 			if (st)
 				__sync_fetch_and_add(&st->suppressed, folded);
 		}
-		vc->lost++;
+		__sync_fetch_and_add(&vc->lost, 1);
 		return;
 	}
 	ev->ts_ns = now;
@@ -105,7 +105,7 @@ static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, 
 	ev->l4 = pkt->l4;
 	__builtin_memset(ev->pad, 0, sizeof(ev->pad));
 	bpf_ringbuf_submit(ev, 0);
-	vc->events++;
+	__sync_fetch_and_add(&vc->events, 1);
 }
 
 #endif /* LW_EVENTS_BPF_H */

@@ -79,7 +79,7 @@ enum lw_violation {
 };
 
 /* Sizes of the policy tables. The binary searches below rely on powers of two. */
-#define LW_MAX_IFACES 64            /* interfaces one policy can attach to */
+#define LW_MAX_IFACES 32            /* interfaces one policy can attach to (docs/limits.md) */
 #define LW_IFACE_SLOT_UNKNOWN LW_MAX_IFACES /* counters for an ifindex not in the policy */
 #define LW_MAX_VLAN_LANES 128
 #define LW_MAX_RANGES 256           /* address ranges per family */
@@ -244,7 +244,7 @@ struct lw_link {
 #define LW_TC_HANDLE 0x1a4e
 
 /*
- * Per-CPU violation bookkeeping of one interface slot, in a map of its own
+ * Violation bookkeeping of one interface slot, shared by all CPUs, in a map of its own
  * (lw_violations) so that a packet without a violation never touches it.
  * n[][][] counts violating packets exactly, whatever flood control does to
  * the events; events + suppressed + lost add up to the violations that
@@ -335,7 +335,7 @@ struct lw_rodata {
 /* lw_hist key: slot * LW_NR_CLASSES + class */
 #define LW_HIST_KEYS ((LW_MAX_IFACES + 1) * LW_NR_CLASSES)
 
-/* Per-CPU RTT histogram of one (interface slot, class). */
+/* RTT histogram of one (interface slot, class), shared by all CPUs (atomic updates). */
 struct lw_hist {
 	__u64 count;
 	__u64 sum_ns;

@@ -41,9 +41,14 @@ struct {
 	__type(value, struct lw_iface_counters);
 } lw_counters SEC(".maps");
 
-/* Violations by kind and class, and the event accounting, per interface slot. */
+/*
+ * Violations by kind and class, and the event accounting, per interface slot.
+ * Shared by all CPUs (atomic adds, as lw_flood on the same path): only a
+ * violating packet touches it, and per-CPU copies would cost 800 bytes per
+ * slot per possible CPU.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LW_MAX_IFACES + 1);
 	__type(key, __u32);
 	__type(value, struct lw_violation_counters);
@@ -83,9 +88,14 @@ struct {
 	__type(value, struct lw_link);
 } lw_links SEC(".maps");
 
-/* RTT histograms by (interface slot, class): see hist.bpf.h. */
+/*
+ * RTT histograms by (interface slot, class): see hist.bpf.h. Shared by all
+ * CPUs and updated with atomic adds: samples are rare (one per flow and
+ * timestamp tick), and a per-CPU copy would cost 1.7 KB per key per possible
+ * CPU (over 200 MB on a 256-CPU host).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LW_HIST_KEYS);
 	__type(key, __u32);
 	__type(value, struct lw_hist);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bpf/bpf.h>
+#include <fcntl.h>
 #include <time.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "bpf_fixture.h"
+#include "common/fd.h"
 #include "datapath/hist_maps.h"
 #include "datapath/maps.h"
 
@@ -23,10 +25,7 @@ class RttTest : public BpfTest {
   void SetUp() override {
     BpfTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    std::vector<lw_hist> zeros(datapath::possible_cpus());
-    std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_hist));
-    for (uint32_t key = 0; key < LW_HIST_KEYS; key++)
-      ASSERT_EQ(bpf_map_update_elem(sb().map_fd("lw_hist"), &key, zeros.data(), BPF_ANY), 0);
+    for (uint32_t slot = 0; slot <= LW_IFACE_SLOT_UNKNOWN; slot++) maps().zero_slot(slot);
     // The per-CPU "last segment" filter must not remember an earlier test.
     std::vector<uint64_t> recent(datapath::possible_cpus() * LW_NR_DIRS, 0);
     uint32_t zero = 0;
@@ -55,26 +54,24 @@ class RttTest : public BpfTest {
     return n;
   }
 
-  // The histogram of (slot, class) summed over CPUs. Summed here rather than
-  // with telemetry/histogram.h: these tests check the kernel side on its own.
-  struct Summed {
-    uint64_t count_ = 0, sum_ns_ = 0, max_ns_ = 0;
-    std::vector<uint64_t> buckets_ = std::vector<uint64_t>(LW_HIST_NR_BUCKETS);
-    uint64_t count() const { return count_; }
-    uint64_t sum_ns() const { return sum_ns_; }
-    uint64_t max_ns() const { return max_ns_; }
-    const std::vector<uint64_t>& buckets() const { return buckets_; }
-  };
-  static Summed hist(int cls, uint32_t slot = kLoSlot) {
-    Summed s;
-    for (const auto& v : datapath::read_hist_per_cpu(sb().map_fd("lw_hist"), slot, cls)) {
-      s.count_ += v.count;
-      s.sum_ns_ += v.sum_ns;
-      s.max_ns_ = std::max<uint64_t>(s.max_ns_, v.max_ns);
-      for (uint32_t i = 0; i < LW_HIST_NR_BUCKETS; i++) s.buckets_[i] += v.buckets[i];
-    }
-    return s;
+  // The skeleton's histogram map, read as lanewarden hist reads the pin.
+  static datapath::HistMaps maps() {
+    return datapath::HistMaps(UniqueFd(fcntl(sb().map_fd("lw_hist"), F_DUPFD_CLOEXEC, 0)));
   }
+
+  // The histogram of (slot, class) as the kernel side recorded it. Read here
+  // rather than with telemetry/histogram.h: these tests check the kernel side
+  // on its own.
+  struct Recorded {
+    lw_hist v{};
+    uint64_t count() const { return v.count; }
+    uint64_t sum_ns() const { return v.sum_ns; }
+    uint64_t max_ns() const { return v.max_ns; }
+    std::vector<uint64_t> buckets() const {
+      return std::vector<uint64_t>(std::begin(v.buckets), std::end(v.buckets));
+    }
+  };
+  static Recorded hist(int cls, uint32_t slot = kLoSlot) { return {maps().read(slot, cls)}; }
 
   // Where a sample belongs, written from the layout's definition in
   // lanewarden.h: the octave's power of two, then the sub-bucket within it.

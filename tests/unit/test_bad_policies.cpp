@@ -54,10 +54,10 @@ std::string many_vlan_lanes() {
   return s;
 }
 
-// Lanes on 65 interfaces (lanewarden attaches to at most 64).
+// Lanes on one interface more than lanewarden attaches to.
 std::string many_interfaces() {
   std::string s = NETS;
-  for (int i = 0; i < 65; ++i)
+  for (int i = 0; i <= LW_MAX_IFACES; ++i)
     s += "[[lane]]\ninterface = \"eth" + std::to_string(i) + "\"\nclasses = [\"corosync\"]\n";
   return s;
 }
@@ -195,7 +195,7 @@ const std::vector<BadPolicy>& bad_policies() {
      "bad.toml:517:13: too many VLAN lanes: the datapath's VLAN lane table holds at most 128"},
     {"TooManyInterfaces",
      many_interfaces(),
-     "bad.toml:197:13: too many interfaces: lanes name more than 64, the most the datapath can attach to"},
+     "bad.toml:101:13: too many interfaces: lanes name more than 32, the most the datapath can attach to"},
     {"LaneWithoutClasses",
      TEXT(NETS "[[lane]]\ninterface = \"eth0\"\n"),
      "bad.toml:4:1: [[lane]] for 'eth0' has no 'classes': list the classes allowed on it"},

@@ -118,7 +118,7 @@ TEST(HistogramQuantiles, NearestRankPicksTheRightSample) {
   EXPECT_GT(*h.quantile_ns(0.99), 7'000'000u);
 }
 
-lw_hist cpu_value(std::initializer_list<uint64_t> samples) {
+lw_hist map_value(std::initializer_list<uint64_t> samples) {
   lw_hist v{};
   for (uint64_t ns : samples) {
     v.count++;
@@ -129,10 +129,9 @@ lw_hist cpu_value(std::initializer_list<uint64_t> samples) {
   return v;
 }
 
-TEST(HistogramMerge, SumsCpusAndKeepsTheLargestMaximum) {
-  std::vector<lw_hist> per_cpu = {cpu_value({1000, 2000}), cpu_value({}),
-                                  cpu_value({3'000'000})};
-  Histogram h = Histogram::merge_cpus(per_cpu);
+TEST(HistogramMerge, SumsValuesAndKeepsTheLargestMaximum) {
+  Histogram h;
+  for (const auto& v : {map_value({1000, 2000}), map_value({}), map_value({3'000'000})}) h.add(v);
   EXPECT_EQ(h.count(), 3u);
   EXPECT_EQ(h.sum_ns(), 3'003'000u);
   EXPECT_EQ(h.max_ns(), 3'000'000u);

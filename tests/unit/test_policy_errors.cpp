@@ -263,10 +263,11 @@ TEST(PolicyErrors, DatapathLimits) {
   for (int i = 0; i <= kMaxLaneInterfaces; ++i) {
     many_ifaces += fmt::format("[[lane]]\ninterface = \"eth{}\"\nclasses = [\"other\"]\n", i);
   }
-  // Lane 65 starts on line 3*64+1; its interface value is on the next line.
+  // The lane one past the limit starts on line 3*limit+1; its interface
+  // value is on the next line.
   EXPECT_THAT(policy_error(many_ifaces),
               AllOf(StartsWith(fmt::format("t.toml:{}:13: ", 3 * kMaxLaneInterfaces + 2)),
-                    HasSubstr("more than 64")));
+                    HasSubstr(fmt::format("more than {}", kMaxLaneInterfaces))));
 
   std::string many_vlans;
   for (int i = 1; i <= kMaxVlanLanes + 1; ++i) {

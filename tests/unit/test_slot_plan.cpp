@@ -77,10 +77,12 @@ TEST(SlotPlan, AFullTableFallsBackToTheSlotTheApplyFrees) {
   for (uint32_t i = 1; i <= LW_MAX_IFACES; i++) next.push_back("eth" + std::to_string(i));
   const auto links = attached(all);
   const auto p = lanes_on(next);
-  EXPECT_FALSE(plan_slots(p, links, fake_ifindex).count(*fake_ifindex("eth64")));
+  const std::string newcomer = "eth" + std::to_string(LW_MAX_IFACES);
+  const std::string last_kept = "eth" + std::to_string(LW_MAX_IFACES - 1);
+  EXPECT_FALSE(plan_slots(p, links, fake_ifindex).count(*fake_ifindex(newcomer)));
   const auto slots = slots_after(next, links);
-  EXPECT_EQ(slots.at("eth64"), 0);  // eth0's, freed by this apply
-  EXPECT_EQ(slots.at("eth63"), 63);
+  EXPECT_EQ(slots.at(newcomer), 0);  // eth0's, freed by this apply
+  EXPECT_EQ(slots.at(last_kept), LW_MAX_IFACES - 1);
 }
 
 TEST(SlotPlan, UnknownInterfacesAreLeftToCompilePolicyToReport) {

@@ -51,7 +51,7 @@ struct HistArgs {
 };
 
 void run_hist(const HistArgs& a, const Context& ctx) {
-  UniqueFd hist = datapath::open_pinned_map(ctx.pin_dir, datapath::kHistPin);
+  const datapath::HistMaps hist = datapath::HistMaps::open(ctx.pin_dir);
   UniqueFd stats = datapath::open_pinned_map(ctx.pin_dir, datapath::kRttStatsPin);
   UniqueFd links = datapath::open_pinned_map(ctx.pin_dir, "lw_links");
   std::optional<int> cls;
@@ -60,7 +60,7 @@ void run_hist(const HistArgs& a, const Context& ctx) {
 
   auto take = [&](telemetry::HistSnapshot& s) {
     s.realtime_ns = realtime_now_ns();
-    s.totals = telemetry::read_histograms(hist.get(), cls);
+    s.totals = telemetry::read_histograms(hist, cls);
     s.names = telemetry::slot_names(links.get());
     s.rtt = datapath::read_rtt_stats(stats.get());
   };

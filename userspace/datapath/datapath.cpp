@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "common/error.h"
@@ -32,10 +33,10 @@ std::optional<uint32_t> ifindex_of(const std::string& name) {
 // the totals of the interface that had it before (slots outlive their
 // interfaces): counters, violations and RTT histograms start from zero,
 // before the policy swap lets a packet of the new interface count there.
-void reset_slot(const PinnedState& st, int hist_fd, uint16_t slot) {
+void reset_slot(const PinnedState& st, const std::optional<HistMaps>& hist, uint16_t slot) {
   zero_counters(st.counters(), slot);
   zero_violations(st.violations(), slot);
-  if (hist_fd >= 0) zero_hist_slot(hist_fd, slot);
+  if (hist) hist->zero_slot(slot);
 }
 
 lw_link make_link(const IfaceBinding& b, uint32_t flags) {
@@ -90,11 +91,15 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
   GsoLimits old_gso;
   if (auto active = read_active_policy(st.policy_outer())) old_gso = gso_limits_of(*active);
   // Pins from a lanewarden without RTT histograms have no lw_hist to reset.
-  const UniqueFd hist(bpf_obj_get((pin_dir + "/" + kHistPin).c_str()));
+  std::optional<HistMaps> hist;
+  try {
+    hist.emplace(HistMaps::open(pin_dir));
+  } catch (const Error&) {
+  }
   std::set<uint32_t> wanted;
   for (const auto& b : compiled.ifaces) {
     wanted.insert(b.ifindex);
-    if (!old_links.count(b.ifindex)) reset_slot(st, hist.get(), b.slot);
+    if (!old_links.count(b.ifindex)) reset_slot(st, hist, b.slot);
   }
 
   std::vector<uint32_t> newly_attached;

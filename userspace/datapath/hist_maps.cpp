@@ -4,27 +4,30 @@
 #include <bpf/bpf.h>
 
 #include <cerrno>
-#include <cstring>
+#include <vector>
 
 #include "common/error.h"
 #include "datapath/maps.h"
 
 namespace lw::datapath {
 
-std::vector<lw_hist> read_hist_per_cpu(int fd, uint32_t slot, int cls) {
-  std::vector<lw_hist> per_cpu(possible_cpus());
-  uint32_t key = hist_key(slot, cls);
-  if (bpf_map_lookup_elem(fd, &key, per_cpu.data()) != 0)
-    throw SystemError("cannot read the RTT histogram of slot " + std::to_string(slot), errno);
-  return per_cpu;
+HistMaps HistMaps::open(const std::string& pin_dir) {
+  return HistMaps(open_pinned_map(pin_dir, kHistPin));
 }
 
-void zero_hist_slot(int fd, uint32_t slot) {
-  std::vector<lw_hist> zeros(possible_cpus());
-  std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_hist));
+lw_hist HistMaps::read(uint32_t slot, int cls) const {
+  lw_hist h{};
+  const uint32_t key = hist_key(slot, cls);
+  if (bpf_map_lookup_elem(hist_.get(), &key, &h) != 0)
+    throw SystemError("cannot read the RTT histogram of slot " + std::to_string(slot), errno);
+  return h;
+}
+
+void HistMaps::zero_slot(uint32_t slot) const {
+  const lw_hist zero{};
   for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
-    uint32_t key = hist_key(slot, cls);
-    if (bpf_map_update_elem(fd, &key, zeros.data(), BPF_ANY) != 0)
+    const uint32_t key = hist_key(slot, cls);
+    if (bpf_map_update_elem(hist_.get(), &key, &zero, BPF_ANY) != 0)
       throw SystemError("cannot reset the RTT histograms of slot " + std::to_string(slot), errno);
   }
 }
@@ -50,8 +53,8 @@ UniqueFd open_pinned_map(const std::string& pin_dir, const char* name) {
     int err = errno;
     if (err == ENOENT)
       throw Error("no " + std::string(name) + " under " + pin_dir +
-                  ": nothing is attached, or it was attached by a lanewarden without RTT "
-                  "histograms (detach and apply again)");
+                  ": nothing is attached, or it was attached by an older lanewarden "
+                  "(detach and apply again)");
     throw SystemError("cannot open pinned " + path, err);
   }
   return UniqueFd(fd);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Reading the RTT histogram maps (lw_hist, lw_rtt_stats; bpf/maps.bpf.h).
-// Values come back per CPU: telemetry/histogram.h merges and interprets them.
+// lw_hist is one value per key shared by all CPUs (atomic updates in
+// bpf/hist.bpf.h), so reading it does not grow with the number of CPUs.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "common/fd.h"
 #include "lanewarden.h"
@@ -20,10 +20,22 @@ inline uint32_t hist_key(uint32_t slot, int cls) {
   return slot * LW_NR_CLASSES + static_cast<uint32_t>(cls);
 }
 
-// One value per possible CPU of the histogram of (slot, class).
-std::vector<lw_hist> read_hist_per_cpu(int hist_fd, uint32_t slot, int cls);
-// Zeroes the histograms of every class of `slot` on every CPU.
-void zero_hist_slot(int hist_fd, uint32_t slot);
+// The pinned histogram map of one pin directory.
+class HistMaps {
+ public:
+  explicit HistMaps(UniqueFd hist) : hist_(std::move(hist)) {}
+  // Throws, with a hint to re-apply, when the pin is missing (state pinned
+  // by a build without RTT histograms).
+  static HistMaps open(const std::string& pin_dir);
+
+  lw_hist read(uint32_t slot, int cls) const;
+  // Zeroes the histograms of every class of `slot`.
+  void zero_slot(uint32_t slot) const;
+
+ private:
+  UniqueFd hist_;
+};
+
 // The RTT tracking counters summed over CPUs.
 lw_rtt_stats read_rtt_stats(int rtt_stats_fd);
 

@@ -51,18 +51,15 @@ void add_violations(lw_violation_counters& a, const lw_violation_counters& b) {
 }
 
 lw_violation_counters read_violations(int fd, uint32_t slot) {
-  std::vector<lw_violation_counters> per_cpu(possible_cpus());
-  if (bpf_map_lookup_elem(fd, &slot, per_cpu.data()) != 0)
+  lw_violation_counters v{};
+  if (bpf_map_lookup_elem(fd, &slot, &v) != 0)
     throw SystemError("cannot read violation counters of slot " + std::to_string(slot), errno);
-  lw_violation_counters sum{};
-  for (const auto& cpu : per_cpu) add_violations(sum, cpu);
-  return sum;
+  return v;
 }
 
 void zero_violations(int fd, uint32_t slot) {
-  std::vector<lw_violation_counters> zeros(possible_cpus());
-  std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_violation_counters));
-  if (bpf_map_update_elem(fd, &slot, zeros.data(), BPF_ANY) != 0)
+  const lw_violation_counters zero{};
+  if (bpf_map_update_elem(fd, &slot, &zero, BPF_ANY) != 0)
     throw SystemError("cannot reset violation counters of slot " + std::to_string(slot), errno);
 }
 

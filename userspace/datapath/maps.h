@@ -19,7 +19,7 @@ int possible_cpus();
 lw_iface_counters read_counters(int counters_fd, uint32_t slot);
 void zero_counters(int counters_fd, uint32_t slot);
 
-// Sum over CPUs of one slot of lw_violations.
+// One slot of lw_violations (shared by all CPUs).
 lw_violation_counters read_violations(int violations_fd, uint32_t slot);
 void zero_violations(int violations_fd, uint32_t slot);
 // Adds b into a (every field).

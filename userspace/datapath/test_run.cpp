@@ -55,12 +55,12 @@ Sandbox::Sandbox(const SandboxOptions& sopts) {
   skel_->rodata->lw_cfg.event_interval_ns = sopts.event_interval_ns;
   if (int err = lanewarden__load(skel_)) {
     lanewarden__destroy(skel_);
-    throw SystemError("the kernel rejected lanewarden's BPF programs (is this root?)", err);
+    throw Error(load_error("lanewarden's BPF programs", err));
   }
   empty_ = empty__open_and_load();
   if (!empty_) {
     lanewarden__destroy(skel_);
-    throw SystemError("cannot load the empty baseline program", errno);
+    throw Error(load_error("the empty baseline program", errno));
   }
 }
 

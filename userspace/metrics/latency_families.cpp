@@ -47,15 +47,16 @@ prometheus::MetricFamily latency_family(const telemetry::HistMap& hists,
 }
 
 void add_latency_families(const std::string& pin_dir, Families& out) {
-  UniqueFd hist, links;
+  std::optional<datapath::HistMaps> hist;
+  UniqueFd links;
   try {
-    hist = datapath::open_pinned_map(pin_dir, datapath::kHistPin);
+    hist.emplace(datapath::HistMaps::open(pin_dir));
     links = datapath::open_pinned_map(pin_dir, "lw_links");
   } catch (const std::exception& e) {
     spdlog::debug("metrics: no RTT histograms: {}", e.what());
     return;
   }
-  out.push_back(latency_family(telemetry::read_histograms(hist.get()),
+  out.push_back(latency_family(telemetry::read_histograms(*hist),
                                telemetry::slot_names(links.get())));
 }
 

@@ -64,8 +64,7 @@ void sleep_until(Clock::time_point until, const std::atomic<bool>* stop) {
 // Totals since load, or nothing when the pins predate RTT histograms.
 std::optional<telemetry::HistMap> read_latency(const std::string& pin_dir) {
   try {
-    UniqueFd fd = datapath::open_pinned_map(pin_dir, datapath::kHistPin);
-    return telemetry::read_histograms(fd.get());
+    return telemetry::read_histograms(datapath::HistMaps::open(pin_dir));
   } catch (const std::exception&) {
     return std::nullopt;
   }

@@ -35,12 +35,6 @@ uint64_t bucket_upper_ns(int i) {
   return bucket_lower_ns(i + 1);
 }
 
-Histogram Histogram::merge_cpus(const std::vector<lw_hist>& per_cpu) {
-  Histogram h;
-  for (const auto& v : per_cpu) h.add(v);
-  return h;
-}
-
 void Histogram::add(const lw_hist& v) {
   count_ += v.count;
   sum_ns_ += v.sum_ns;

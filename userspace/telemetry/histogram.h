@@ -36,10 +36,7 @@ uint64_t bucket_upper_ns(int i);
 class Histogram {
  public:
   Histogram() = default;
-  // The sum over CPUs of a per-CPU map value.
-  static Histogram merge_cpus(const std::vector<lw_hist>& per_cpu);
-
-  void add(const lw_hist& one_cpu);  // adds one CPU's value
+  void add(const lw_hist& value);  // adds a map value (datapath::HistMaps::read)
   void record(uint64_t ns);          // one sample (tests, userspace sources)
 
   // What happened between `earlier` and this snapshot of the same counters:

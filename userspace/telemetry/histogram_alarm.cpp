@@ -102,20 +102,19 @@ LatencyWatch::LatencyWatch(const std::string& pin_dir, int policy_outer_fd, int 
       links_fd_(links_fd),
       cls_(cls),
       schedule_(Clock::now(), interval_s) {
-  const std::string path = pin_dir + "/" + datapath::kHistPin;
-  int fd = bpf_obj_get(path.c_str());
-  if (fd < 0) {
-    spdlog::warn("no latency alarms: {} is missing (pinned by an older lanewarden)", path);
+  try {
+    hist_.emplace(datapath::HistMaps::open(pin_dir));
+  } catch (const std::exception& e) {
+    spdlog::warn("no latency alarms: {}", e.what());
     return;
   }
-  hist_.reset(fd);
-  last_ = read_histograms(hist_.get(), cls_);
+  last_ = read_histograms(*hist_, cls_);
   schedule_ = AlarmSchedule(Clock::now(), interval_s);
 }
 
 std::vector<LatencyEvent> LatencyWatch::poll() {
-  if (!hist_.valid() || !schedule_.due(Clock::now())) return {};
-  HistMap now = read_histograms(hist_.get(), cls_);
+  if (!hist_ || !schedule_.due(Clock::now())) return {};
+  HistMap now = read_histograms(*hist_, cls_);
   std::vector<LatencyEvent> events;
   // The thresholds of the policy in force now: apply may have changed them.
   if (auto p = datapath::read_active_policy(policy_outer_fd_))

@@ -72,11 +72,11 @@ class LatencyWatch {
   LatencyWatch(const std::string& pin_dir, int policy_outer_fd, int links_fd,
                std::optional<int> cls, double interval_s);
   std::vector<LatencyEvent> poll();
-  bool enabled() const { return hist_.valid(); }
+  bool enabled() const { return hist_.has_value(); }
 
  private:
   using Clock = std::chrono::steady_clock;
-  UniqueFd hist_;
+  std::optional<datapath::HistMaps> hist_;
   int policy_outer_fd_;
   int links_fd_;
   std::optional<int> cls_;

@@ -63,12 +63,13 @@ nlohmann::json buckets_json(const Histogram& h) {
 
 }  // namespace
 
-HistMap read_histograms(int hist_fd, std::optional<int> cls) {
+HistMap read_histograms(const datapath::HistMaps& maps, std::optional<int> cls) {
   HistMap out;
   for (uint32_t slot = 0; slot <= LW_IFACE_SLOT_UNKNOWN; slot++)
     for (int c = 0; c < LW_NR_CLASSES; c++) {
       if (cls && c != *cls) continue;
-      Histogram h = Histogram::merge_cpus(datapath::read_hist_per_cpu(hist_fd, slot, c));
+      Histogram h;
+      h.add(maps.read(slot, c));
       if (h.count()) out.emplace(HistKey{slot, c}, h);
     }
   return out;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "datapath/hist_maps.h"
 #include "lanewarden.h"
 #include "telemetry/histogram.h"
 
@@ -27,8 +28,8 @@ struct HistKey {
 using HistMap = std::map<HistKey, Histogram>;
 
 // Totals since load of every (slot, class) with at least one sample,
-// optionally of one class only. `hist_fd` is the pinned lw_hist map.
-HistMap read_histograms(int hist_fd, std::optional<int> cls = std::nullopt);
+// optionally of one class only.
+HistMap read_histograms(const datapath::HistMaps& maps, std::optional<int> cls = std::nullopt);
 // Interface name by slot, from the pinned lw_links map.
 std::map<uint32_t, std::string> slot_names(int links_fd);
 
