@@ -2,7 +2,6 @@
 #include "support/privilege.h"
 
 #include <linux/bpf.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -13,11 +12,11 @@
 #include <cstring>
 #include <fstream>
 
+#include "datapath/bpffs.h"
+
 namespace lw::test {
 
 namespace {
-
-constexpr long kBpfFsMagic = 0xcafe4a11;  // BPF_FS_MAGIC (linux/magic.h)
 
 // Effective capability bits from /proc/self/status (no libcap dependency).
 uint64_t effective_caps() {
@@ -50,9 +49,14 @@ std::string privileged_unavailable_reason() {
   if (geteuid() != 0 && (caps & (kNetAdmin | kSysAdmin)) != (kNetAdmin | kSysAdmin))
     return "not root (needs CAP_NET_ADMIN and CAP_SYS_ADMIN)";
   if (std::string why = bpf_probe(); !why.empty()) return why;
-  struct statfs fs {};
-  if (statfs("/sys/fs/bpf", &fs) != 0 || static_cast<long>(fs.f_type) != kBpfFsMagic)
-    return "bpffs is not mounted on /sys/fs/bpf";
+  // Tests pin under /sys/fs/bpf: mount bpffs there when it is missing, as
+  // lanewarden itself does on its first apply (tested on its own in
+  // tests/e2e/test_bpffs_mount.cpp).
+  try {
+    datapath::ensure_bpffs(datapath::kBpffsMountPoint);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
   return {};
 }
 

@@ -3,10 +3,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <linux/magic.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -14,6 +12,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "datapath/bpffs.h"
 #include "datapath/libbpf_log.h"
 #include "lanewarden.h"  // before the skeleton: it embeds struct lw_rodata
 #include "lanewarden.skel.h"
@@ -34,17 +33,6 @@ constexpr std::array<const char*, 4> kRttMaps = {"lw_hist", "lw_rtt_tcp", "lw_rt
                                                  "lw_rtt_stats"};
 
 std::string pin_path(const std::string& dir, const char* name) { return dir + "/" + name; }
-
-void require_bpffs(const std::string& pin_dir) {
-  fs::path probe = pin_dir;
-  while (!probe.empty() && !fs::exists(probe)) probe = probe.parent_path();
-  struct statfs st {};
-  if (probe.empty() || ::statfs(probe.c_str(), &st) != 0)
-    throw SystemError("cannot inspect pin directory " + pin_dir, errno);
-  if (st.f_type != BPF_FS_MAGIC)
-    throw Error("pin directory " + pin_dir + " is not on a BPF filesystem (" + probe.string() +
-                " is not bpffs); mount one with: mount -t bpf bpf /sys/fs/bpf");
-}
 
 UniqueFd get_pinned(const std::string& dir, const char* name) {
   const std::string path = pin_path(dir, name);
@@ -67,7 +55,7 @@ bool PinnedState::exists(const std::string& pin_dir) {
 
 PinnedState PinnedState::load_and_pin(const std::string& pin_dir, uint64_t event_interval_ns) {
   install_libbpf_logger();
-  require_bpffs(pin_dir);
+  ensure_bpffs(pin_dir);
   std::error_code ec;
   fs::create_directories(pin_dir, ec);
   if (ec) throw Error("cannot create pin directory " + pin_dir + ": " + ec.message());
@@ -78,8 +66,7 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir, uint64_t event
   bpf_map__set_autocreate(skel->maps.lw_policy_template, false);
   skel->rodata->lw_cfg.event_interval_ns = event_interval_ns;
   if (int err = lanewarden__load(skel.get()))
-    throw SystemError(
-        "the kernel rejected lanewarden's BPF programs (run with -vv for the verifier log)", err);
+    throw Error(load_error("lanewarden's BPF programs", err));
 
   PinnedState st;
   st.ingress_ = dup_fd(bpf_program__fd(skel->progs.lw_ingress));
