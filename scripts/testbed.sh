@@ -140,7 +140,7 @@ write_corosync_conf() { # variant node
 # Like a Proxmox corosync.conf: knet, two links, secauth with a keyfile made
 # by corosync-keygen. knet ping options live inside each interface block; a
 # small knet_ping_precision makes the reported latency follow the last second
-# instead of minutes of history (DESIGN.md).
+# instead of minutes of history (docs/testbed.md "Corosync").
 totem {
   version: 2
   cluster_name: lwtestbed

@@ -54,7 +54,7 @@ void check_network(CheckContext& ctx) {
   }
 }
 
-// DESIGN "Known errors": bwlimit is KiB/s; the seed article's
+// datacenter.cfg(5): bwlimit is KiB/s; the seed article's
 // "bandwidth_limit":5120 = "5120 MiB/s" is wrong twice (no such property,
 // and 5120 KiB/s = 5 MiB/s).
 void check_bwlimit(CheckContext& ctx) {
