@@ -55,7 +55,8 @@ struct Lane {
   uint8_t classes = 0;           // LW_CLASS_BIT set
   bool exclusive = false;
   // Fragments here are a violation: a jumbo-frame storage lane that sees them
-  // has a hop with a smaller MTU (the seed's MTU-mismatch symptom).
+  // has a hop with a smaller MTU ("Proxmox Cluster Network Design", Common Mistakes:
+  // MTU mismatch).
   bool no_fragments = false;
   std::optional<Rate> link_rate;
   // Segments per GSO packet on this interface (1..65535), applied by
