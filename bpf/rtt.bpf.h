@@ -19,6 +19,8 @@
 #ifndef LW_RTT_BPF_H
 #define LW_RTT_BPF_H
 
+#include <asm-generic/errno-base.h>
+
 #include "parse.bpf.h"
 #include "hist.bpf.h"
 
@@ -26,6 +28,13 @@
 #define LW_TCPOPT_NOP 1
 #define LW_TCPOPT_TIMESTAMP 8
 #define LW_TCPOLEN_TIMESTAMP 10
+/*
+ * NOP, NOP, timestamp kind and length as one big-endian word: the layout
+ * Linux (and RFC 7323 Appendix A) puts first on every segment after the
+ * handshake, 12 bytes with the two values.
+ */
+#define LW_TCPOPT_NOP_NOP_TS 0x0101080A
+#define LW_TCPOLEN_NOP_NOP_TS 12
 #define LW_TCP_OPTS_MAX 40    /* bytes of options at most (doff 15): also the most iterations */
 /*
  * Headers in front of L4 that RTT tracking still reads through: the verifier
@@ -33,8 +42,6 @@
  * beyond a few hundred bytes.
  */
 #define LW_RTT_MAX_L4_OFF 1024
-#define ICMPV6_ECHO_REQUEST_ 128
-#define ICMPV6_ECHO_REPLY_ 129
 
 enum lw_ts_result {
 	LW_TS_NONE = 0,  /* no timestamp option: nothing to time */
@@ -42,16 +49,23 @@ enum lw_ts_result {
 	LW_TS_BAD = 2,   /* malformed or cut option list: counted, nothing timed */
 };
 
-static __always_inline void lw_rtt_count(int which)
+/* Why a timed packet yielded no sample: one field of struct lw_rtt_stats each. */
+enum lw_rtt_miss {
+	LW_RTT_MISS_BAD_OPTIONS,
+	LW_RTT_MISS_EXPIRED,
+	LW_RTT_MISS_ARM_FAILED,
+};
+
+static __always_inline void lw_rtt_count(enum lw_rtt_miss why)
 {
 	__u32 zero = 0;
 	struct lw_rtt_stats *s = bpf_map_lookup_elem(&lw_rtt_stats, &zero);
 
 	if (!s)
 		return;
-	if (which == 0)
+	if (why == LW_RTT_MISS_BAD_OPTIONS)
 		s->bad_options++;
-	else if (which == 1)
+	else if (why == LW_RTT_MISS_EXPIRED)
 		s->expired++;
 	else
 		s->arm_failed++;
@@ -138,8 +152,8 @@ static __always_inline int lw_tcp_ts_walk(struct __sk_buff *skb, __u32 opt_off, 
  * (and RFC 7323 Appendix A) puts NOP NOP TS first on every segment after the
  * handshake, so that layout is checked inline; anything else is walked.
  */
-static __always_inline int tcp_timestamps(struct __sk_buff *skb, const struct tcphdr *th,
-					  __u32 off, void *data_end, struct lw_tcp_ts *ts)
+static __always_inline int lw_tcp_timestamps(struct __sk_buff *skb, const struct tcphdr *th,
+					     __u32 off, void *data_end, struct lw_tcp_ts *ts)
 {
 	__u32 opt_len = (__u32)th->doff * 4;
 
@@ -148,8 +162,8 @@ static __always_inline int tcp_timestamps(struct __sk_buff *skb, const struct tc
 	opt_len -= sizeof(*th);
 	__u8 *opt = (__u8 *)(th + 1);
 
-	if (opt_len >= 12 && (void *)(opt + 12) <= data_end &&
-	    *(__u32 *)opt == bpf_htonl(0x0101080A)) {
+	if (opt_len >= LW_TCPOLEN_NOP_NOP_TS && (void *)(opt + LW_TCPOLEN_NOP_NOP_TS) <= data_end &&
+	    *(__u32 *)opt == bpf_htonl(LW_TCPOPT_NOP_NOP_TS)) {
 		ts->tsval = bpf_ntohl(*(__u32 *)(opt + 4));
 		ts->tsecr = bpf_ntohl(*(__u32 *)(opt + 8));
 		return LW_TS_FOUND;
@@ -158,8 +172,8 @@ static __always_inline int tcp_timestamps(struct __sk_buff *skb, const struct tc
 }
 
 /* The key of this packet's flow from the node's side: egress src is local. */
-static __always_inline void rtt_key(struct lw_rtt_key *k, const struct lw_pkt *pkt, int dir,
-				    __u16 sport, __u16 dport, __u32 stamp)
+static __always_inline void lw_rtt_make_key(struct lw_rtt_key *k, const struct lw_pkt *pkt,
+					    int dir, __u16 sport, __u16 dport, __u32 stamp)
 {
 	if (dir == LW_DIR_EGRESS) {
 		k->local_hi = pkt->src_hi;
@@ -180,7 +194,8 @@ static __always_inline void rtt_key(struct lw_rtt_key *k, const struct lw_pkt *p
 }
 
 /* Egress: time this key unless it is already being timed. */
-static __always_inline void rtt_arm(void *map, const struct lw_rtt_key *k, __u16 slot, __u8 cls)
+static __always_inline void lw_rtt_arm(void *map, const struct lw_rtt_key *k, __u16 slot,
+				       __u8 cls)
 {
 	/*
 	 * Look before inserting: an LRU update takes a free node (and may evict)
@@ -190,12 +205,12 @@ static __always_inline void rtt_arm(void *map, const struct lw_rtt_key *k, __u16
 		return;
 	struct lw_rtt_start s = {.ts_ns = bpf_ktime_get_ns(), .slot = slot, .cls = cls};
 	long err = bpf_map_update_elem(map, k, &s, BPF_NOEXIST);
-	if (err && err != -17 /* EEXIST: another CPU armed it first */)
-		lw_rtt_count(2);
+	if (err && err != -EEXIST) /* EEXIST: another CPU armed it first */
+		lw_rtt_count(LW_RTT_MISS_ARM_FAILED);
 }
 
 /* Ingress: the echo of a timed key yields one sample, at most once. */
-static __always_inline void rtt_match(void *map, const struct lw_rtt_key *k)
+static __always_inline void lw_rtt_match(void *map, const struct lw_rtt_key *k)
 {
 	struct lw_rtt_start *s = bpf_map_lookup_elem(map, k);
 
@@ -209,14 +224,14 @@ static __always_inline void rtt_match(void *map, const struct lw_rtt_key *k)
 	if (bpf_map_delete_elem(map, k) != 0)
 		return;
 	if (now < start || now - start > LW_RTT_MAX_AGE_NS) {
-		lw_rtt_count(1);
+		lw_rtt_count(LW_RTT_MISS_EXPIRED);
 		return;
 	}
 	lw_hist_record(slot, cls, now - start);
 }
 
-static __always_inline void rtt_tcp(struct __sk_buff *skb, const struct lw_pkt *pkt, int dir,
-				    __u16 slot, __u8 cls)
+static __always_inline void lw_rtt_on_tcp(struct __sk_buff *skb, const struct lw_pkt *pkt,
+					  int dir, __u16 slot, __u8 cls)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
@@ -228,10 +243,10 @@ static __always_inline void rtt_tcp(struct __sk_buff *skb, const struct lw_pkt *
 	if ((void *)(th + 1) > data_end)
 		return;
 	struct lw_tcp_ts ts = {};
-	int r = tcp_timestamps(skb, th, off, data_end, &ts);
+	int r = lw_tcp_timestamps(skb, th, off, data_end, &ts);
 	if (r != LW_TS_FOUND) {
 		if (r == LW_TS_BAD)
-			lw_rtt_count(0);
+			lw_rtt_count(LW_RTT_MISS_BAD_OPTIONS);
 		return;
 	}
 	/*
@@ -257,20 +272,20 @@ static __always_inline void rtt_tcp(struct __sk_buff *skb, const struct lw_pkt *
 
 	struct lw_rtt_key k = {};
 	if (dir == LW_DIR_EGRESS) {
-		rtt_key(&k, pkt, dir, pkt->sport, pkt->dport, ts.tsval);
-		rtt_arm(&lw_rtt_tcp, &k, slot, cls);
+		lw_rtt_make_key(&k, pkt, dir, pkt->sport, pkt->dport, ts.tsval);
+		lw_rtt_arm(&lw_rtt_tcp, &k, slot, cls);
 	} else {
-		rtt_key(&k, pkt, dir, pkt->sport, pkt->dport, ts.tsecr);
-		rtt_match(&lw_rtt_tcp, &k);
+		lw_rtt_make_key(&k, pkt, dir, pkt->sport, pkt->dport, ts.tsecr);
+		lw_rtt_match(&lw_rtt_tcp, &k);
 	}
 }
 
-static __always_inline void rtt_echo(struct __sk_buff *skb, const struct lw_pkt *pkt, int dir,
-				     __u16 slot, __u8 cls)
+static __always_inline void lw_rtt_on_echo(struct __sk_buff *skb, const struct lw_pkt *pkt,
+					   int dir, __u16 slot, __u8 cls)
 {
 	int v4 = pkt->l4 == IPPROTO_ICMP;
-	__u8 request = v4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST_;
-	__u8 reply = v4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY_;
+	__u8 request = v4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST;
+	__u8 reply = v4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
 	__u8 want = dir == LW_DIR_EGRESS ? request : reply;
 
 	if (pkt->icmp_type != want || pkt->icmp_code != 0)
@@ -288,11 +303,11 @@ static __always_inline void rtt_echo(struct __sk_buff *skb, const struct lw_pkt 
 	struct lw_rtt_key k = {};
 	/* The identifier stands in for the local port; the remote one stays 0. */
 	if (dir == LW_DIR_EGRESS) {
-		rtt_key(&k, pkt, dir, id, 0, seq);
-		rtt_arm(&lw_rtt_echo, &k, slot, cls);
+		lw_rtt_make_key(&k, pkt, dir, id, 0, seq);
+		lw_rtt_arm(&lw_rtt_echo, &k, slot, cls);
 	} else {
-		rtt_key(&k, pkt, dir, 0, id, seq);
-		rtt_match(&lw_rtt_echo, &k);
+		lw_rtt_make_key(&k, pkt, dir, 0, id, seq);
+		lw_rtt_match(&lw_rtt_echo, &k);
 	}
 }
 
@@ -309,9 +324,9 @@ __noinline int lw_rtt_observe(struct __sk_buff *skb, const struct lw_pkt *pkt, _
 		return 0;
 	if (pkt->l4 == IPPROTO_TCP) {
 		if (pkt->has_ports)
-			rtt_tcp(skb, pkt, dir, slot, cls);
+			lw_rtt_on_tcp(skb, pkt, dir, slot, cls);
 	} else if (pkt->has_icmp && (pkt->l4 == IPPROTO_ICMP || pkt->l4 == IPPROTO_ICMPV6)) {
-		rtt_echo(skb, pkt, dir, slot, cls);
+		lw_rtt_on_echo(skb, pkt, dir, slot, cls);
 	}
 	return 0;
 }

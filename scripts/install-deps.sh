@@ -20,6 +20,8 @@ packages=(
   mmdebstrap systemd-container
   # testbed, demo and bench scripts: JSON from iperf3, corosync stats and lanewarden
   jq
+  # scripts/check-style.sh
+  clang-format shellcheck
 )
 
 missing=()

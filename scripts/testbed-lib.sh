@@ -15,11 +15,12 @@ LWT_PIN_PREFIX=/sys/fs/bpf/lwttb          # lanewarden pin dir of node N: ${LWT_
 LWT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LW_BINARY=${LW_BINARY:-}
 
-# Lanes of each variant. "full": the seed's 3-node Ceph topology, one link
-# per network. "budget": the seed's 2-node layout, where Corosync link 0 and
-# management share one link (ens18f0 in the seed; VLANs 10/11 there, two
-# subnets on one untagged link here: this kernel has no 802.1Q devices) and
-# storage (Ceph public) and migration share the bond.
+# Lanes of each variant (topologies of "Proxmox Cluster Network Design").
+# "full": its 3-node Ceph topology, one link per network. "budget": its 2-node
+# layout, where Corosync link 0 and management share one link (ens18f0 in
+# the article; VLANs 10/11 there, two subnets on one untagged link here: this
+# kernel has no 802.1Q devices) and storage (Ceph public) and migration share
+# the bond.
 lwt_lanes() { # variant
 	case $1 in
 	full) echo coro0 coro1 cephpub cephclu migr mgmt ;;

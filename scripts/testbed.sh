@@ -11,9 +11,9 @@
 #   scripts/testbed.sh knet [--clear] corosync's own per-link latency (JSON lines)
 #   scripts/testbed.sh down          removes everything; safe to run any time
 #
-# full:   3 nodes, the seed's 3-node Ceph topology: Corosync link 0, Corosync
+# full:   3 nodes, the article's 3-node Ceph topology: Corosync link 0, Corosync
 #         link 1, Ceph public, Ceph cluster, migration, management.
-# budget: 2 nodes, the seed's 2-node layout: Corosync link 0 and management
+# budget: 2 nodes, the article's 2-node layout: Corosync link 0 and management
 #         share one link ("shared"), Corosync link 1, a "bond" with storage
 #         (Ceph public) and migration.
 # --rate: every switch port sends at most RATE towards its node (TBF), which
@@ -140,7 +140,7 @@ write_corosync_conf() { # variant node
 # Like a Proxmox corosync.conf: knet, two links, secauth with a keyfile made
 # by corosync-keygen. knet ping options live inside each interface block; a
 # small knet_ping_precision makes the reported latency follow the last second
-# instead of minutes of history (DESIGN.md).
+# instead of minutes of history (docs/testbed.md "Corosync").
 totem {
   version: 2
   cluster_name: lwtestbed

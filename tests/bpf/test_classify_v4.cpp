@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Every traffic class over IPv4 (DESIGN.md "Traffic classes"), through the
+// Every traffic class over IPv4 (docs/architecture.md "Traffic classes"), through the
 // real programs: class, verdict and counters of each frame, in both
 // directions, for requests and for replies (server port as source).
 #include "bpf_fixture.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Counters are exact (DESIGN.md "Datapath principles"): bytes are the frame
+// Counters are exact (docs/architecture.md "Data path"): bytes are the frame
 // length, GSO packets count as the wire packets they carry, directions are
 // apart, and a policy swap under traffic loses or misfiles nothing.
 #include <atomic>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // IPv4 options and fragments: a first fragment has ports and is classified
 // as usual; a later fragment has none and is attributed by its addresses
-// (DESIGN.md: "non-first fragments have no ports: attribute by addresses").
+// (docs/architecture.md: non-first fragments are attributed by their addresses).
 #include "bpf_fixture.h"
 
 namespace lw::test::bpf {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Table-driven port boundaries: the first and last port of every default
-// range (policy/defaults.cpp, from DESIGN.md) and the ports just outside,
+// range (policy/defaults.cpp, docs/architecture.md) and the ports just outside,
 // as destination (request) and as source (reply), in both directions.
 #include "bpf_fixture.h"
 

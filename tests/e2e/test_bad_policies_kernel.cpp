@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// "A policy that fails validation changes nothing in the kernel" (DESIGN.md),
+// "A policy that fails validation changes nothing in the kernel" (docs/architecture.md),
 // checked through the real binary: `lanewarden apply` of invalid policies
 // exits 2 with the file:line:column error, creates no pin directory and
 // attaches nothing. The exact texts are pinned by tests/unit/test_bad_policies.cpp.

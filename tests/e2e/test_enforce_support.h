@@ -3,7 +3,7 @@
 // Corosync NIC and a storage NIC: node A runs lanewarden, node B is the peer.
 //   corosync link: A 198.51.100.1/24 <-> B .2 (exclusive Corosync lane); it
 //     also holds misplaced Ceph public (203.0.113.128/26) and management
-//     (203.0.113.192/26) addresses, the seed's "storage strays onto the
+//     (203.0.113.192/26) addresses, the design article's "storage strays onto the
 //     Corosync NIC" situation.
 //   storage link:  A 203.0.113.1/25 <-> B .2, storage lane on VLAN 20 only.
 #pragma once

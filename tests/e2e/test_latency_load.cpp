@@ -13,7 +13,7 @@ namespace {
 
 TEST_F(LatencyPair, CorosyncProbeHistogramShiftsUnderBulkTraffic) {
   // Queue up to 100 ms at 20 Mbit/s on A's egress, where the queue forms
-  // (DESIGN.md, "Real Corosync in namespaces").
+  // (docs/testbed.md, "Corosync").
   topo_->node(0).exec_ok("tc qdisc add dev " + topo_->node_if(0) +
                          " root tbf rate 20mbit burst 32kb latency 100ms");
   apply();

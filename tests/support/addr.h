@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Address parsing for crafted frames and the test-network address policy:
-// tests may only use the documentation ranges (DESIGN.md "This machine").
+// tests may only use the documentation ranges (CONTRIBUTING.md "Tests").
 #pragma once
 
 #include <array>

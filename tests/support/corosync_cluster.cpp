@@ -16,7 +16,7 @@ namespace lw::test {
 namespace {
 
 // knet pings every 100 ms and averages over the last 4: the reported latency
-// follows the last half second instead of minutes of history (DESIGN.md).
+// follows the last half second instead of minutes of history (docs/testbed.md).
 std::string config(const std::vector<CorosyncNode>& nodes, size_t me, const std::string& dir) {
   std::string c =
       "totem {\n  version: 2\n  cluster_name: lwtcs\n  config_version: 1\n  transport: knet\n"

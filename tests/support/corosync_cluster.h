@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// A real Corosync cluster for end-to-end tests, per DESIGN.md "Real Corosync
-// in namespaces": one corosync per node namespace (knet, secauth like
+// A real Corosync cluster for end-to-end tests, per docs/testbed.md
+// "Corosync": one corosync per node namespace (knet, secauth like
 // Proxmox, one link), each with a private /run for its fixed pid file. The
 // state directory is /tmp/lwtcs_*; the destructor stops every corosync and
 // removes it, whatever the test's outcome.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Invalid policies, each with the exact error the admin reads. DESIGN.md:
+// Invalid policies, each with the exact error the admin reads. docs/architecture.md:
 // "Errors name file, line and column" and "a policy that fails validation
 // changes nothing in the kernel" (tests/e2e/test_bad_policies_kernel.cpp
 // checks the second half through the binary). A lane naming an interface

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// `check` on the fixture trees: nothing above info on the seed topologies,
+// `check` on the fixture trees: nothing above info on the article's topologies,
 // exactly the expected rule ids on every broken variant
 // (tests/fixtures/pve/broken/EXPECTED, written by make_fixtures.py).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -26,12 +28,12 @@ std::string dump(const std::vector<lw::check::Finding>& fs) {
   return out;
 }
 
-TEST(CheckFixtures, SeedThreeNodeIsClean) {
+TEST(CheckFixtures, ThreeNodeIsClean) {
   auto fs = findings_of("3node-pve1");
   EXPECT_TRUE(fs.empty()) << dump(fs);
 }
 
-TEST(CheckFixtures, SeedTwoNodeHasOnlyInfo) {
+TEST(CheckFixtures, TwoNodeHasOnlyInfo) {
   auto fs = findings_of("2node-pve1");
   std::set<std::string> ids;
   for (auto& f : fs) {
@@ -39,7 +41,7 @@ TEST(CheckFixtures, SeedTwoNodeHasOnlyInfo) {
     ids.insert(f.id);
   }
   // Management and Corosync link 0 share ens18f0 (VLAN 10/11), a bridge port:
-  // the seed accepts it "as long as management traffic is minimal".
+  // "Proxmox Cluster Network Design" accepts it "as long as management traffic is minimal".
   EXPECT_EQ(ids, std::set<std::string>{"LW023"}) << dump(fs);
 }
 
@@ -100,7 +102,20 @@ TEST(CheckFixtures, RuleIdsAreUniqueAndSourced) {
     EXPECT_TRUE(ids.insert(r.id).second) << r.id;
     EXPECT_TRUE(names.insert(r.name).second) << r.name;
     EXPECT_STRNE(r.source, "");
+    // A source is something the user can open: never our own shorthand.
+    std::string source = r.source;
+    std::transform(source.begin(), source.end(), source.begin(), ::tolower);
+    EXPECT_EQ(source.find("seed"), std::string::npos) << r.id << ": " << r.source;
   }
+}
+
+TEST(CheckFixtures, SourcesNameDocsUsersCanOpen) {
+  EXPECT_STREQ(lw::check::rule("LW001").source,
+               "\"Proxmox Cluster Network Design\" (DATAZONE), Common Mistakes");
+  EXPECT_STREQ(lw::check::rule("LW014").source,
+               "Proxmox VE Administration Guide, Cluster Manager: Cluster Network");
+  EXPECT_STREQ(lw::check::rule("LW009").source, "corosync.conf(5)");
+  EXPECT_STREQ(lw::check::rule("LW012").source, "Ceph docs, Network Configuration Reference");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// `derive` on the fixture trees: the seed topologies give the reviewed
+// `derive` on the fixture trees: the article's topologies give the reviewed
 // policies in tests/fixtures/pve/expected/, and every output (broken trees
 // included) is a policy the policy parser accepts unchanged.
 #include <gtest/gtest.h>
@@ -27,15 +27,15 @@ std::string derive_text(const std::string& tree) {
   return lw::derive::render_toml(lw::derive::derive_policy(lw::pve::load_node(fixture(tree))));
 }
 
-TEST(DeriveFixtures, SeedThreeNodeMatchesReviewedPolicy) {
+TEST(DeriveFixtures, ThreeNodeMatchesReviewedPolicy) {
   EXPECT_EQ(derive_text("3node-pve1"), slurp(fixture("expected/3node-pve1.toml")));
 }
 
-TEST(DeriveFixtures, SeedTwoNodeMatchesReviewedPolicy) {
+TEST(DeriveFixtures, TwoNodeMatchesReviewedPolicy) {
   EXPECT_EQ(derive_text("2node-pve1"), slurp(fixture("expected/2node-pve1.toml")));
 }
 
-TEST(DeriveFixtures, ThreeNodePolicyMeansWhatTheSeedSays) {
+TEST(DeriveFixtures, ThreeNodePolicyMeansWhatTheArticleSays) {
   auto p = lw::policy::parse_string(derive_text("3node-pve1"), "3node-pve1.toml");
   EXPECT_EQ(p.mode, lw::policy::Mode::audit);
   ASSERT_EQ(p.lanes.size(), 6u);

@@ -11,7 +11,7 @@ using lw::pve::parse_corosync_conf;
 constexpr const char* kConf = R"(# comment line
 totem {
   cluster_name: lab
-  token: 3000          # inline comment, as in the seed article
+  token: 3000          # inline comment, as in some articles
   consensus: 3600
   secauth: on
   crypto_cipher: aes256

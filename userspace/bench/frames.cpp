@@ -134,7 +134,8 @@ std::vector<BenchFrame> representative_frames() {
 }
 
 const char* bench_policy_toml() {
-  return R"(# lanewarden bench: the seed's 3-node networks, lanes on loopback
+  return R"(# lanewarden bench: the 3-node networks of "Proxmox Cluster Network Design",
+# lanes on loopback
 mode = "enforce"
 [networks]
 corosync = ["198.51.100.0/26", "198.51.100.64/26"]

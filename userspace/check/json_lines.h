@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Minimal JSON Lines writing: one flat object of string and integer fields
-// per line (DESIGN.md: JSON output is JSON Lines with snake_case keys).
+// per line (docs/architecture.md "Contracts": JSON output is JSON Lines with snake_case keys).
 #pragma once
 
 #include <cstdint>

@@ -9,23 +9,30 @@
 namespace lw::check {
 namespace {
 
-constexpr const char* kSeed = "seed article, Proxmox Cluster Network Design";
-constexpr const char* kSeedMistakes = "seed article, Common Mistakes";
-constexpr const char* kPvecmBonds = "pvecm docs, Corosync over Bonds";
+// Sources a user can open: the Proxmox VE Administration Guide (pvecm is its
+// "Cluster Manager" chapter), man pages, the Ceph docs, and the article by title
+// and publisher.
+constexpr const char* kArticle = "\"Proxmox Cluster Network Design\" (DATAZONE)";
+constexpr const char* kArticleMistakes =
+    "\"Proxmox Cluster Network Design\" (DATAZONE), Common Mistakes";
+constexpr const char* kPvecmBonds =
+    "Proxmox VE Administration Guide, Cluster Manager: Corosync over Bonds";
 constexpr const char* kPveDevel = "pve-devel thread, [PATCH docs] corosync over bonds (2025-07)";
-constexpr const char* kPvecmNet = "pvecm docs, Cluster Network";
+constexpr const char* kPvecmNet =
+    "Proxmox VE Administration Guide, Cluster Manager: Cluster Network";
 constexpr const char* kCorosyncMan = "corosync.conf(5)";
-constexpr const char* kPveMigration = "pve docs, Migration Network / datacenter.cfg(5)";
-constexpr const char* kCephNet = "ceph docs, Network Configuration Reference";
+constexpr const char* kPveMigration =
+    "Proxmox VE Administration Guide, Cluster Manager: Migration Network; datacenter.cfg(5)";
+constexpr const char* kCephNet = "Ceph docs, Network Configuration Reference";
 constexpr const char* kKernel = "kernel bonding/bridge/VLAN semantics";
 
 }  // namespace
 
 const std::vector<RuleInfo>& all_rules() {
   static const std::vector<RuleInfo> rules = {
-      {"LW001", "corosync-shares-nic", Severity::error, kSeedMistakes,
+      {"LW001", "corosync-shares-nic", Severity::error, kArticleMistakes,
        "a Corosync link shares a physical NIC with storage or migration traffic"},
-      {"LW002", "corosync-single-link", Severity::warning, kSeedMistakes,
+      {"LW002", "corosync-single-link", Severity::warning, kArticleMistakes,
        "Corosync has only one link"},
       {"LW003", "corosync-link0-on-bond", Severity::warning, kPvecmBonds,
        "the primary Corosync link runs over a bond instead of a dedicated NIC"},
@@ -33,9 +40,9 @@ const std::vector<RuleInfo>& all_rules() {
        "a balance-rr/xor/tlb/alb bond carries Corosync"},
       {"LW005", "corosync-lacp-slow", Severity::error, kPveDevel,
        "an 802.3ad bond carries Corosync without bond-lacp-rate fast"},
-      {"LW006", "bridge-stp-on", Severity::warning, kSeedMistakes,
+      {"LW006", "bridge-stp-on", Severity::warning, kArticleMistakes,
        "bridge-stp on on a Proxmox bridge"},
-      {"LW007", "storage-mtu-not-jumbo", Severity::warning, kSeed,
+      {"LW007", "storage-mtu-not-jumbo", Severity::warning, kArticle,
        "a storage interface without MTU 9000"},
       {"LW008", "mtu-above-parent", Severity::error, kKernel,
        "a VLAN or bridge MTU above the MTU of the device below it"},
@@ -47,11 +54,11 @@ const std::vector<RuleInfo>& all_rules() {
        "a migration bwlimit that looks like MiB/s written where Proxmox reads KiB/s"},
       {"LW012", "ceph-networks-same", Severity::warning, kCephNet,
        "Ceph public and cluster networks are the same network"},
-      {"LW013", "management-not-separate", Severity::warning, kSeed,
+      {"LW013", "management-not-separate", Severity::warning, kArticle,
        "the management network shares its network or VLAN with another class"},
       {"LW014", "corosync-address-not-local", Severity::error, kPvecmNet,
        "this node's ringN_addr is not configured on any interface"},
-      {"LW015", "corosync-links-same-nic", Severity::warning, kSeed,
+      {"LW015", "corosync-links-same-nic", Severity::warning, kArticle,
        "two Corosync links run over the same physical NIC"},
       {"LW016", "corosync-crypto-off", Severity::warning, kPvecmNet,
        "Corosync traffic is not encrypted/authenticated"},
@@ -67,7 +74,7 @@ const std::vector<RuleInfo>& all_rules() {
        "the running bond differs from /etc/network/interfaces (ifreload pending)"},
       {"LW022", "node-not-in-nodelist", Severity::error, kPvecmNet,
        "this node is not in the corosync nodelist"},
-      {"LW023", "corosync-shares-nic-light", Severity::info, kSeed,
+      {"LW023", "corosync-shares-nic-light", Severity::info, kArticle,
        "a Corosync link shares a NIC with management or guest traffic"},
       {"LW024", "ceph-no-cluster-network", Severity::info, kCephNet,
        "no Ceph cluster network: replication shares the public network"},

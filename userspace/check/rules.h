@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The rules `check` knows (DESIGN.md "Rules check knows" plus what the
-// Proxmox, corosync and Ceph docs add). Ids are stable: append, never renumber.
+// The rules `check` knows (each cites the Proxmox, corosync or Ceph
+// docs, or the article it comes from). Ids are stable: append, never renumber.
 #pragma once
 
 #include <optional>

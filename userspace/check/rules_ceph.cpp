@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Ceph networks: LW012 LW018 LW024 (ceph docs, Network Configuration
-// Reference; seed article, "Configuring the Ceph Network").
+// Ceph networks: LW012 LW018 LW024 (Ceph docs, Network Configuration
+// Reference; "Proxmox Cluster Network Design", "Configuring the Ceph Network").
 #include <fmt/format.h>
 
 #include "check/describe.h"

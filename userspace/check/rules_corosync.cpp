@@ -16,7 +16,8 @@ bool heavy(int cls) {
          cls == LW_CLASS_STORAGE;
 }
 
-// LW001/LW023: the golden rule of the seed article: Corosync never competes
+// LW001/LW023: the golden rule of the article
+// "Proxmox Cluster Network Design" (DATAZONE): Corosync never competes
 // with storage or migration. Error unless another link stays clean, because
 // knet then fails over to it (pvecm docs, Cluster Network).
 void check_sharing(CheckContext& ctx, const std::vector<const pve::ClassUse*>& links) {
@@ -115,7 +116,7 @@ void check_links(CheckContext& ctx, const pve::CorosyncConf& cs, const pve::Coro
 // corosync.conf(5): "The minimum value for consensus must be 1.2 * token";
 // with 3+ nodes the token timeout corosync uses is token + (nodes - 2) *
 // token_coefficient (default 650 ms), and consensus is measured against that.
-// The seed article's "must be > 1.2 * token" overstates it: equal is the default.
+// That article's "must be > 1.2 * token" overstates it: equal is the default.
 void check_timing(CheckContext& ctx, const pve::CorosyncConf& cs) {
   if (!cs.consensus) return;
   long long token = cs.int_value(cs.token).value_or(3000);  // corosync 3 default

@@ -17,8 +17,9 @@ pve::Where mtu_where(const pve::Iface& i) {
   return v ? v->where : i.where;
 }
 
-// Seed article, common mistake 4: Proxmox bridges need no STP; with it a
-// port waits 30-50 s in listening/learning after every link-up.
+// "Proxmox Cluster Network Design", Common Mistakes 4: Proxmox bridges need
+// no STP; with it a port waits 30-50 s in listening/learning after every
+// link-up.
 void check_stp(CheckContext& ctx) {
   for (auto& i : ctx.node.interfaces.ifaces) {
     if (i.kind != pve::IfaceKind::bridge || !i.stp) continue;
@@ -30,7 +31,7 @@ void check_stp(CheckContext& ctx) {
   }
 }
 
-// Seed article, "MTU 9000 (Jumbo Frames) for Storage".
+// "Proxmox Cluster Network Design", "MTU 9000 (Jumbo Frames) for Storage".
 void check_storage_mtu(CheckContext& ctx) {
   std::set<std::string> done;
   for (auto& u : ctx.traffic.uses) {
@@ -67,7 +68,7 @@ void check_mtu_stack(CheckContext& ctx) {
   }
 }
 
-// Seed article, "Management VLAN": management in its own VLAN.
+// "Proxmox Cluster Network Design", "Management VLAN": management in its own VLAN.
 void check_management(CheckContext& ctx) {
   std::set<std::string> done;
   for (auto* m : ctx.traffic.of_class(LW_CLASS_MANAGEMENT)) {

@@ -48,13 +48,13 @@ void check_network(CheckContext& ctx) {
                fmt::format("migration network {} is also the {} network: a migration competes "
                            "with {} traffic",
                            net.str(), u.label, u.cls == LW_CLASS_COROSYNC ? "Corosync" : "management"),
-               "use a network of its own for migration (the seed topologies use 10.10.30.0/24 "
-               "or the storage bond)");
+               "use a network of its own for migration (\"Proxmox Cluster Network Design\" "
+               "uses 10.10.30.0/24, or the storage bond in its 2-node layout)");
     break;
   }
 }
 
-// DESIGN "Known errors": bwlimit is KiB/s; the seed article's
+// datacenter.cfg(5): bwlimit is KiB/s; the article "Proxmox Cluster Network Design"'s
 // "bandwidth_limit":5120 = "5120 MiB/s" is wrong twice (no such property,
 // and 5120 KiB/s = 5 MiB/s).
 void check_bwlimit(CheckContext& ctx) {

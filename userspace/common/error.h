@@ -8,7 +8,7 @@
 
 namespace lw {
 
-// Exit codes of the command line contract (DESIGN.md).
+// Exit codes of the command line contract (docs/architecture.md "Contracts").
 enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,  // findings (check) or runtime failure

@@ -136,7 +136,7 @@ void fill_rates(lw_policy& p, const policy::Policy& policy) {
 }
 
 // Corosync's alarm when the policy sets none: Proxmox's current "under 5 ms"
-// (the seed's 2 ms is the old value; a policy may write either).
+// (older docs and "Proxmox Cluster Network Design" say 2 ms; a policy may write either).
 constexpr uint64_t kCorosyncDefaultAlarmNs = 5'000'000;
 
 // `watch` reads the thresholds from the policy in force, not from the file.

@@ -41,7 +41,7 @@ struct DerivedPolicy {
 };
 
 DerivedPolicy derive_policy(const pve::NodeConfig& node);
-// The policy TOML (DESIGN.md "Policy"), with comments that say where each
+// The policy TOML (README "Policies"), with comments that say where each
 // entry comes from.
 std::string render_toml(const DerivedPolicy& p);
 

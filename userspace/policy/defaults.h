@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Per-class defaults from DESIGN.md "Traffic classes" and "Domain facts":
+// Per-class defaults from docs/architecture.md "Traffic classes":
 // what a class looks like before the policy says anything about it.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Reading a policy file (TOML, DESIGN.md "Policy") into a validated Policy.
+// Reading a policy file (TOML, README "Policies") into a validated Policy.
 // Parsing is all or nothing: any problem throws, nothing is half-applied.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The policy as the admin wrote it (TOML, see DESIGN.md "Policy"), validated
+// The policy as the admin wrote it (TOML, see README "Policies"), validated
 // but not yet bound to this node's interfaces. compile.h turns it into the
 // struct lw_policy the datapath reads.
 #pragma once
@@ -40,7 +40,7 @@ struct ClassPolicy {
   std::optional<Rate> cap_burst;  // a size: bytes_per_sec holds bytes ("4MiB")
   Priority priority = Priority::normal;
   std::optional<uint8_t> dscp;  // DSCP value to mark (0..63)
-  std::vector<PortRange> tcp_ports;  // defaults from DESIGN.md when not written
+  std::vector<PortRange> tcp_ports;  // policy/defaults.cpp when not written
   std::vector<PortRange> udp_ports;
   std::optional<uint64_t> latency_alarm_ns;  // report latency above this ("5ms")
   SourceLocation where;  // the [class.NAME] header; empty when not written
@@ -55,7 +55,8 @@ struct Lane {
   uint8_t classes = 0;           // LW_CLASS_BIT set
   bool exclusive = false;
   // Fragments here are a violation: a jumbo-frame storage lane that sees them
-  // has a hop with a smaller MTU (the seed's MTU-mismatch symptom).
+  // has a hop with a smaller MTU ("Proxmox Cluster Network Design", Common Mistakes:
+  // MTU mismatch).
   bool no_fragments = false;
   std::optional<Rate> link_rate;
   // Segments per GSO packet on this interface (1..65535), applied by
@@ -90,7 +91,7 @@ struct Policy {
   Mode action_for(int c) const;
 };
 
-// Class names are ABI (DESIGN.md): index = class id.
+// Class names are ABI (docs/architecture.md): index = class id.
 inline constexpr std::array<const char*, LW_NR_CLASSES> kClassNames = {
     "other",      "corosync",   "migration", "ceph_public",
     "ceph_cluster", "management", "storage",   "infra"};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Quantities the policy writes with a unit: rates, sizes and durations.
-// A unit is never optional (DESIGN.md "Policy"): Proxmox's own bwlimit is in
+// A unit is never optional (docs/architecture.md "Contracts"): Proxmox's own bwlimit is in
 // KiB/s and is routinely misread as MiB/s, so a bare number means nothing.
 #pragma once
 

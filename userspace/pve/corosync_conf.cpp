@@ -15,8 +15,9 @@ struct Section {
 };
 
 // Strips a comment: corosync.conf(5) only knows lines starting with '#', but
-// people (and the seed article) write "token: 3000  # ms"; a '#' after
-// whitespace is taken as a comment too, which no valid value contains.
+// people (and the article "Proxmox Cluster Network Design") write
+// "token: 3000  # ms"; a '#' after whitespace is taken as a comment too,
+// which no valid value contains.
 std::string_view strip_comment(std::string_view line) {
   auto t = trim(line);
   if (!t.empty() && t[0] == '#') return {};

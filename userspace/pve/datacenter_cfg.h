@@ -35,7 +35,7 @@ std::map<std::string, std::string> parse_property_string(std::string_view text,
                                                          const Where& where);
 
 // "512000 KiB/s = 500 MiB/s (4.19 Gbit/s)": bwlimit values are KiB/s and are
-// misread often enough (DESIGN.md "Known errors") to always spell them out.
+// misread often enough (datacenter.cfg(5): bwlimit is KiB/s) to always spell them out.
 std::string describe_kib_per_sec(uint64_t kib);
 
 DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& file);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Traffic class of a parsed frame, straight from the policy model (networks
-// and per-class ports of policy::Policy) and DESIGN.md "Traffic classes".
+// and per-class ports of policy::Policy) and docs/architecture.md "Traffic classes".
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,8 @@
 
 namespace lw::reference {
 
-// When a packet fits several classes, the first of these wins. DESIGN.md
-// implies the order: SSH in the migration network is migration, not
+// When a packet fits several classes, the first of these wins
+// (docs/architecture.md "Traffic classes"): SSH in the migration network is migration, not
 // management; OSD ports in the cluster network are ceph_cluster even where
 // the public network overlaps it; Corosync is the most specific of all.
 inline constexpr int kPrecedence[] = {LW_CLASS_COROSYNC,     LW_CLASS_MIGRATION,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The reference classifier's frame parser: plain C++ over a byte span, written
-// from DESIGN.md ("Traffic classes", VLAN/IPv4/IPv6 handling) and the parse
+// from docs/architecture.md ("Traffic classes", VLAN/IPv4/IPv6 handling) and the parse
 // reasons of bpf/lanewarden.h, not from bpf/parse.bpf.h. It exists to be
 // compared with the datapath (tests/bpf/test_differential.cpp), so it favours
 // obviousness over speed: every header is checked complete before it is read.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Lane rules (DESIGN.md "Users and jobs", lw_violation in lanewarden.h): which
+// Lane rules (docs/architecture.md "Data path", lw_violation in lanewarden.h): which
 // lane a packet travels on, whether its class may, and what the policy's
 // action makes of a violation.
 #include "reference/reference.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // How one violation event reads: a spdlog-style line for people, a JSON
-// object (DESIGN.md field names) for scripts. Pure functions, unit-tested.
+// object (field names: docs/architecture.md "Contracts") for scripts. Pure functions, unit-tested.
 #pragma once
 
 #include <cstdint>
