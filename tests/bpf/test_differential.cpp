@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Differential test of the datapath: random policies and random, mutated
 // frames run through the real BPF programs (BPF_PROG_TEST_RUN) and through
-// the userspace reference classifier (userspace/reference/, written from
+// the userspace reference classifier (tests/reference/, written from
 // docs/architecture.md and the policy model). Class, parse reason, verdict and violation
 // kind must agree for every frame. The reference sees the policy as written
 // and the datapath sees compile_policy()'s tables, so this covers the

@@ -6,12 +6,7 @@
 namespace lw::datapath {
 
 std::string class_list(uint32_t mask) {
-  std::string out;
-  for (int c = 0; c < LW_NR_CLASSES; c++) {
-    if (!(mask & LW_CLASS_BIT(c))) continue;
-    if (!out.empty()) out += ", ";
-    out += policy::kClassNames[c];
-  }
+  std::string out = policy::class_names(mask);
   return out.empty() ? "-" : out;
 }
 

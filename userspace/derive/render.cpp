@@ -23,12 +23,8 @@ void comment_lines(std::string& out, const std::vector<std::string>& lines) {
   for (auto& l : lines) out += "# " + l + "\n";
 }
 
-std::string class_list(uint8_t classes) {
-  std::string out;
-  for (int c = 0; c < LW_NR_CLASSES; ++c)
-    if (classes & LW_CLASS_BIT(c)) out += fmt::format("{}\"{}\"", out.empty() ? "" : ", ", policy::kClassNames[c]);
-  return "[" + out + "]";
-}
+// A TOML array of class names.
+std::string class_array(uint8_t classes) { return "[" + policy::class_names(classes, ", ", "\"") + "]"; }
 
 }  // namespace
 
@@ -59,7 +55,7 @@ std::string render_toml(const DerivedPolicy& p) {
     comment_lines(out, lane.why);
     out += fmt::format("interface = \"{}\"\n", lane.iface);
     if (lane.vlan) out += fmt::format("vlan = {}\n", lane.vlan);
-    out += fmt::format("classes = {}\n", class_list(lane.classes));
+    out += fmt::format("classes = {}\n", class_array(lane.classes));
     if (lane.exclusive)
       out += "exclusive = true  # only Corosync uses this NIC: anything else here is an intruder\n";
   }

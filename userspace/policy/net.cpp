@@ -11,17 +11,13 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/text.h"
+
 namespace lw::policy {
 namespace {
 
 void set_error(std::string* error, std::string message) {
   if (error) *error = std::move(message);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 int address_bits(int family) { return family == AF_INET ? 32 : 128; }

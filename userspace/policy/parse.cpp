@@ -115,12 +115,6 @@ std::string join(Keys keys) {
   return out;
 }
 
-std::string class_list() {
-  std::string out;
-  for (auto n : kClassNames) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
 // Linux dev_valid_name(): 1..15 bytes, not "." or "..", no '/', ':' or space.
 bool valid_ifname(std::string_view name) {
   if (name.empty() || name.size() >= 16 || name == "." || name == "..") return false;
@@ -298,7 +292,7 @@ void Reader::read_networks(const toml::node& n, Policy& p) {
     auto c = class_from_name(key.str());
     if (!c) {
       fail(key.source(), fmt::format("unknown class '{}' in [networks]{}; classes: {}", key.str(),
-                                     suggestion(key.str(), kClassNames), class_list()));
+                                     suggestion(key.str(), kClassNames), class_names(kAllClasses)));
     }
     if (*c == LW_CLASS_OTHER || *c == LW_CLASS_INFRA) {
       fail(key.source(),
@@ -374,7 +368,7 @@ void Reader::read_lane(const toml::node& n, Policy& p) {
     auto c = class_from_name(name);
     if (!c) {
       fail(element.source(), fmt::format("unknown class '{}'{}; classes: {}", name,
-                                         suggestion(name, kClassNames), class_list()));
+                                         suggestion(name, kClassNames), class_names(kAllClasses)));
     }
     if (lane.classes & LW_CLASS_BIT(*c)) {
       fail(element.source(), fmt::format("class '{}' is listed twice in this lane", name));
@@ -426,7 +420,7 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
   auto c = class_from_name(name.str());
   if (!c) {
     fail(name.source(), fmt::format("unknown class '{}' in [class]{}; classes: {}", name.str(),
-                                    suggestion(name.str(), kClassNames), class_list()));
+                                    suggestion(name.str(), kClassNames), class_names(kAllClasses)));
   }
   std::string where = fmt::format("[class.{}]", name.str());
   const auto& t = expect_table(n, fmt::format("class.{}", name.str()));

@@ -18,6 +18,16 @@ std::optional<int> class_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string class_names(uint32_t mask, std::string_view sep, std::string_view quote) {
+  std::string out;
+  for (int c = 0; c < LW_NR_CLASSES; c++) {
+    if (!(mask & LW_CLASS_BIT(c))) continue;
+    if (!out.empty()) out += sep;
+    out += fmt::format("{}{}{}", quote, kClassNames[c], quote);
+  }
+  return out;
+}
+
 const char* mode_name(Mode m) { return m == Mode::enforce ? "enforce" : "audit"; }
 
 Mode Policy::action_for(int c) const {

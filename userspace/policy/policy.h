@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lanewarden.h"
@@ -98,5 +99,12 @@ inline constexpr std::array<const char*, LW_NR_CLASSES> kClassNames = {
 
 std::optional<int> class_from_name(std::string_view name);
 const char* mode_name(Mode m);
+
+// Every class id's bit (LW_CLASS_BIT) set.
+inline constexpr uint32_t kAllClasses = (1u << LW_NR_CLASSES) - 1;
+// The names of the classes in `mask`, in id order, each between `quote`s and
+// separated by `sep`: "corosync, migration" or "\"corosync\", \"migration\"".
+// Empty when no class is set.
+std::string class_names(uint32_t mask, std::string_view sep = ", ", std::string_view quote = "");
 
 }  // namespace lw::policy

@@ -10,6 +10,8 @@
 #include <cctype>
 #include <limits>
 
+#include "common/text.h"
+
 namespace lw::policy {
 namespace {
 
@@ -51,18 +53,6 @@ constexpr std::array<Unit, 5> kDurationUnits = {
 
 void set_error(std::string* error, std::string message) {
   if (error) *error = std::move(message);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 // Splits "2.5gbit" into the number and the unit. Returns nullopt with an

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace lw::pve {
 
@@ -32,11 +33,11 @@ struct Value {
   Where where;
 };
 
-std::string_view trim(std::string_view s);
+using lw::lower;
+using lw::trim;
 // The lines of `text` without their '\n', numbered from 1 by position; a final
 // '\n' leaves one empty last line. The views point into `text`.
 std::vector<std::string_view> split_lines(std::string_view text);
-std::string lower(std::string_view s);
 // Splits on any run of the characters in `seps`; never returns empty parts.
 std::vector<std::string> split_any(std::string_view s, std::string_view seps);
 bool starts_with(std::string_view s, std::string_view prefix);
