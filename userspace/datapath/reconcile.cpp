@@ -112,10 +112,13 @@ PinnedState upgrade_programs(const std::string& dir, const DesiredState& want) {
     throw;
   }
   next.commit_upgrade(dir);
+  const std::string versions =
+      before.abi == LW_PIN_ABI_VERSION
+          ? fmt::format("another build of pinned-state version {}", before.abi)
+          : fmt::format("pinned-state version {} -> {}", before.abi, LW_PIN_ABI_VERSION);
   spdlog::info(
-      "upgraded the programs pinned under {} (pinned-state version {} -> {}) on {} "
-      "interface(s); carried over: {}",
-      dir, before.abi, LW_PIN_ABI_VERSION, swapped.size(),
+      "upgraded the programs pinned under {} ({}) on {} interface(s); carried over: {}", dir,
+      versions, swapped.size(),
       next.carried().empty() ? "nothing" : fmt::format("{}", fmt::join(next.carried(), ", ")));
   return next;
 }
