@@ -4,10 +4,12 @@
 // the desired state or the previous one, never a mix. State A and state B
 // differ in everything a reconcile touches: the interfaces attached (one
 // added, one removed), the HTB trees (one removed, one created), the GSO
-// limits (one restored, one set), the mode, and the policy itself.
+// limits (one restored, one set), the mode, and the policy itself. A first
+// apply, an upgrade of the programs and a detach are killed the same way.
 #include <signal.h>
 
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "test_reconcile_support.h"
@@ -90,18 +92,18 @@ cap = "100mbit"
     ASSERT_TRUE(r.ok()) << args << ": " << r.err;
   }
 
-  // Runs `args` with a crash at every step in turn, from the state `setup`
-  // makes; after each crash `recover` (alternating between the two given)
+  // Runs `args` with a crash at every step in turn, each time from the state
+  // `setup` makes; after each crash `recover` (alternating between the two given)
   // must reach its reference snapshot. Returns the number of steps.
   struct Recovery {
     std::string args;
     std::string snapshot;
   };
-  int crash_at_every_step(const std::string& setup, const std::string& args, const Recovery& odd,
-                          const Recovery& even) {
+  int crash_at_every_step(const std::function<void()>& setup, const std::string& args,
+                          const Recovery& odd, const Recovery& even) {
     for (int n = 1; n <= kMaxSteps; n++) {
       SCOPED_TRACE("LW_TEST_CRASH_AT=" + std::to_string(n) + " " + args);
-      if (!setup.empty()) must(setup);
+      setup();
       if (HasFatalFailure()) return n;
       const auto r = lanewarden(args, n);
       if (r.ok()) return n - 1;  // fewer steps than n: every step was covered
@@ -129,7 +131,7 @@ TEST_F(ReconcileCrash, ApplyKilledAtAnyStepEndsInTheDesiredOrThePreviousState) {
   ASSERT_NE(snap_a, snap_b);
   ASSERT_NE(snap_a.find("htb 1a4e:"), std::string::npos) << snap_a;
 
-  const int steps = crash_at_every_step("apply " + file_a_, "apply " + file_b_,
+  const int steps = crash_at_every_step([&] { must("apply " + file_a_); }, "apply " + file_b_,
                                         {"apply " + file_b_, snap_b}, {"apply " + file_a_, snap_a});
   RecordProperty("steps_a_to_b", steps);
   EXPECT_GT(steps, 10);
@@ -145,10 +147,34 @@ TEST_F(ReconcileCrash, FirstApplyKilledAtAnyStepEndsApplied) {
   must("detach");
   ASSERT_EQ(kernel_snapshot(), nothing);
 
-  const int steps = crash_at_every_step("detach", "apply " + file_a_, {"apply " + file_a_, snap_a},
-                                        {"detach", nothing});
+  const int steps = crash_at_every_step([&] { must("detach"); }, "apply " + file_a_,
+                                        {"apply " + file_a_, snap_a}, {"detach", nothing});
   RecordProperty("steps_first_apply", steps);
   EXPECT_GT(steps, 10);
+}
+
+// An upgrade: the pins claim another build's programs of this version (a
+// datapath fix), so the apply loads, stages and swaps in its own programs.
+TEST_F(ReconcileCrash, UpgradeKilledAtAnyStepEndsUpgradedOrDetached) {
+  const std::string nothing = kernel_snapshot();
+  must("apply " + file_a_);
+  const std::string snap_a = kernel_snapshot();
+  // What the pins of another build of this version say: other programs.
+  const auto pin_other_build = [&] {
+    must("apply " + file_a_);
+    run_ok("bpftool map update pinned " + node_->pin_dir() +
+           "/lw_meta key 0 0 0 0 value 1 0 0 0 16 0 0 0 1 2 3 4 5 6 7 8");
+  };
+  pin_other_build();
+  const auto r = lanewarden("apply " + file_a_);
+  ASSERT_TRUE(r.ok()) << r.err;
+  ASSERT_NE(r.err.find("another build of pinned-state version 1"), std::string::npos) << r.err;
+  ASSERT_EQ(kernel_snapshot(), snap_a);
+
+  const int steps = crash_at_every_step(pin_other_build, "apply " + file_a_,
+                                        {"apply " + file_a_, snap_a}, {"detach", nothing});
+  RecordProperty("steps_upgrade", steps);
+  EXPECT_GT(steps, 20);
 }
 
 TEST_F(ReconcileCrash, DetachKilledAtAnyStepEndsDetached) {
@@ -157,8 +183,8 @@ TEST_F(ReconcileCrash, DetachKilledAtAnyStepEndsDetached) {
   const std::string snap_b = kernel_snapshot();
   must("detach");
 
-  const int steps = crash_at_every_step("apply " + file_b_, "detach", {"detach", nothing},
-                                        {"apply " + file_b_, snap_b});
+  const int steps = crash_at_every_step([&] { must("apply " + file_b_); }, "detach",
+                                        {"detach", nothing}, {"apply " + file_b_, snap_b});
   RecordProperty("steps_detach", steps);
   EXPECT_GT(steps, 5);
 }

@@ -110,6 +110,11 @@ class MigrationNicNode : public ::testing::Test {
         pins.push_back(e.path().filename());
       std::sort(pins.begin(), pins.end());
       for (const auto& p : pins) out << "pin " << p << "\n";
+      // Which build's programs the pins say are in force.
+      if (std::filesystem::exists(node_->pin_dir() + "/lw_meta"))
+        out << "meta "
+            << run_ok("bpftool -j map lookup pinned " + node_->pin_dir() + "/lw_meta key 0 0 0 0")
+            << "\n";
     } else {
       out << "no pins\n";
     }
