@@ -169,11 +169,6 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir, uint64_t event
 PinnedState PinnedState::load_upgrade(const std::string& pin_dir) {
   install_libbpf_logger();
   const PinnedVersion pinned = read_pinned_version(pin_dir);
-  drop_staging(pin_dir);
-  const std::string staging = pins::path(pin_dir, pins::kStaging);
-  kernel_step("create the staging directory");
-  if (::mkdir(staging.c_str(), 0700) != 0) throw SystemError("cannot create " + staging, errno);
-
   std::vector<std::string> carried, fresh;
   std::vector<UniqueFd> reused;  // open until the load has taken its own references
   Skeleton skel = load_skeleton(0, [&](lanewarden& s) {
@@ -192,10 +187,16 @@ PinnedState PinnedState::load_upgrade(const std::string& pin_dir) {
     }
   });
   if (!fresh.empty())
-    spdlog::warn("upgrade: {} start from zero: their layout changed since pinned-state version {}",
-                 fmt::join(fresh, ", "), pinned.abi);
+    spdlog::warn(
+        "upgrade: {} start from zero: the pinned ones (pinned-state version {}) have another "
+        "layout or are missing",
+        fmt::join(fresh, ", "), pinned.abi);
   UniqueFd meta = create_meta_map();
+  drop_staging(pin_dir);  // what an upgrade stopped midway left
+  const std::string staging = pins::path(pin_dir, pins::kStaging);
   try {
+    kernel_step("create the staging directory");
+    if (::mkdir(staging.c_str(), 0700) != 0) throw SystemError("cannot create " + staging, errno);
     pin_all(pin_set(*skel, meta.get()), staging);
   } catch (...) {
     drop_staging(pin_dir);
