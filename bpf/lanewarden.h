@@ -377,4 +377,34 @@ struct lw_rtt_stats {
 #define LW_RTT_ECHO_ENTRIES 4096
 #define LW_RTT_MAX_AGE_NS 10000000000ULL /* 10 s: older starts never yield a sample */
 
+/*
+ * ---- Version of the pinned state (userspace only; docs/state.md) ----
+ *
+ * The pin directory holds one lw_meta array map (one element) written by the
+ * build that loaded the pinned programs. A build compares it with its own
+ * before it touches anything: older pins are upgraded in place, newer ones
+ * are refused. Pins without lw_meta come from a build before versioning
+ * (pinned-state version 0).
+ *
+ * Bump LW_PIN_ABI_VERSION whenever the layout or meaning of a pinned map's
+ * key or value changes, and record that version as the map's "layout since"
+ * in userspace/datapath/pin_names.h, so an upgrade resets that map instead of
+ * carrying values of another layout over.
+ *
+ * struct lw_pin_meta only ever grows at its end: abi_version stays at offset
+ * 0, so every build can read at least that much of any lw_meta.
+ */
+/*
+ * 1: versioned pins, desired-state records.
+ * 2: lw_hist and lw_violations shared by all CPUs instead of per CPU;
+ *    LW_MAX_IFACES 64 -> 32 (lw_counters, lw_links and struct lw_policy).
+ */
+#define LW_PIN_ABI_VERSION 2
+
+struct lw_pin_meta {
+	__u32 abi_version;  /* LW_PIN_ABI_VERSION of the build that pinned */
+	__u32 meta_size;    /* sizeof(struct lw_pin_meta) of that build */
+	__u64 program_hash; /* FNV-1a 64 of the BPF object it loaded */
+};
+
 #endif /* LANEWARDEN_H */

@@ -8,4 +8,7 @@ scripts/install-deps.sh
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)"
+# The previous build for the upgrade test (cached in the build tree; the test
+# builds it itself when this did not, and says why it cannot).
+scripts/build-previous.sh "$build" || echo "test.sh: no previous build; the upgrade test reports why" >&2
 ctest --test-dir "$build" --output-on-failure --timeout 600 "$@"

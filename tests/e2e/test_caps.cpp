@@ -6,12 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <thread>
 
+#include "support/iperf.h"
 #include "support/lanewarden_cli.h"
 #include "support/privilege.h"
 #include "support/topology.h"
@@ -42,13 +40,6 @@ cap = "50mbit"
 )" + class_extra;
 }
 
-struct Iperf {
-  bool ok = false;
-  double bits_per_second = 0;  // receiver goodput
-  uint64_t retransmits = 0;
-  std::string error;
-};
-
 class CapsE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -62,40 +53,10 @@ class CapsE2E : public ::testing::Test {
   }
   const std::string& if0() const { return topo_->node_if(0); }
 
-  // TCP from node 0 to node 1 port 60000 for `seconds`; both ends bounded
-  // by `timeout` so a stuck flow fails the test instead of hanging it.
-  // `omit`: leading seconds left out of the result (iperf3 -O), for the
-  // policer whose full bucket lets a burst through at the start by design.
-  Iperf iperf(int seconds, int omit = 0) {
-    Iperf out;
-    const int total = seconds + omit;
-    const std::string srv_cmd =
-        "timeout " + std::to_string(total + 10) + " iperf3 -s -1 -p 60000 -B " + topo_->addr4(1);
-    std::thread server([&] { topo_->node(1).exec(srv_cmd, std::chrono::seconds(total + 12)); });
-    CommandResult r;
-    // The server needs a moment to listen: retry the connect a few times.
-    for (int attempt = 0; attempt < 10; attempt++) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      r = topo_->node(0).exec("timeout " + std::to_string(total + 8) + " iperf3 -J -c " +
-                                  topo_->addr4(1) + " -p 60000 -t " + std::to_string(seconds) +
-                                  " -O " + std::to_string(omit),
-                              std::chrono::seconds(total + 10));
-      if (r.ok() || r.out.find("Connection refused") == std::string::npos) break;
-    }
-    server.join();
-    try {
-      const auto j = nlohmann::json::parse(r.out);
-      if (j.contains("error")) {
-        out.error = j["error"].get<std::string>();
-        return out;
-      }
-      out.bits_per_second = j.at("end").at("sum_received").at("bits_per_second").get<double>();
-      out.retransmits = j.at("end").at("sum_sent").value("retransmits", uint64_t{0});
-      out.ok = true;
-    } catch (const std::exception& e) {
-      out.error = std::string(e.what()) + ": " + r.out.substr(0, 400) + r.err;
-    }
-    return out;
+  // iperf3 TCP from node 0 to node 1 port 60000 for `seconds`.
+  IperfResult iperf(int seconds, int omit = 0) {
+    return run_iperf3(topo_->node(0), topo_->node(1),
+                      {.server_addr = topo_->addr4(1), .seconds = seconds, .omit = omit});
   }
 
   std::unique_ptr<Topology> topo_;
@@ -113,7 +74,7 @@ TEST_F(CapsE2E, ShapeModeHoldsTheCapAndDetachRemovesTheHtb) {
   // 6,534,876 B/s = 52,279,008 bit/s; tc prints HTB classes as text only.
   EXPECT_NE(classes.find("rate 52279Kbit ceil 52279Kbit"), std::string::npos) << classes;
 
-  const Iperf r = iperf(kSeconds);
+  const IperfResult r = iperf(kSeconds);
   ASSERT_TRUE(r.ok) << r.error;
   const double ratio = r.bits_per_second / kCapBits;
   RecordProperty("goodput_ratio", std::to_string(ratio));
@@ -138,7 +99,7 @@ TEST_F(CapsE2E, PoliceModeStaysUnderTheCap) {
             std::string::npos);
   // The default 4 MiB bucket starts full: over 5 s that alone would add
   // 6.7 Mbit/s, so the first second is left out and the steady state counts.
-  const Iperf r = iperf(kSeconds, 1);
+  const IperfResult r = iperf(kSeconds, 1);
   ASSERT_TRUE(r.ok) << r.error;
   const double ratio = r.bits_per_second / kCapBits;
   RecordProperty("goodput_ratio", std::to_string(ratio));

@@ -37,23 +37,15 @@ int run_apply(const ApplyOptions& o, const Context& ctx) {
   if (o.mode == "enforce") p.mode = policy::Mode::enforce;
   // Refuses (exit 2) a policy that would cut the SSH session this runs in.
   datapath::guard_ssh_session(p, ctx.pin_dir, o.force);
-  if (o.dry_run || !o.confirm_seconds) {
-    auto report = datapath::apply_policy(p, ctx.pin_dir, o.dry_run);
-    if (!o.dry_run) datapath::clear_pending(ctx.pin_dir);
-    if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", ctx.pin_dir);
-    describe(report, p, o.dry_run);
-    return kExitOk;
-  }
-  auto point = datapath::capture_rollback_point(ctx.pin_dir);
-  auto report = datapath::apply_policy(p, ctx.pin_dir, false);
+  auto report = datapath::apply_policy(
+      p, ctx.pin_dir, {.dry_run = o.dry_run, .confirm_seconds = o.confirm_seconds});
   if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", ctx.pin_dir);
-  uint64_t token =
-      datapath::arm_rollback(ctx.pin_dir, std::move(point), report.generation, o.confirm_seconds);
-  describe(report, p, false);
+  describe(report, p, o.dry_run);
+  if (!report.confirm_token) return kExitOk;
   std::cout << fmt::format(
       "run 'lanewarden{} confirm' within {} s, or the previous state comes back\n",
       ctx.pin_dir == Context{}.pin_dir ? "" : " --pin-dir " + ctx.pin_dir, o.confirm_seconds);
-  datapath::spawn_rollback_watchdog(ctx.pin_dir, token, o.confirm_seconds);
+  datapath::spawn_rollback_watchdog(ctx.pin_dir, report.confirm_token, o.confirm_seconds);
   return kExitOk;
 }
 

@@ -51,7 +51,7 @@ int run_audit(const AuditArgs& a, const Context& ctx) {
           ctx.pin_dir));
     policy::Policy p = policy::parse_file(a.policy);
     p.mode = policy::Mode::audit;
-    auto r = datapath::apply_policy(p, ctx.pin_dir, false);
+    auto r = datapath::apply_policy(p, ctx.pin_dir);
     applied_here = true;
     spdlog::info("auditing with {} (audit mode) on {} interface(s)", a.policy, r.ifaces.size());
   } else if (!datapath::PinnedState::exists(ctx.pin_dir)) {

@@ -20,8 +20,8 @@
 #include "daemon/signals.h"
 #include "datapath/datapath.h"
 #include "datapath/mgmt_guard.h"
+#include "datapath/pin_version.h"
 #include "datapath/pinned_state.h"
-#include "datapath/rollback.h"
 #include "metrics/server.h"
 #include "policy/parse.h"
 
@@ -100,10 +100,22 @@ class Daemon {
 
  private:
   void start() {
-    const bool adopting = datapath::PinnedState::exists(opts_.pin_dir);
-    if (adopting)
-      spdlog::info("adopting the enforcement pinned under {} (programs stay attached)",
-                   opts_.pin_dir);
+    // Pins of a newer lanewarden are refused here, before anything changes.
+    switch (datapath::inspect_pins(opts_.pin_dir)) {
+      case datapath::PinsAre::current:
+        spdlog::info("adopting the enforcement pinned under {} (programs stay attached)",
+                     opts_.pin_dir);
+        break;
+      case datapath::PinsAre::older:
+      case datapath::PinsAre::other_programs:
+        spdlog::info(
+            "taking over the enforcement another lanewarden build pinned under {}: its "
+            "programs are replaced in place",
+            opts_.pin_dir);
+        break;
+      default:
+        break;
+    }
     // The first policy must be valid: there is nothing of ours to keep.
     apply_file();
     state_ = std::make_unique<datapath::PinnedState>(datapath::PinnedState::open(opts_.pin_dir));
@@ -132,8 +144,7 @@ class Daemon {
     // The same refusal as `apply`: a policy that would drop the SSH session
     // the daemon was started from is not applied (unless --force).
     datapath::guard_ssh_session(*p, opts_.pin_dir, opts_.force);
-    auto report = datapath::apply_policy(*p, opts_.pin_dir, false);
-    datapath::clear_pending(opts_.pin_dir);
+    auto report = datapath::apply_policy(*p, opts_.pin_dir);
     if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", opts_.pin_dir);
     spdlog::info("policy generation {} in force ({} mode) on {} interface(s){}",
                  report.generation, policy::mode_name(p->mode), report.ifaces.size(),

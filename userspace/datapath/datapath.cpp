@@ -5,20 +5,21 @@
 #include <net/if.h>
 #include <spdlog/spdlog.h>
 
-#include <cstring>
 #include <optional>
-#include <set>
 
 #include "common/error.h"
+#include "datapath/desired_state.h"
 #include "datapath/gso_limit.h"
-#include "datapath/hist_maps.h"
 #include "datapath/maps.h"
+#include "datapath/pin_lock.h"
+#include "datapath/pin_names.h"
+#include "datapath/pin_version.h"
 #include "datapath/pinned_state.h"
-#include "datapath/slot_plan.h"
-#include "datapath/shaping_binding.h"
-#include "shaping/htb.h"
+#include "datapath/reconcile.h"
 #include "datapath/rollback.h"
-#include "datapath/tc_hooks.h"
+#include "datapath/slot_plan.h"
+#include "datapath/state_record.h"
+#include "datapath/state_store.h"
 
 namespace lw::datapath {
 namespace {
@@ -29,32 +30,54 @@ std::optional<uint32_t> ifindex_of(const std::string& name) {
   return idx;
 }
 
-// A slot given to an interface that was not attached a moment ago may hold
-// the totals of the interface that had it before (slots outlive their
-// interfaces): counters, violations and RTT histograms start from zero,
-// before the policy swap lets a packet of the new interface count there.
-void reset_slot(const PinnedState& st, const std::optional<HistMaps>& hist, uint16_t slot) {
-  zero_counters(st.counters(), slot);
-  zero_violations(st.violations(), slot);
-  if (hist) hist->zero_slot(slot);
-}
+// The state an apply starts from: known (nothing pinned, or the state in
+// force) or not readable by this build.
+struct Before {
+  bool known = false;
+  std::optional<DesiredState> state;  // nullopt: nothing was pinned
+  std::string why_unknown;
+};
 
-lw_link make_link(const IfaceBinding& b, uint32_t flags) {
-  lw_link link{};
-  std::strncpy(link.ifname, b.name.c_str(), sizeof(link.ifname) - 1);
-  link.slot = b.slot;
-  link.flags = flags;
-  return link;
-}
-
-// Every interface lanewarden gave a GSO limit gets its own value back. A
-// refusal is reported but does not stop the rest of the detach.
-void restore_gso_limits(const std::string& pin_dir) {
+Before state_before(const std::string& pin_dir) {
+  Before b;
   try {
-    sync_gso_limits(pin_dir, {});
-  } catch (const std::exception& e) {
-    spdlog::warn("cannot restore a GSO limit: {}", e.what());
+    b.state = state_in_force(pin_dir);
+    b.known = true;
+  } catch (const Error& e) {
+    b.why_unknown = e.what();
   }
+  return b;
+}
+
+// A failed apply goes back to the state before, through the same reconcile.
+void restore_after_failure(const PinDirLock& lock, const Before& before) {
+  try {
+    const PinsAre are = inspect_pins(lock.pin_dir());
+    if (are == PinsAre::older || are == PinsAre::other_programs) {
+      spdlog::error("apply failed; the upgrade was undone and nothing else changed");
+      return;
+    }
+    if (!before.known) {
+      spdlog::error("apply failed; the state before cannot be restored: {}", before.why_unknown);
+      return;
+    }
+    spdlog::error("apply failed: restoring the previous state");
+    reconcile(lock, before.state ? *before.state : DesiredState{});
+  } catch (const std::exception& e) {
+    spdlog::error("cannot restore the previous state: {}", e.what());
+  }
+}
+
+// The generation in force: the state record's, or, for pins of a build
+// before records, the policy map's when it has this build's layout.
+uint64_t pinned_generation(const std::string& pin_dir, int policy_outer) {
+  if (auto record = read_record(pin_dir, pins::kState)) return recorded_generation(*record);
+  try {
+    if (auto active = read_active_policy(policy_outer)) return active->generation;
+  } catch (const Error& e) {
+    spdlog::warn("generations start over: {}", e.what());
+  }
+  return 0;
 }
 
 }  // namespace
@@ -65,107 +88,47 @@ CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::st
   if (PinnedState::exists(pin_dir)) {
     PinnedState st = PinnedState::open(pin_dir);
     slots = plan_slots(policy, read_links(st.links()), ifindex_of);
-    if (auto active = read_active_policy(st.policy_outer())) generation = active->generation + 1;
+    generation = pinned_generation(pin_dir, st.policy_outer()) + 1;
   }
   return compile_policy(policy, ifindex_of, slots, generation);
 }
 
-ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir, bool dry_run) {
-  CompiledPolicy compiled = compile_for_this_node(policy, pin_dir);
-  const shaping::ShapingPlan shaping_plan = shaping::plan_shaping(policy);
-  bind_shaping(*compiled.value, shaping_plan, compiled.ifaces);
-  bind_gso_limits(*compiled.value, policy, compiled.ifaces);
-  // Everything that can refuse does so before the kernel changes.
-  check_shaping_possible(policy, shaping_plan, compiled.ifaces);
+ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir,
+                         const ApplyOptions& opts) {
+  std::optional<PinDirLock> lock;
+  if (!opts.dry_run) lock.emplace(pin_dir);
+  const DesiredState want = plan_desired_state(policy, pin_dir);
   ApplyReport report;
-  report.generation = compiled.value->generation;
-  report.ifaces = compiled.ifaces;
-  if (dry_run) return report;
+  report.generation = want.generation();
+  report.ifaces = want.ifaces;
+  if (opts.dry_run) return report;
 
-  const bool first = !PinnedState::exists(pin_dir);
-  PinnedState st = first ? PinnedState::load_and_pin(pin_dir) : PinnedState::open(pin_dir);
-  report.loaded_programs = first;
-
-  const auto old_links = read_links(st.links());
-  UniqueFd old_policy = active_policy_map(st.policy_outer());
-  GsoLimits old_gso;
-  if (auto active = read_active_policy(st.policy_outer())) old_gso = gso_limits_of(*active);
-  // Pins from a lanewarden without RTT histograms have no lw_hist to reset.
-  std::optional<HistMaps> hist;
+  const Before before = state_before(pin_dir);
+  if (opts.confirm_seconds && !before.known)
+    throw Error("cannot apply with --confirm: the state in force cannot be read back (" +
+                before.why_unknown + "), so it could not be restored");
+  const bool keep_pending = opts.confirm_seconds && keep_pending_rollback_point(*lock);
+  ReconcileReport r;
   try {
-    hist.emplace(HistMaps::open(pin_dir));
-  } catch (const Error&) {
-  }
-  std::set<uint32_t> wanted;
-  for (const auto& b : compiled.ifaces) {
-    wanted.insert(b.ifindex);
-    if (!old_links.count(b.ifindex)) reset_slot(st, hist, b.slot);
-  }
-
-  std::vector<uint32_t> newly_attached;
-  try {
-    swap_policy(st.policy_outer(), *compiled.value);
-    sync_gso_limits(pin_dir, gso_limits_of(*compiled.value));
-    for (const auto& b : compiled.ifaces) {
-      auto it = old_links.find(b.ifindex);
-      const uint32_t known = it == old_links.end() ? 0 : it->second.flags;
-      // Re-attaching a known interface is a no-op replace; it also repairs a
-      // filter someone removed by hand.
-      uint32_t flags = attach_tc(b.ifindex, st.ingress(), st.egress(), known);
-      if (it == old_links.end()) newly_attached.push_back(b.ifindex);
-      write_link(st.links(), b.ifindex, make_link(b, flags));
-    }
-    install_shaping(shaping_plan, compiled.ifaces);
+    r = reconcile(*lock, want);
   } catch (...) {
-    spdlog::error("apply failed: restoring the previous state");
-    try {
-      sync_gso_limits(pin_dir, old_gso);
-    } catch (const std::exception& e) {
-      spdlog::error("cannot restore the previous GSO limits: {}", e.what());
-    }
-    for (uint32_t ifindex : newly_attached) {
-      shaping::remove_htb(ifindex);
-      auto links = read_links(st.links());
-      detach_tc(ifindex, links.count(ifindex) ? links[ifindex].flags : 0);
-      delete_link(st.links(), ifindex);
-    }
-    if (first) {
-      PinnedState::unpin_all(pin_dir);
-    } else {
-      restore_policy_map(st.policy_outer(), old_policy.get());
-    }
+    restore_after_failure(*lock, before);
     throw;
   }
-
-  // Interfaces the new policy no longer names.
-  for (const auto& [ifindex, link] : old_links) {
-    if (wanted.count(ifindex)) continue;
-    shaping::remove_htb(ifindex);
-    detach_tc(ifindex, link.flags);
-    delete_link(st.links(), ifindex);
-    report.detached.emplace_back(link.ifname);
-  }
+  report.loaded_programs = r.loaded_programs;
+  report.upgraded_programs = r.upgraded_programs;
+  report.detached = std::move(r.detached);
+  if (opts.confirm_seconds)
+    report.confirm_token =
+        arm_rollback(*lock, before.state, keep_pending, report.generation, opts.confirm_seconds);
+  else
+    settle_pending(*lock);
   return report;
 }
 
 std::vector<std::string> detach_all(const std::string& pin_dir) {
-  std::vector<std::string> names;
-  if (!PinnedState::exists(pin_dir)) {
-    restore_gso_limits(pin_dir);
-    PinnedState::unpin_all(pin_dir);  // leftovers of an interrupted first apply
-    return names;
-  }
-  {
-    PinnedState st = PinnedState::open(pin_dir);
-    restore_gso_limits(pin_dir);
-    for (const auto& [ifindex, link] : read_links(st.links())) {
-      shaping::remove_htb(ifindex);
-      detach_tc(ifindex, link.flags);
-      names.emplace_back(link.ifname);
-    }
-  }
-  PinnedState::unpin_all(pin_dir);
-  return names;
+  PinDirLock lock(pin_dir);
+  return reconcile(lock, DesiredState{}).detached;
 }
 
 Status read_status(const std::string& pin_dir) {

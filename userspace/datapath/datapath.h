@@ -15,24 +15,34 @@
 
 namespace lw::datapath {
 
+struct ApplyOptions {
+  bool dry_run = false;          // validate and resolve only; the kernel is untouched
+  unsigned confirm_seconds = 0;  // apply --confirm: arm a rollback (0: none)
+};
+
 struct ApplyReport {
   uint64_t generation = 0;
   bool loaded_programs = false;      // first apply: programs loaded and pinned
+  bool upgraded_programs = false;    // programs an older build pinned were replaced
   std::vector<IfaceBinding> ifaces;  // attached now
   std::vector<std::string> detached; // no longer in the policy
+  uint64_t confirm_token = 0;        // apply --confirm: the token the watchdog waits on
 };
 
 // Validates and compiles first (nothing in the kernel changes if that fails),
-// then swaps the policy in with one map update and attaches to interfaces
-// that are new. On a failure after the swap, the previous policy and
-// attachments are restored.
-ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir, bool dry_run);
+// then reconciles the kernel to the policy (datapath/reconcile.h). On a
+// failure the state in force before is reconciled back. A plain apply settles
+// a pending confirmation; with confirm_seconds the state before is recorded
+// as the one the watchdog restores (spawn_rollback_watchdog, rollback.h).
+ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_dir,
+                         const ApplyOptions& opts = {});
 
 // Compiles against this node's interfaces without touching the kernel.
 CompiledPolicy compile_for_this_node(const policy::Policy& policy, const std::string& pin_dir);
 
-// Removes every filter, qdisc, map and pin lanewarden created under pin_dir.
-// Returns the names of the interfaces it detached from.
+// Removes every filter, qdisc, GSO limit, map and pin lanewarden created
+// under pin_dir (the reconcile of the empty desired state). Returns the names
+// of the interfaces it detached from.
 std::vector<std::string> detach_all(const std::string& pin_dir);
 
 struct IfaceStatus {

@@ -16,6 +16,8 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/kernel_step.h"
+#include "datapath/pin_names.h"
 
 namespace lw::datapath {
 namespace {
@@ -91,12 +93,13 @@ LinkRequest link_request(uint16_t type, uint16_t flags, uint32_t ifindex) {
 
 // The pinned map of recorded values; invalid when none exists and `create` is false.
 UniqueFd saved_map(const std::string& pin_dir, bool create) {
-  const std::string path = pin_dir + "/" + kGsoSavedPin;
+  const std::string path = pins::path(pin_dir, pins::kGsoSaved);
   UniqueFd fd(bpf_obj_get(path.c_str()));
   if (fd || !create) return fd;
-  fd.reset(bpf_map_create(BPF_MAP_TYPE_HASH, kGsoSavedPin, sizeof(uint32_t), sizeof(uint32_t),
+  fd.reset(bpf_map_create(BPF_MAP_TYPE_HASH, pins::kGsoSaved, sizeof(uint32_t), sizeof(uint32_t),
                           kMaxSaved, nullptr));
   if (!fd) throw SystemError("cannot create the map of original GSO limits", errno);
+  kernel_step("pin the map of own GSO limits");
   if (bpf_obj_pin(fd.get(), path.c_str()) != 0) throw SystemError("cannot pin " + path, errno);
   return fd;
 }
@@ -147,6 +150,7 @@ void set_gso_max_segs(uint32_t ifindex, uint32_t segs) {
   a->rta_len = RTA_LENGTH(sizeof(uint32_t));
   std::memcpy(RTA_DATA(a), &segs, sizeof(segs));
   req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_SPACE(sizeof(uint32_t));
+  kernel_step("set gso_max_segs");
   alignas(nlmsghdr) char buf[8192];
   const size_t n = transact(fd.get(), req, buf, sizeof(buf));
   const auto* nh = reinterpret_cast<const nlmsghdr*>(buf);
@@ -195,6 +199,7 @@ void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted) {
       // Record the interface's own value before the first change, and keep
       // that record across re-applies: it is what detach restores.
       const uint32_t original = read_gso_max_segs(ifindex);
+      kernel_step("record an own gso_max_segs");
       if (bpf_map_update_elem(map.get(), &ifindex, &original, BPF_NOEXIST) != 0)
         throw SystemError("cannot record the GSO limit of " + ifname(ifindex), errno);
     }
@@ -211,6 +216,7 @@ void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted) {
       if (if_indextoname(ifindex, name)) throw;
       spdlog::debug("{}", e.what());
     }
+    kernel_step("forget an own gso_max_segs");
     bpf_map_delete_elem(map.get(), &ifindex);
     spdlog::debug("{}: gso_max_segs {} restored", ifname(ifindex), original);
   }

@@ -44,7 +44,4 @@ void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted);
 // first changed it (empty when it never did). For `status`.
 std::map<uint32_t, uint32_t> read_saved_gso_limits(const std::string& pin_dir);
 
-// Name of the pinned map under --pin-dir (removed by unpin_all).
-inline constexpr const char* kGsoSavedPin = "lw_gso_saved";
-
 }  // namespace lw::datapath

@@ -12,7 +12,10 @@
 namespace lw::datapath {
 
 HistMaps HistMaps::open(const std::string& pin_dir) {
-  return HistMaps(open_pinned_map(pin_dir, kHistPin));
+  UniqueFd fd = open_pinned_map(pin_dir, kHistPin);
+  // Builds before pin ABI 2 kept lw_hist per CPU.
+  require_value_size(fd.get(), sizeof(lw_hist), "the pinned lw_hist", BPF_MAP_TYPE_ARRAY);
+  return HistMaps(std::move(fd));
 }
 
 lw_hist HistMaps::read(uint32_t slot, int cls) const {

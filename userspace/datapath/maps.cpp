@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/kernel_step.h"
 
 namespace lw::datapath {
 
@@ -16,7 +17,25 @@ int possible_cpus() {
   return n;
 }
 
+void require_value_size(int fd, size_t size, const char* what, std::optional<uint32_t> type) {
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
+    throw SystemError(std::string("cannot inspect ") + what, errno);
+  // A per-CPU map of the same value size returns one value per CPU: reading
+  // it into one struct would overrun it.
+  if (type && info.type != *type)
+    throw Error(std::string(what) + " is a map of another type (" + std::to_string(info.type) +
+                "): it was pinned by another lanewarden version (an apply upgrades it)");
+  if (info.value_size != size)
+    throw Error(std::string(what) + " holds values of " + std::to_string(info.value_size) +
+                " bytes, this build's are " + std::to_string(size) +
+                ": it was pinned by another lanewarden version (an apply upgrades it)");
+}
+
 lw_iface_counters read_counters(int fd, uint32_t slot) {
+  require_value_size(fd, sizeof(lw_iface_counters), "the pinned lw_counters",
+                     BPF_MAP_TYPE_PERCPU_ARRAY);
   std::vector<lw_iface_counters> per_cpu(possible_cpus());
   if (bpf_map_lookup_elem(fd, &slot, per_cpu.data()) != 0)
     throw SystemError("cannot read counters of slot " + std::to_string(slot), errno);
@@ -37,6 +56,7 @@ lw_iface_counters read_counters(int fd, uint32_t slot) {
 void zero_counters(int fd, uint32_t slot) {
   std::vector<lw_iface_counters> zeros(possible_cpus());
   std::memset(zeros.data(), 0, zeros.size() * sizeof(lw_iface_counters));
+  kernel_step("zero the counters of a slot");
   if (bpf_map_update_elem(fd, &slot, zeros.data(), BPF_ANY) != 0)
     throw SystemError("cannot reset counters of slot " + std::to_string(slot), errno);
 }
@@ -51,6 +71,8 @@ void add_violations(lw_violation_counters& a, const lw_violation_counters& b) {
 }
 
 lw_violation_counters read_violations(int fd, uint32_t slot) {
+  require_value_size(fd, sizeof(lw_violation_counters), "the pinned lw_violations",
+                     BPF_MAP_TYPE_ARRAY);
   lw_violation_counters v{};
   if (bpf_map_lookup_elem(fd, &slot, &v) != 0)
     throw SystemError("cannot read violation counters of slot " + std::to_string(slot), errno);
@@ -59,11 +81,13 @@ lw_violation_counters read_violations(int fd, uint32_t slot) {
 
 void zero_violations(int fd, uint32_t slot) {
   const lw_violation_counters zero{};
+  kernel_step("zero the violation counters of a slot");
   if (bpf_map_update_elem(fd, &slot, &zero, BPF_ANY) != 0)
     throw SystemError("cannot reset violation counters of slot " + std::to_string(slot), errno);
 }
 
 std::map<uint32_t, lw_link> read_links(int fd) {
+  require_value_size(fd, sizeof(lw_link), "the pinned lw_links");
   std::map<uint32_t, lw_link> out;
   uint32_t key = 0, next = 0;
   uint32_t* prev = nullptr;
@@ -77,11 +101,15 @@ std::map<uint32_t, lw_link> read_links(int fd) {
 }
 
 void write_link(int fd, uint32_t ifindex, const lw_link& link) {
+  kernel_step("record an attachment");
   if (bpf_map_update_elem(fd, &ifindex, &link, BPF_ANY) != 0)
     throw SystemError("cannot record the attachment of ifindex " + std::to_string(ifindex), errno);
 }
 
-void delete_link(int fd, uint32_t ifindex) { bpf_map_delete_elem(fd, &ifindex); }
+void delete_link(int fd, uint32_t ifindex) {
+  kernel_step("forget an attachment");
+  bpf_map_delete_elem(fd, &ifindex);
+}
 
 UniqueFd active_policy_map(int outer_fd) {
   uint32_t zero = 0, inner_id = 0;
@@ -93,6 +121,7 @@ UniqueFd active_policy_map(int outer_fd) {
 std::unique_ptr<lw_policy> read_active_policy(int outer_fd) {
   UniqueFd inner = active_policy_map(outer_fd);
   if (!inner) return nullptr;
+  require_value_size(inner.get(), sizeof(lw_policy), "the policy in force");
   auto p = std::make_unique<lw_policy>();
   uint32_t zero = 0;
   if (bpf_map_lookup_elem(inner.get(), &zero, p.get()) != 0)
@@ -109,16 +138,9 @@ void swap_policy(int outer_fd, const lw_policy& p) {
     throw SystemError("cannot fill the policy map", errno);
   int fd = inner.get();
   // The one atomic step: from here packets see the new policy.
+  kernel_step("swap the policy in");
   if (bpf_map_update_elem(outer_fd, &zero, &fd, BPF_ANY) != 0)
     throw SystemError("cannot swap in the new policy", errno);
-}
-
-void restore_policy_map(int outer_fd, int inner_fd) {
-  uint32_t zero = 0;
-  if (inner_fd >= 0)
-    bpf_map_update_elem(outer_fd, &zero, &inner_fd, BPF_ANY);
-  else
-    bpf_map_delete_elem(outer_fd, &zero);
 }
 
 }  // namespace lw::datapath

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -14,6 +15,12 @@
 namespace lw::datapath {
 
 int possible_cpus();
+
+// Throws Error unless the map behind `fd` has values of `size` bytes (the
+// per-CPU size for per-CPU maps): a map pinned by a build with another
+// layout is never read as this build's struct.
+void require_value_size(int fd, size_t size, const char* what,
+                        std::optional<uint32_t> type = std::nullopt);
 
 // Sum over CPUs of one slot of lw_counters.
 lw_iface_counters read_counters(int counters_fd, uint32_t slot);
@@ -29,13 +36,12 @@ std::map<uint32_t, lw_link> read_links(int links_fd);
 void write_link(int links_fd, uint32_t ifindex, const lw_link& link);
 void delete_link(int links_fd, uint32_t ifindex);
 
-// The policy in force (nullptr when none was ever swapped in).
+// The policy in force (nullptr when none was ever swapped in). Throws when
+// the inner map holds another layout than this build's struct lw_policy.
 std::unique_ptr<lw_policy> read_active_policy(int outer_fd);
 // The inner map currently in slot 0 of the outer map (invalid fd if none).
 UniqueFd active_policy_map(int outer_fd);
 // Creates an inner map holding `p` and swaps it in with one update.
 void swap_policy(int outer_fd, const lw_policy& p);
-// Puts a previously active inner map back (rollback).
-void restore_policy_map(int outer_fd, int inner_fd);
 
 }  // namespace lw::datapath

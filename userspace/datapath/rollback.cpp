@@ -4,7 +4,6 @@
 #include <bpf/bpf.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <net/if.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/random.h>
@@ -15,30 +14,23 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <memory>
-#include <set>
 #include <vector>
 
 #include "common/error.h"
-#include "datapath/datapath.h"
-#include "datapath/gso_limit.h"
+#include "common/kernel_step.h"
 #include "datapath/maps.h"
+#include "datapath/pin_names.h"
+#include "datapath/pin_version.h"
 #include "datapath/pinned_state.h"
-#include "datapath/tc_hooks.h"
+#include "datapath/reconcile.h"
+#include "datapath/state_record.h"
+#include "datapath/state_store.h"
 #include "lanewarden.h"
 
 namespace lw::datapath {
 namespace {
 
-constexpr const char* kPrevPin = "lw_policy_prev";
-constexpr const char* kConfirmPin = "lw_confirm";
 constexpr uint32_t kMaxPending = 16;
-
-std::string pin(const std::string& dir, const char* name) { return dir + "/" + name; }
-
-UniqueFd open_pin(const std::string& dir, const char* name) {
-  return UniqueFd(bpf_obj_get(pin(dir, name).c_str()));
-}
 
 std::vector<uint64_t> tokens(int confirm_fd) {
   std::vector<uint64_t> out;
@@ -52,97 +44,103 @@ std::vector<uint64_t> tokens(int confirm_fd) {
   return out;
 }
 
-UniqueFd confirm_map(const std::string& pin_dir) {
-  UniqueFd fd = open_pin(pin_dir, kConfirmPin);
-  if (fd) return fd;
-  fd.reset(bpf_map_create(BPF_MAP_TYPE_HASH, "lw_confirm", sizeof(uint64_t), sizeof(lw_confirm),
-                          kMaxPending, nullptr));
-  if (!fd) throw SystemError("cannot create the confirmation map", errno);
-  if (bpf_obj_pin(fd.get(), pin(pin_dir, kConfirmPin).c_str()) != 0)
-    throw SystemError("cannot pin " + pin(pin_dir, kConfirmPin), errno);
+// The pinned lw_confirm map (invalid when there is none).
+UniqueFd open_confirm(const std::string& pin_dir) {
+  UniqueFd fd = open_pin(pin_dir, pins::kConfirm);
+  if (fd) require_value_size(fd.get(), sizeof(lw_confirm), "the pinned lw_confirm");
   return fd;
 }
 
-lw_link link_for(uint32_t ifindex, uint16_t slot, uint32_t flags) {
-  lw_link link{};
-  static_assert(sizeof(link.ifname) >= IF_NAMESIZE, "if_indextoname writes IF_NAMESIZE bytes");
-  if (!if_indextoname(ifindex, link.ifname)) link.ifname[0] = '\0';  // gone: no name
-  link.slot = slot;
-  link.flags = flags;
-  return link;
+UniqueFd confirm_map(const std::string& pin_dir) {
+  UniqueFd fd = open_confirm(pin_dir);
+  if (fd) return fd;
+  fd.reset(bpf_map_create(BPF_MAP_TYPE_HASH, pins::kConfirm, sizeof(uint64_t), sizeof(lw_confirm),
+                          kMaxPending, nullptr));
+  if (!fd) throw SystemError("cannot create the confirmation map", errno);
+  const std::string path = pins::path(pin_dir, pins::kConfirm);
+  kernel_step("pin the confirmation map");
+  if (bpf_obj_pin(fd.get(), path.c_str()) != 0) throw SystemError("cannot pin " + path, errno);
+  return fd;
 }
 
-// Swaps the saved policy back in, then makes the attachments match it.
-void restore_previous(const std::string& pin_dir, int prev_fd) {
-  PinnedState st = PinnedState::open(pin_dir);
-  auto prev = std::make_unique<lw_policy>();  // too big for the stack
-  uint32_t zero = 0;
-  if (bpf_map_lookup_elem(prev_fd, &zero, prev.get()) != 0)
-    throw SystemError("cannot read the saved policy", errno);
-  restore_policy_map(st.policy_outer(), prev_fd);
-  try {
-    sync_gso_limits(pin_dir, gso_limits_of(*prev));
-  } catch (const Error& e) {
-    syslog(LOG_WARNING, "lanewarden rollback: GSO limits: %s", e.what());
-  }
+void delete_token(int confirm_fd, uint64_t token) {
+  kernel_step("remove a pending token");
+  bpf_map_delete_elem(confirm_fd, &token);
+}
 
-  auto links = read_links(st.links());
-  std::set<uint32_t> wanted;
-  for (uint32_t i = 0; i < prev->n_ifaces && i < LW_MAX_IFACES; i++) {
-    const lw_iface& ifc = prev->ifaces[i];
-    wanted.insert(ifc.ifindex);
-    auto it = links.find(ifc.ifindex);
-    const uint32_t known = it == links.end() ? 0 : it->second.flags;
-    try {
-      uint32_t flags = attach_tc(ifc.ifindex, st.ingress(), st.egress(), known);
-      write_link(st.links(), ifc.ifindex, link_for(ifc.ifindex, ifc.slot, flags));
-    } catch (const Error& e) {
-      // An interface that vanished meanwhile must not stop the rest.
-      syslog(LOG_WARNING, "lanewarden rollback: ifindex %u: %s", ifc.ifindex, e.what());
-    }
+// Deletes every pending token; true when there was one. Deleting the token
+// is the claim: a watchdog that finds it gone does nothing.
+bool claim_all(const std::string& pin_dir) {
+  UniqueFd cm = open_confirm(pin_dir);
+  if (!cm) return false;
+  bool claimed = false;
+  for (uint64_t t : tokens(cm.get())) {
+    kernel_step("claim a pending token");
+    if (bpf_map_delete_elem(cm.get(), &t) == 0) claimed = true;
   }
-  for (const auto& [ifindex, link] : links) {
-    if (wanted.count(ifindex)) continue;
-    detach_tc(ifindex, link.flags);
-    delete_link(st.links(), ifindex);
+  return claimed;
+}
+
+void forget_saved_state(const std::string& pin_dir) {
+  remove_record(pin_dir, pins::kStatePrev);
+  for (const char* legacy : pins::kLegacy) ::unlink(pins::path(pin_dir, legacy).c_str());
+}
+
+// Once nothing is pending, the saved state and an empty lw_confirm go: the
+// pins are then exactly those of a plain apply.
+void forget_rollback_point(const std::string& pin_dir) {
+  forget_saved_state(pin_dir);
+  UniqueFd cm = open_confirm(pin_dir);
+  if (cm && tokens(cm.get()).empty()) {
+    kernel_step("unpin the confirmation map");
+    ::unlink(pins::path(pin_dir, pins::kConfirm).c_str());
   }
 }
 
 }  // namespace
 
-RollbackPoint capture_rollback_point(const std::string& pin_dir) {
-  RollbackPoint p;
-  if (has_pending(pin_dir)) {
-    // The known-good state is the one saved before the first unconfirmed apply.
-    p.pending_kept = true;
-    return p;
+bool keep_pending_rollback_point(const PinDirLock& lock) {
+  const std::string& dir = lock.pin_dir();
+  UniqueFd cm = open_confirm(dir);
+  if (!cm) return false;
+  bool any = false, had_previous = false;
+  for (uint64_t t : tokens(cm.get())) {
+    lw_confirm v{};
+    if (bpf_map_lookup_elem(cm.get(), &t, &v) != 0) continue;
+    any = true;
+    had_previous |= v.had_previous != 0;
   }
-  if (!PinnedState::exists(pin_dir)) return p;
-  p.had_state = true;
-  PinnedState st = PinnedState::open(pin_dir);
-  p.policy = active_policy_map(st.policy_outer());
-  return p;
+  if (!any) return false;
+  if (!had_previous || read_record(dir, pins::kStatePrev)) return true;
+  spdlog::warn(
+      "settling the confirmation an earlier lanewarden version left pending under {}: "
+      "it saved only a policy, not the rest of the state to come back to",
+      dir);
+  claim_all(dir);
+  forget_rollback_point(dir);
+  return false;
 }
 
-uint64_t arm_rollback(const std::string& pin_dir, RollbackPoint point, uint64_t generation,
-                      unsigned seconds) {
-  UniqueFd cm = confirm_map(pin_dir);
+uint64_t arm_rollback(const PinDirLock& lock, const std::optional<DesiredState>& previous,
+                      bool keep_pending, uint64_t generation, unsigned seconds) {
+  const std::string& dir = lock.pin_dir();
+  UniqueFd cm = confirm_map(dir);
   lw_confirm value{};
-  if (point.pending_kept) {
+  const auto pending = tokens(cm.get());
+  if (keep_pending) {
     // Inherit had_previous from the pending entry we supersede.
-    for (uint64_t t : tokens(cm.get())) {
+    for (uint64_t t : pending) {
       lw_confirm old{};
       if (bpf_map_lookup_elem(cm.get(), &t, &old) == 0) value.had_previous = old.had_previous;
     }
   } else {
-    ::unlink(pin(pin_dir, kPrevPin).c_str());
-    if (point.policy) {
-      if (bpf_obj_pin(point.policy.get(), pin(pin_dir, kPrevPin).c_str()) != 0)
-        throw SystemError("cannot pin the previous policy for rollback", errno);
+    forget_saved_state(dir);
+    if (previous) {
+      write_record(dir, pins::kStatePrev, serialize_state(*previous));
       value.had_previous = 1;
     }
   }
-  for (uint64_t t : tokens(cm.get())) bpf_map_delete_elem(cm.get(), &t);
+  for (uint64_t t : pending) delete_token(cm.get(), t);
 
   uint64_t token = 0;
   while (token == 0)
@@ -152,6 +150,7 @@ uint64_t arm_rollback(const std::string& pin_dir, RollbackPoint point, uint64_t 
   clock_gettime(CLOCK_REALTIME, &now);
   value.generation = generation;
   value.deadline_ns = (uint64_t(now.tv_sec) + seconds) * 1000000000ull + now.tv_nsec;
+  kernel_step("record the pending token");
   if (bpf_map_update_elem(cm.get(), &token, &value, BPF_NOEXIST) != 0)
     throw SystemError("cannot record the pending confirmation", errno);
   return token;
@@ -197,37 +196,42 @@ void spawn_rollback_watchdog(const std::string& pin_dir, uint64_t token, unsigne
 }
 
 bool has_pending(const std::string& pin_dir) {
-  UniqueFd cm = open_pin(pin_dir, kConfirmPin);
+  UniqueFd cm = open_confirm(pin_dir);
   return cm && !tokens(cm.get()).empty();
 }
 
 bool confirm_pending(const std::string& pin_dir) {
-  UniqueFd cm = open_pin(pin_dir, kConfirmPin);
-  if (!cm) return false;
-  bool confirmed = false;
-  // Deleting the token is the claim: a watchdog that finds it gone does nothing.
-  for (uint64_t t : tokens(cm.get()))
-    if (bpf_map_delete_elem(cm.get(), &t) == 0) confirmed = true;
-  if (confirmed) ::unlink(pin(pin_dir, kPrevPin).c_str());
-  return confirmed;
+  PinDirLock lock(pin_dir);
+  inspect_pins(pin_dir);  // a newer lanewarden's pending confirmation is not ours to settle
+  if (!claim_all(pin_dir)) return false;
+  forget_rollback_point(pin_dir);
+  return true;
 }
 
-void clear_pending(const std::string& pin_dir) {
-  if (confirm_pending(pin_dir)) spdlog::info("the pending confirmation is settled by this apply");
+void settle_pending(const PinDirLock& lock) {
+  if (!claim_all(lock.pin_dir())) return;
+  forget_rollback_point(lock.pin_dir());
+  spdlog::info("the pending confirmation is settled by this apply");
 }
 
 bool rollback_if_unconfirmed(const std::string& pin_dir, uint64_t token) {
-  UniqueFd cm = open_pin(pin_dir, kConfirmPin);
+  PinDirLock lock(pin_dir);
+  inspect_pins(pin_dir);  // a newer lanewarden took over meanwhile: leave its state alone
+  UniqueFd cm = open_confirm(pin_dir);
   if (!cm) return false;
   lw_confirm value{};
   if (bpf_map_lookup_elem(cm.get(), &token, &value) != 0) return false;
+  const auto previous = read_record(pin_dir, pins::kStatePrev);
+  if (value.had_previous && !previous)
+    throw Error("the state to come back to (" + pins::path(pin_dir, pins::kStatePrev) +
+                ") is missing: nothing rolled back");
+  kernel_step("claim the pending token");
   if (bpf_map_delete_elem(cm.get(), &token) != 0) return false;  // confirmed just now
-  UniqueFd prev = open_pin(pin_dir, kPrevPin);
-  if (value.had_previous && prev) {
-    restore_previous(pin_dir, prev.get());
-    ::unlink(pin(pin_dir, kPrevPin).c_str());
+  if (value.had_previous) {
+    reconcile(lock, parse_state(*previous, pins::path(pin_dir, pins::kStatePrev)));
+    forget_rollback_point(pin_dir);
   } else {
-    detach_all(pin_dir);
+    reconcile(lock, DesiredState{});  // nothing was attached before: detach everything
   }
   return true;
 }

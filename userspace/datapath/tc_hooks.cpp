@@ -5,6 +5,7 @@
 #include <linux/pkt_sched.h>
 #include <netlink/route/classifier.h>
 #include <netlink/route/link.h>
+#include <netlink/route/qdisc.h>
 #include <netlink/route/tc.h>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/kernel_step.h"
 #include "lanewarden.h"
 
 #ifndef TC_H_CLSACT
@@ -42,6 +44,7 @@ void attach_one(uint32_t ifindex, bpf_tc_attach_point point, int prog_fd) {
   opts.priority = LW_TC_PRIORITY;
   opts.prog_fd = prog_fd;
   opts.flags = BPF_TC_F_REPLACE;
+  kernel_step(point == BPF_TC_INGRESS ? "attach the ingress filter" : "attach the egress filter");
   if (int err = bpf_tc_attach(&hook, &opts))
     throw SystemError("cannot attach to " + std::string(point == BPF_TC_INGRESS ? "ingress" : "egress") +
                           " of ifindex " + std::to_string(ifindex),
@@ -54,6 +57,7 @@ bool detach_one(uint32_t ifindex, bpf_tc_attach_point point) {
   opts.sz = sizeof(opts);
   opts.handle = LW_TC_HANDLE;
   opts.priority = LW_TC_PRIORITY;
+  kernel_step(point == BPF_TC_INGRESS ? "detach the ingress filter" : "detach the egress filter");
   int err = bpf_tc_detach(&hook, &opts);
   if (err && err != -ENOENT && err != -ENODEV && err != -EINVAL)
     spdlog::warn("cannot detach from ifindex {}: {}", ifindex, std::strerror(-err));
@@ -66,6 +70,23 @@ struct NlSockDeleter {
 struct NlCacheDeleter {
   void operator()(nl_cache* c) const { nl_cache_free(c); }
 };
+
+bool clsact_present(uint32_t ifindex) {
+  std::unique_ptr<nl_sock, NlSockDeleter> sock(nl_socket_alloc());
+  nl_cache* raw = nullptr;
+  if (!sock || nl_connect(sock.get(), NETLINK_ROUTE) < 0 ||
+      rtnl_qdisc_alloc_cache(sock.get(), &raw) < 0)
+    throw Error("cannot list the qdiscs of ifindex " + std::to_string(ifindex));
+  std::unique_ptr<nl_cache, NlCacheDeleter> cache(raw);
+  for (nl_object* o = nl_cache_get_first(cache.get()); o; o = nl_cache_get_next(o)) {
+    auto* tc = TC_CAST(reinterpret_cast<rtnl_qdisc*>(o));
+    const char* kind = rtnl_tc_get_kind(tc);
+    if (rtnl_tc_get_ifindex(tc) == static_cast<int>(ifindex) && kind &&
+        std::string(kind) == "clsact")
+      return true;
+  }
+  return false;
+}
 
 int count_foreign(nl_sock* sock, uint32_t ifindex, uint32_t parent) {
   nl_cache* raw = nullptr;
@@ -95,9 +116,14 @@ int foreign_filter_count(uint32_t ifindex) {
   return in + eg;
 }
 
+uint32_t attach_intent_flags(uint32_t ifindex) {
+  return clsact_present(ifindex) ? 0 : LW_LINK_CREATED_CLSACT;
+}
+
 uint32_t attach_tc(uint32_t ifindex, int ingress_fd, int egress_fd, uint32_t known_flags) {
   uint32_t flags = known_flags & LW_LINK_CREATED_CLSACT;
   bpf_tc_hook hook = make_hook(ifindex, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
+  kernel_step("create the clsact qdisc");
   int err = bpf_tc_hook_create(&hook);
   if (err == 0)
     flags |= LW_LINK_CREATED_CLSACT;
@@ -111,7 +137,9 @@ uint32_t attach_tc(uint32_t ifindex, int ingress_fd, int egress_fd, uint32_t kno
     attach_one(ifindex, BPF_TC_EGRESS, egress_fd);
     flags |= LW_LINK_EGRESS;
   } catch (...) {
-    detach_tc(ifindex, flags);
+    // Undo only a new attachment: an interface that had lanewarden's
+    // filters keeps what it has (the caller puts its programs back).
+    if (!(known_flags & (LW_LINK_INGRESS | LW_LINK_EGRESS))) detach_tc(ifindex, flags);
     throw;
   }
   return flags;
@@ -129,6 +157,7 @@ void detach_tc(uint32_t ifindex, uint32_t flags) {
     return;
   }
   bpf_tc_hook hook = make_hook(ifindex, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
+  kernel_step("remove the clsact qdisc");
   int err = bpf_tc_hook_destroy(&hook);
   if (err && err != -ENOENT && err != -ENODEV && err != -EINVAL)
     spdlog::warn("cannot remove the clsact qdisc of ifindex {}: {}", ifindex, std::strerror(-err));

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "common/kernel_step.h"
 
 namespace lw::shaping {
 namespace {
@@ -84,6 +85,7 @@ void upsert_class(nl_sock* sock, uint32_t ifindex, uint32_t parent, const HtbCla
   // veth paths unless the lane limits GSO), or the class stalls.
   rtnl_htb_set_rbuffer(cls.get(), burst);
   rtnl_htb_set_cbuffer(cls.get(), burst);
+  kernel_step("set an HTB class");
   check(rtnl_class_add(sock, cls.get(), NLM_F_CREATE | NLM_F_REPLACE),
         fmt::format("cannot set HTB class {:x}:{:x} ({})", kHtbMajor, c.minor, c.what));
 }
@@ -99,7 +101,9 @@ void delete_stale_classes(nl_sock* sock, uint32_t ifindex, const InterfacePlan& 
     if ((handle >> 16) != kHtbMajor || (handle & 0xFFFF) == kRootMinor) continue;
     bool wanted = false;
     for (const auto& c : plan.classes) wanted |= c.minor == (handle & 0xFFFF);
-    if (!wanted && rtnl_class_delete(sock, cls) < 0)
+    if (wanted) continue;
+    kernel_step("remove a stale HTB class");
+    if (rtnl_class_delete(sock, cls) < 0)
       spdlog::warn("{}: cannot remove stale HTB class {:x}", plan.interface, handle);
   }
 }
@@ -136,14 +140,16 @@ void apply_htb(uint32_t ifindex, const InterfacePlan& plan) {
     check(rtnl_tc_set_kind(TC_CAST(q.get()), "htb"), "htb qdisc");
     rtnl_htb_set_defcls(q.get(), class_id(kDefaultMinor));
     rtnl_htb_set_rate2quantum(q.get(), 10);
+    kernel_step("create the HTB qdisc");
     check(rtnl_qdisc_add(sock.get(), q.get(), NLM_F_CREATE | NLM_F_REPLACE),
           "cannot create the HTB qdisc on " + plan.interface + " (is sch_htb available?)");
   }
   upsert_class(sock.get(), ifindex, kHtbMajor << 16,
                {kRootMinor, plan.link_rate, plan.link_rate, 0, "root"},
-               class_burst(plan, plan.link_rate));
+               plan.root_burst ? plan.root_burst : class_burst(plan, plan.link_rate));
   for (const auto& c : plan.classes)
-    upsert_class(sock.get(), ifindex, class_id(kRootMinor), c, class_burst(plan, c.ceil));
+    upsert_class(sock.get(), ifindex, class_id(kRootMinor), c,
+                 c.burst ? c.burst : class_burst(plan, c.ceil));
   delete_stale_classes(sock.get(), ifindex, plan);
   spdlog::debug("{}: HTB {:x}: with {} classes under {} B/s", plan.interface, kHtbMajor,
                 plan.classes.size(), plan.link_rate);
@@ -153,8 +159,38 @@ bool remove_htb(uint32_t ifindex) {
   Sock sock = connect();
   Qdisc current = root_qdisc(sock.get(), ifindex);
   if (!current || !is_ours(current.get())) return false;
+  kernel_step("remove the HTB qdisc");
   check(rtnl_qdisc_delete(sock.get(), current.get()), "cannot remove lanewarden's HTB qdisc");
   return true;
+}
+
+std::optional<InterfacePlan> read_htb(uint32_t ifindex, const std::string& interface) {
+  Sock sock = connect();
+  Qdisc root = root_qdisc(sock.get(), ifindex);
+  if (!root || !is_ours(root.get())) return std::nullopt;
+  nl_cache* raw = nullptr;
+  check(rtnl_class_alloc_cache(sock.get(), static_cast<int>(ifindex), &raw),
+        "cannot list the HTB classes of " + interface);
+  std::unique_ptr<nl_cache, CacheDeleter> cache(raw);
+  InterfacePlan plan;
+  plan.interface = interface;
+  for (nl_object* o = nl_cache_get_first(cache.get()); o; o = nl_cache_get_next(o)) {
+    auto* cls = reinterpret_cast<rtnl_class*>(o);
+    const uint32_t handle = rtnl_tc_get_handle(TC_CAST(cls));
+    if ((handle >> 16) != kHtbMajor) continue;
+    uint64_t rate = 0, ceil = 0;
+    rtnl_htb_get_rate64(cls, &rate);
+    rtnl_htb_get_ceil64(cls, &ceil);
+    const uint32_t burst = rtnl_htb_get_rbuffer(cls);
+    if ((handle & 0xFFFF) == kRootMinor) {
+      plan.link_rate = rate;
+      plan.root_burst = burst;
+      continue;
+    }
+    plan.classes.push_back({handle & 0xFFFF, rate, ceil, rtnl_htb_get_prio(cls),
+                            fmt::format("class {:x}", handle & 0xFFFF), burst});
+  }
+  return plan;
 }
 
 }  // namespace lw::shaping

@@ -20,6 +20,11 @@ void apply_htb(uint32_t ifindex, const InterfacePlan& plan);
 // Returns true when something was removed.
 bool remove_htb(uint32_t ifindex);
 
+// lanewarden's HTB on `ifindex` as the kernel has it (rates, ceilings,
+// priorities and bursts), or nullopt when the root qdisc is not lanewarden's.
+// How the state pinned by a build before state records is read back.
+std::optional<InterfacePlan> read_htb(uint32_t ifindex, const std::string& interface);
+
 // Kind and handle of the root qdisc, e.g. "htb 1a4e:", or "" if none.
 std::string describe_root_qdisc(uint32_t ifindex);
 

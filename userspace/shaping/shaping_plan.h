@@ -49,6 +49,7 @@ struct HtbClass {
   uint64_t ceil = 0;  // bytes/s at most
   uint32_t prio = 1;  // HTB prio: lower is served first when borrowing
   std::string what;   // for logs and status: "corosync (priority)", "migration cap"
+  uint32_t burst = 0;  // bytes; 0: class_burst() of the plan (read_htb() sets it)
 };
 
 struct InterfacePlan {
@@ -58,6 +59,7 @@ struct InterfacePlan {
   // Largest packet HTB sees when the lane limits GSO (gso_max_segs x frame);
   // 0: unlimited (64 KB GSO packets). See class_burst().
   uint64_t max_packet = 0;
+  uint32_t root_burst = 0;  // bytes of the root class; 0: class_burst() (read_htb() sets it)
   std::vector<HtbClass> classes;
 };
 
