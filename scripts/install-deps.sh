@@ -20,6 +20,8 @@ packages=(
   mmdebstrap systemd-container
   # testbed, demo and bench scripts: JSON from iperf3, corosync stats and lanewarden
   jq
+  # kernel matrix (scripts/kernel-matrix.sh): Debian kernels booted under qemu
+  qemu-system-x86 busybox-static kmod
 )
 
 missing=()
