@@ -69,14 +69,14 @@ boot() { # kdir initrd rdir
 	local kdir=$1 initrd=$2 rdir=$3 release
 	release=$(cat "$kdir/release")
 	cat >"$rdir/job.sh" <<-EOF
-		exec /bin/bash $vm/guest.sh $mode $build $kdir /run/kmx
+		exec /bin/bash $vm/guest.sh $mode $build /run/kmx
 	EOF
 	# TCG (no KVM here); -nic none: the guest needs no network but its own
 	# namespaces. The root share is read-only; the results share is rdir.
 	timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 		-machine q35,accel=tcg -cpu max -m 2G -smp 2 -nographic -no-reboot \
 		-kernel "$kdir/root/boot/vmlinuz-$release" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init nokaslr mitigations=off" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init nokaslr mitigations=off kmx.modules=$kdir/root" \
 		-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$rdir,mount_tag=kc,security_model=none,multidevs=remap" \
 		-nic none -serial mon:stdio </dev/null >"$rdir/console.log" 2>&1 || true

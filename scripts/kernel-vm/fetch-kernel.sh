@@ -66,9 +66,17 @@ fi
 say "$series: downloading $package"
 work=$(mktemp -d "$cache/.fetch-$series.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# Since 6.19 the image package only depends on linux-binary-*, linux-modules-*
+# and linux-base-* of the same release: take those along (they end alike).
+suffix=${package#linux-image-}
+mapfile -t parts < <(apt-cache "${apt_opts[@]}" depends --no-recommends --no-suggests "$package" |
+	awk -v s="-$suffix" '$1 ~ /Depends:/ { gsub(/[<>]/, "", $2) }
+		$1 ~ /Depends:/ && substr($2, length($2) - length(s) + 1) == s { print $2 }')
 # Into a root-only directory: no _apt sandbox (it could not write there).
-(cd "$work" && apt-get "${apt_opts[@]}" -o APT::Sandbox::User=root -qq download "$package" >&2)
-dpkg -x "$work"/"${package}"_*.deb "$work/root"
+(cd "$work" && apt-get "${apt_opts[@]}" -o APT::Sandbox::User=root -qq download "$package" "${parts[@]}" >&2)
+for deb in "$work"/*.deb; do
+	dpkg -x "$deb" "$work/root"
+done
 rm -f "$work"/*.deb
 # trixie is usr-merged: modules under usr/lib, where depmod -b does not look.
 [[ -e $work/root/lib ]] || ln -s usr/lib "$work/root/lib"

@@ -15,6 +15,7 @@ ns_a=${tag}a ns_b=${tag}b pins=/sys/fs/bpf/$tag
 work=$(mktemp -d /tmp/lwtkm-e2e.XXXXXX)
 count=5
 checks=()
+exec 3>&1 # the verdict's stdout, whatever a check redirects
 
 cleanup() {
 	"$lw" --netns "$ns_a" --pin-dir "$pins" detach >/dev/null 2>&1 || true
@@ -27,7 +28,7 @@ lwn() { "$lw" --netns "$ns_a" --pin-dir "$pins" "$@"; }
 finish() { # verdict reason
 	local c
 	c=$(printf '%s\n' "${checks[@]}" | jq -R . | jq -sc .)
-	jq -nc --arg e "$1" --arg why "$2" --argjson checks "$c" '{e2e: $e, reason: $why, checks: $checks}'
+	jq -nc --arg e "$1" --arg why "$2" --argjson checks "$c" '{e2e: $e, reason: $why, checks: $checks}' >&3
 }
 check() { # what condition...
 	local what=$1

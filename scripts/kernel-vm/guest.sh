@@ -8,18 +8,12 @@
 #   bpf-tests.json the BPF test suite's gtest report      (not with "load")
 #   e2e.json       apply/traffic/status/detach (guest-e2e.sh) (not with "load")
 # Each step runs even when an earlier one failed; the host judges the results.
-# Usage: guest.sh load|full BUILD_DIR KERNEL_DIR OUT
+# Usage: guest.sh load|full BUILD_DIR OUT
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mode=$1 build=$2 kdir=$3 out=$4
+mode=$1 build=$2 out=$3
 say() { echo "kmx-guest: [$(cut -d" " -f1 /proc/uptime)] $*"; }
 
-# The guest kernel's modules (veth, sch_ingress, cls_bpf, ...) are in the
-# extracted package, not in the host's /lib/modules: every request_module()
-# goes through a modprobe pointed there.
-printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$kdir/root" >/run/kmx-modprobe
-chmod 755 /run/kmx-modprobe
-echo /run/kmx-modprobe >/proc/sys/kernel/modprobe
 ip link set lo up
 
 debian=$(sed -n 's/.* Debian \([^ ]*\) .*/\1/p' /proc/version)
@@ -39,7 +33,8 @@ jq -r '"kmx-guest:   \(.object) \(.program): \(.result) \(.insns // "?") insns"'
 
 say "BPF test suite (BPF_PROG_TEST_RUN)"
 "$build/tests/lw_bpf_tests" --gtest_output="json:$out/bpf-tests.json" >"$out/bpf-tests.log" 2>&1
-say "  exit $?; $(grep -E '^\[  (PASSED|FAILED)  \]' "$out/bpf-tests.log" | head -n 2 | tr '\n' ' ')"
+rc=$?
+say "  exit $rc; $(jq -r '"\(.tests) tests, \(.failures) failed"' "$out/bpf-tests.json" 2>/dev/null)"
 
 say "apply/detach with real traffic"
 "$here/guest-e2e.sh" "$build/userspace/lanewarden" >"$out/e2e.json" 2>"$out/e2e.log"
