@@ -24,6 +24,8 @@ cleanup() {
 	rm -rf "$pins" "$work"
 }
 trap cleanup EXIT
+# Any other failing command still ends in a verdict, naming the command.
+trap 'finish fail "line $LINENO failed: $BASH_COMMAND"' ERR
 lwn() { "$lw" --netns "$ns_a" --pin-dir "$pins" "$@"; }
 finish() { # verdict reason
 	local c
@@ -83,9 +85,10 @@ check "egress corosync counted $eg of $got requests" test "$eg" -eq "$got"
 check "ingress corosync counted $in of $got replies" test "$in" -eq "$got"
 
 check "detach" lwn detach >&2
-filters=$(ip netns exec "$ns_a" tc filter show dev lwtkm0 ingress 2>/dev/null
-	ip netns exec "$ns_a" tc filter show dev lwtkm0 egress 2>/dev/null)
+# Without a clsact qdisc, some kernels answer "tc filter show" with an error.
+filters=$(ip netns exec "$ns_a" tc filter show dev lwtkm0 ingress 2>/dev/null || true
+	ip netns exec "$ns_a" tc filter show dev lwtkm0 egress 2>/dev/null || true)
 check "no filter left after detach" test -z "$filters"
-check "no clsact qdisc left after detach" test -z "$(ip netns exec "$ns_a" tc qdisc show dev lwtkm0 | grep clsact)"
+check "no clsact qdisc left after detach" test -z "$(ip netns exec "$ns_a" tc qdisc show dev lwtkm0 | grep clsact || true)"
 check "no pin left after detach" test -z "$(ls -A "$pins" 2>/dev/null)"
 finish pass ""
