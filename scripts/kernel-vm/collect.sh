@@ -10,13 +10,14 @@ json_or() { # file default
 	if [[ -s $1 ]] && jq -e . "$1" >/dev/null 2>&1; then cat "$1"; else echo "$2"; fi
 }
 programs=$( (cat "$d/verify.jsonl" 2>/dev/null || true) | jq -sc .)
-# gtest's report: a test passed when it ran to completion without failures.
+# gtest's report: a test passed when it ran to completion without failures
+# (the first ten failures are named).
 bpf_tests=$(json_or "$d/bpf-tests.json" null | jq -c 'if . == null then null else
 	[.testsuites[].testsuite[]] as $t | {
 		passed: [$t[] | select(.result == "COMPLETED" and ((.failures // []) | length) == 0)] | length,
 		failed: [$t[] | select(((.failures // []) | length) > 0)] | length,
 		skipped: [$t[] | select(.result == "SKIPPED")] | length,
-		failed_names: [$t[] | select(((.failures // []) | length) > 0) | "\(.classname).\(.name)"]
+		failed_names: [$t[] | select(((.failures // []) | length) > 0) | "\(.classname).\(.name)"][0:10]
 	} end')
 
 jq -nc \
@@ -35,9 +36,10 @@ jq -nc \
 	   if $load != "ok" then "load: \($load)" else empty end,
 	   if $mode == "full" then
 	     (if $bpf_tests == null then "BPF tests: no report"
-	      elif $bpf_tests.failed > 0 or $bpf_tests.passed == 0 then "BPF tests: \($bpf_tests.failed) failed"
+	      elif $bpf_tests.failed > 0 or $bpf_tests.passed == 0 then "BPF tests: \($bpf_tests.failed) failed (\($bpf_tests.failed_names[0:3] | join(", ")))"
 	      else empty end),
-	     (if ($e2e.e2e // "not run") != "pass" then "e2e: \($e2e.reason // "not run")" else empty end)
+	     (if $e2e == null then "e2e: no verdict (see e2e.log)"
+	      elif $e2e.e2e != "pass" then "e2e failed: \($e2e.reason)" else empty end)
 	   else empty end ]) as $problems |
 	{series: $series, package: $package, release: $kernel.release, debian: $kernel.debian,
 	 possible_cpus: $kernel.possible_cpus, mode: $mode, build: $build, seconds: $seconds,

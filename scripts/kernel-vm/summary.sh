@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Prints the kernel matrix's table from its JSON Lines (one line per kernel,
 # see collect.sh): kernel, load result, instructions and states (total/peak)
-# per program, BPF tests passed/failed, e2e, seconds, verdict.
+# per program, BPF tests passed/failed/skipped, e2e, seconds, verdict.
 # Usage: summary.sh RESULTS.jsonl
 set -euo pipefail
 jq -rs '
@@ -11,11 +11,11 @@ jq -rs '
 		elif $r.insns == null then $r.result
 		else "\($r.insns) / \($r.total_states)/\($r.peak_states)" + (if $r.result == "ok" then "" else " \($r.result)" end) end;
 	(["kernel", "debian", "cpus", "load", "lw_ingress insns / states", "lw_egress insns / states",
-	  "lw_empty", "bpf tests pass/fail", "e2e", "s", "result"] | @tsv),
+	  "lw_empty", "bpf tests pass/fail/skip", "e2e", "s", "result"] | @tsv),
 	(.[] | [.release // .series, .debian // "-", .possible_cpus // "-", .load,
 	        (.programs | prog("lw_ingress")), (.programs | prog("lw_egress")), (.programs | prog("lw_empty")),
 	        (if .mode == "load" then "(load only)" elif .bpf_tests == null then "none"
-	         else "\(.bpf_tests.passed)/\(.bpf_tests.failed)" end),
+	         else "\(.bpf_tests.passed)/\(.bpf_tests.failed)/\(.bpf_tests.skipped)" end),
 	        (if .mode == "load" then "-" else (.e2e.e2e // "not run") end),
 	        .seconds, .result] | map(tostring) | @tsv)' "$1" |
 	# Columns padded to their widest cell (two passes over the rows).
