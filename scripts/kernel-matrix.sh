@@ -28,7 +28,11 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 vm=$src/scripts/kernel-vm
 kernels="" build=$src/build mode=full results="" refresh=() timeout=""
 cache=${LW_KERNEL_CACHE:-/var/cache/lanewarden/kernels}
-usage() { sed -n '/^# Usage:/,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+usage() { # exit code: 0 for --help (on stdout), 2 for bad usage (on stderr)
+	if (($1)); then exec >&2; fi
+	sed -n '/^# Usage:/,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	exit "$1"
+}
 while (($#)); do
 	case $1 in
 	--kernels) kernels=${2:?}; shift ;;
@@ -38,8 +42,8 @@ while (($#)); do
 	--cache) cache=${2:?}; shift ;;
 	--refresh) refresh=(--refresh) ;;
 	--timeout) timeout=${2:?}; shift ;;
-	-h | --help) usage ;;
-	*) echo "kernel-matrix: unknown option $1" >&2; usage ;;
+	-h | --help) usage 0 ;;
+	*) echo "kernel-matrix: unknown option $1" >&2; usage 2 ;;
 	esac
 	shift
 done
