@@ -24,6 +24,7 @@ jq -nc \
 	--arg series "$2" --arg package "$3" --arg mode "$4" --arg build "$5" \
 	--argjson seconds "$6" \
 	--arg rc "$(cat "$d/rc" 2>/dev/null || echo none)" \
+	--arg oops "$(grep -a -m 1 -E 'Oops:|BUG:|Kernel panic' "$d/console.log" 2>/dev/null | tr -d '\r' || true)" \
 	--argjson kernel "$(json_or "$d/kernel.json" '{}')" \
 	--argjson programs "$programs" \
 	--argjson bpf_tests "$bpf_tests" \
@@ -32,7 +33,8 @@ jq -nc \
 	(if ($programs | length) == 0 then "not run"
 	 elif ($bad | length) == 0 then "ok"
 	 else $bad | map("\(.program) \(.result)") | join(", ") end) as $load |
-	([ if $rc == "none" then "the guest did not finish (boot failure or timeout: see console.log)" else empty end,
+	([ if $oops != "" then "guest kernel: \($oops | sub("^\\[[ 0-9.]*\\] "; ""))" else empty end,
+	   if $rc == "none" then "the guest did not finish (boot failure or timeout: see console.log)" else empty end,
 	   if $load != "ok" then "load: \($load)" else empty end,
 	   if $mode == "full" then
 	     (if $bpf_tests == null then "BPF tests: no report"

@@ -19,7 +19,8 @@ if [[ -s $out ]]; then
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+tmp=$(mktemp "$kdir/.initrd.XXXXXX")
+trap 'rm -rf "$work" "$tmp"' EXIT
 mkdir -p "$work"/{bin,dev,proc,sys,newroot,modules}
 cp /bin/busybox "$work/bin/busybox"
 install -m 755 "$here/init" "$work/init"
@@ -41,6 +42,8 @@ while read -r ko; do
 done <"$work/ko-paths"
 rm "$work/ko-paths"
 
-(cd "$work" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -6) >"$out.tmp"
-mv "$out.tmp" "$out"
+# Renamed into place: a second matrix run may be building the same one.
+(cd "$work" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -6) >"$tmp"
+chmod 644 "$tmp"
+mv "$tmp" "$out"
 echo "$out"
