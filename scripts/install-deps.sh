@@ -22,6 +22,8 @@ packages=(
   jq
   # scripts/check-style.sh
   clang-format shellcheck
+  # kernel matrix (scripts/kernel-matrix.sh): Debian kernels booted under qemu
+  qemu-system-x86 busybox-static kmod
 )
 
 missing=()
