@@ -8,12 +8,13 @@
 # 0.2.0-1~deb13u1 for trixie and 0.2.0-1~deb12u1 for bookworm (an entry
 # added to the copy of the source that is built, as backports do).
 #
-# The chroot (buildd variant + Build-Depends + lintian + ccache) is cached as a tarball
-# in $LW_DEB_CACHE (default /var/cache/lanewarden), made again when
+# The chroot (buildd variant, Build-Depends, lintian, ccache) is cached as a
+# tarball in $LW_DEB_CACHE (default /var/cache/lanewarden), made again when
 # debian/control changes or after $LW_DEB_CACHE_DAYS days (default 7) so that
-# builds follow the release's updates. Without a cache it is made from the
-# archive. DEB_BUILD_OPTIONS defaults to "nocheck" (no test compiled); pass
-# e.g. DEB_BUILD_OPTIONS= to build and run the unit tests too.
+# builds follow the release's updates; without a cache it is made from the
+# archive. ccache keeps its cache there too (ccache-RELEASE).
+# DEB_BUILD_OPTIONS defaults to "nocheck" (no test compiled); pass e.g.
+# DEB_BUILD_OPTIONS= to build and run the unit tests too.
 #
 # Output in OUTDIR (default build/deb/RELEASE): the .deb, the .buildinfo and
 # .changes, build.log and lintian.txt. Fails on any lintian error.
