@@ -16,7 +16,8 @@ packages=(
   curl python3 procps
   # audit report rendered headless in a test; man page from the CLI; package checks
   chromium help2man dpkg-dev
-  # the .deb installed and booted on a clean bookworm root (scripts/test-deb-boot.sh)
+  # the .deb built in a clean chroot of its release (scripts/build-deb.sh: lintian runs
+  # there) and booted on a clean root of it (scripts/test-deb-boot.sh)
   mmdebstrap systemd-container
   # testbed, demo and bench scripts: JSON from iperf3, corosync stats and lanewarden
   jq

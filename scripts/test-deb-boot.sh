@@ -1,42 +1,54 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The .deb on a clean Debian bookworm system, booted with systemd:
-#   1. mmdebstrap builds a minimal bookworm root from the Debian archive and
-#      apt installs the package there: its dependencies resolve from Debian
-#      alone. The package is then removed again, its dependencies stay.
+# The .deb that scripts/build-deb.sh built for RELEASE (trixie: Proxmox VE 9,
+# bookworm: Proxmox VE 8), on a clean system of that release booted with
+# systemd:
+#   1. mmdebstrap builds a minimal root of the release from the Debian
+#      archive and apt installs the package there: its dependencies resolve
+#      from that release alone. The package is then purged, its dependencies
+#      stay.
 #   2. systemd-nspawn boots that root (systemd as PID 1) in a network
 #      namespace of ours, with a veth to a peer namespace, the container's
 #      /sys/fs/bpf bound to a pin directory of ours.
-#   3. In the running system: dpkg -i (postinst enables the unit, says how to
+#   3. In the running system: dpkg -i of the same package with a lower
+#      version (postinst enables the unit, does not start it, says how to
 #      write a policy), a policy for the veth, systemctl start: active once
 #      lanewarden reports READY; the main process holds exactly CAP_BPF,
 #      CAP_NET_ADMIN and CAP_PERFMON; a ping from the peer is counted as
-#      corosync; reload keeps it running; stop leaves the programs attached and
-#      pinned, start adopts them; dpkg --purge stops, detaches and leaves no
-#      filter, pin, binary or unit.
-# Needs root, mmdebstrap, systemd-nspawn (systemd-container) and access to the
-# Debian archive (the apt sources install-deps.sh used). About 1-2 minutes.
-# Usage: scripts/test-deb-boot.sh [BUILD_DIR | PACKAGE.deb]   (default: build)
+#      corosync; reload keeps it running; the upgrade to the package under
+#      test restarts the daemon, which adopts the pinned programs (no gap);
+#      stop leaves the programs attached and pinned, start adopts them; the
+#      man page and the completion list every subcommand of the installed
+#      binary; dpkg --purge stops, detaches and leaves no filter, pin,
+#      binary or unit.
+# Needs root, mmdebstrap, systemd-nspawn (systemd-container) and the Debian
+# archive. About 1-3 minutes.
+# Usage: scripts/test-deb-boot.sh bookworm|trixie [OUTDIR | PACKAGE.deb]
+#        (default: build/deb/RELEASE, as scripts/build-deb.sh writes it)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-arg=$(readlink -f "${1:-$src/build}")
+# shellcheck source=scripts/deb-lib.sh
+. "$src/scripts/deb-lib.sh"
+release=${1:-}
+number=$(lw_deb_release_number "$release") ||
+  { echo "usage: $0 bookworm|trixie [OUTDIR | PACKAGE.deb]" >&2; exit 2; }
+arg=$(readlink -f "${2:-$src/build/deb/$release}")
 init=""
 fail() {
-  echo "test-deb-boot: FAIL: $*" >&2
+  echo "test-deb-boot[$release]: FAIL: $*" >&2
   # What the booted system said about the unit, when there is one.
-  [[ -n $init ]] && timeout 10 nsenter -t "$init" -a journalctl -u lanewarden --no-pager -n 30 >&2 || true
+  if [[ -n $init ]]; then timeout 10 nsenter -t "$init" -a journalctl -u lanewarden --no-pager -n 30 >&2 || true; fi
   exit 1
 }
-say() { echo "test-deb-boot: $*"; }
+say() { echo "test-deb-boot[$release]: $*"; }
 
 [[ $(id -u) == 0 ]] || fail "needs root"
 for tool in mmdebstrap systemd-nspawn nsenter; do
   command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs it)"
 done
 
-work=$(mktemp -d /tmp/lwtdebboot.XXXXXX)
-ns=lwtdeb$$ peer=lwtdebp$$
-pins=/sys/fs/bpf/lwtdeb$$
+work=$(mktemp -d /tmp/lwtpkboot.XXXXXX)
+ns=lwtpk$$ peer=lwtpkp$$
 nspawn_pid=""
 cleanup() {
   if [[ -n $nspawn_pid ]] && kill -0 "$nspawn_pid" 2>/dev/null; then
@@ -46,42 +58,50 @@ cleanup() {
   fi
   ip netns del "$ns" 2>/dev/null || true
   ip netns del "$peer" 2>/dev/null || true
-  rm -rf "$pins" "$work"
+  rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
-# --- the package ----------------------------------------------------------
+# --- the package, and the same package one version lower --------------------
 if [[ $arg == *.deb ]]; then
   deb=$arg
 else
-  [[ -f $arg/CPackConfig.cmake ]] || fail "$arg is not a configured build tree"
-  [[ ${LW_DEB_SKIP_BUILD:-0} == 1 ]] || cmake --build "$arg" --target lanewarden lanewarden_man >/dev/null
-  (cd "$work" && cpack --config "$arg/CPackConfig.cmake" -B "$work/out" >/dev/null)
-  deb=$(ls "$work"/out/lanewarden_*.deb)
+  debs=("$arg"/lanewarden_*~deb"${number}"u*_*.deb)
+  [[ -f ${debs[0]} ]] || fail "no lanewarden .deb for $release in $arg (scripts/build-deb.sh $release $arg)"
+  deb=${debs[0]}
 fi
+version=$(dpkg-deb --field "$deb" Version)
+[[ $version == *~deb${number}u* ]] || fail "$(basename "$deb") is not built for Debian $number ($release)"
 cp "$deb" "$work/lanewarden.deb"
+# The upgrade path: the package as an earlier build of it would be installed.
+previous=${version%u*}u0
+dpkg-deb -R "$deb" "$work/previous"
+sed -i "s/^Version: .*/Version: $previous/" "$work/previous/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$work/previous" "$work/lanewarden-previous.deb" >/dev/null
+rm -rf "$work/previous"
 
-# --- 1. a clean bookworm root, dependencies from the Debian archive --------
+# --- 1. a clean root of the release, dependencies from its archive ----------
 root=$work/root
-say "building a bookworm root with mmdebstrap"
-timeout 600 mmdebstrap --quiet --variant=apt --include=systemd-sysv,dbus \
+say "building a $release root with mmdebstrap"
+mapfile -t sources < <(lw_deb_sources "$release")
+# shellcheck disable=SC2016 # "$1" is the root, expanded by mmdebstrap's hooks
+TMPDIR=$work timeout 900 nice mmdebstrap --quiet --variant=apt --include=systemd-sysv,dbus \
   --customize-hook="copy-in $work/lanewarden.deb /root" \
   --customize-hook='chroot "$1" apt-get install -y -q /root/lanewarden.deb' \
   --customize-hook='chroot "$1" dpkg --purge lanewarden' \
-  bookworm "$root" >"$work/mmdebstrap.log" 2>&1 ||
+  "$release" "$root" "${sources[@]}" >"$work/mmdebstrap.log" 2>&1 ||
   { tail -20 "$work/mmdebstrap.log" >&2; fail "mmdebstrap or apt could not install the package"; }
 grep -q "Setting up lanewarden" "$work/mmdebstrap.log" || fail "apt did not set up lanewarden"
 
 # --- 2. boot it -------------------------------------------------------------
 ip netns add "$ns"
 ip netns add "$peer"
-ip -n "$ns" link add lwtdeb0 type veth peer name lwtdeb1 netns "$peer"
-ip -n "$ns" addr add 198.51.100.1/24 dev lwtdeb0
-ip -n "$peer" addr add 198.51.100.2/24 dev lwtdeb1
+ip -n "$ns" link add lwtpk0 type veth peer name lwtpk1 netns "$peer"
+ip -n "$ns" addr add 198.51.100.1/24 dev lwtpk0
+ip -n "$peer" addr add 198.51.100.2/24 dev lwtpk1
 for n in "$ns" "$peer"; do ip -n "$n" link set lo up; done
-ip -n "$ns" link set lwtdeb0 up
-ip -n "$peer" link set lwtdeb1 up
-mkdir -p "$pins"
+ip -n "$ns" link set lwtpk0 up
+ip -n "$peer" link set lwtpk1 up
 
 # nspawn's own defaults are what a container gets, not what a node gives
 # the unit: CAP_NET_ADMIN comes only with networking nspawn creates itself,
@@ -92,7 +112,7 @@ say "booting it with systemd-nspawn"
 systemd-nspawn --quiet --boot --directory="$root" --machine="$ns" --register=no --keep-unit \
   --network-namespace-path="/run/netns/$ns" \
   --capability=CAP_BPF,CAP_PERFMON,CAP_NET_ADMIN --system-call-filter=bpf \
-  --bind="$pins:/sys/fs/bpf" </dev/null >"$work/boot.log" 2>&1 &
+  </dev/null >"$work/boot.log" 2>&1 &
 nspawn_pid=$!
 
 for _ in $(seq 100); do
@@ -110,10 +130,18 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 [[ $state == running ]] || { in_container systemctl --failed --no-pager >&2 || true; fail "system state '$state'"; }
+# systemd mounts bpffs at /sys/fs/bpf early at boot on a host, but not as
+# PID 1 of a container (and refuses a mount unit for it): mounted here, in
+# the container's own mount namespace, it is what a node gives the unit.
+in_container mount -t bpf -o mode=0700,nosuid,nodev,noexec bpf /sys/fs/bpf ||
+  fail "cannot mount bpffs on the container's /sys/fs/bpf"
+[[ $(in_container stat -f -c %T /sys/fs/bpf) == bpf_fs ]] || fail "no bpffs on the container's /sys/fs/bpf"
+# What a fresh bpffs holds already (the kernel's maps.debug, progs.debug).
+bpffs_before=$(in_container ls -A /sys/fs/bpf)
 
-# --- 3. install, start, use, remove ----------------------------------------
-cp "$work/lanewarden.deb" "$root/root/lanewarden.deb"
-out=$(in_container dpkg -i /root/lanewarden.deb 2>&1) || { echo "$out" >&2; fail "dpkg -i failed"; }
+# --- 3. install, start, use, upgrade, remove --------------------------------
+cp "$work/lanewarden-previous.deb" "$work/lanewarden.deb" "$root/root/"
+out=$(in_container dpkg -i /root/lanewarden-previous.deb 2>&1) || { echo "$out" >&2; fail "dpkg -i failed"; }
 grep -q "no /etc/lanewarden/policy.toml yet" <<<"$out" || fail "postinst did not explain the missing policy: $out"
 [[ $(in_container systemctl is-enabled lanewarden) == enabled ]] || fail "postinst did not enable the unit"
 [[ $(in_container systemctl is-active lanewarden || true) == inactive ]] || fail "started without a policy"
@@ -123,7 +151,7 @@ mode = "audit"
 [networks]
 corosync = ["198.51.100.0/24"]
 [[lane]]
-interface = "lwtdeb0"
+interface = "lwtpk0"
 classes = ["corosync"]
 EOF
 # Type=notify: start returns once lanewarden said READY (policy in force).
@@ -143,12 +171,12 @@ for set in CapEff CapPrm CapBnd; do
 done
 say "unit active, main process capabilities exactly CAP_BPF CAP_NET_ADMIN CAP_PERFMON ($want)"
 
-prog_id() { tc -n "$ns" -j filter show dev lwtdeb0 ingress | jq -r '[.[] | .options.prog.id // empty][0] // empty'; }
+prog_id() { tc -n "$ns" -j filter show dev lwtpk0 ingress | jq -r '[.[] | .options.prog.id // empty][0] // empty'; }
 id_before=$(prog_id)
-[[ -n $id_before ]] || fail "no tc program on lwtdeb0 ingress"
+[[ -n $id_before ]] || fail "no tc program on lwtpk0 ingress"
 timeout 10 ip netns exec "$peer" ping -q -c 5 -i 0.2 -W 1 198.51.100.1 >/dev/null || fail "ping across the lane failed"
 pkts=$(in_container lanewarden status --format json |
-  jq -s '[.[] | select(.type == "iface" and .iface == "lwtdeb0") | .counters[] |
+  jq -s '[.[] | select(.type == "iface" and .iface == "lwtpk0") | .counters[] |
     select(.class == "corosync" and .dir == "ingress") | .packets] | add // 0')
 ((pkts >= 5)) || fail "status counted $pkts corosync packets in, want at least the 5 echo requests"
 
@@ -156,17 +184,40 @@ in_container systemctl reload lanewarden || fail "systemctl reload failed"
 sleep 1
 [[ $(in_container systemctl is-active lanewarden) == active ]] || fail "reload stopped the service"
 
+# The upgrade: postinst restarts the running daemon, which adopts the pins.
+out=$(in_container dpkg -i /root/lanewarden.deb 2>&1) || { echo "$out" >&2; fail "the upgrade failed"; }
+[[ $(in_container dpkg-query -W -f "\${Version}" lanewarden) == "$version" ]] || fail "not upgraded to $version"
+[[ $(in_container systemctl is-active lanewarden) == active ]] || fail "not active after the upgrade"
+[[ $(in_container systemctl show -p MainPID --value lanewarden) != "$main" ]] ||
+  fail "the upgrade did not restart the daemon"
+[[ $(prog_id) == "$id_before" ]] || fail "the upgrade replaced the programs instead of adopting them"
+[[ -f $root/etc/lanewarden/policy.toml ]] || fail "the upgrade removed the policy"
+say "upgraded from $previous to $version: restarted, programs adopted"
+
 in_container systemctl stop lanewarden || fail "systemctl stop failed"
 [[ $(prog_id) == "$id_before" ]] || fail "stop detached (enforcement must stay pinned)"
-[[ -d $pins/lanewarden ]] || fail "stop removed the pins"
+in_container test -d /sys/fs/bpf/lanewarden || fail "stop removed the pins"
 in_container systemctl start lanewarden || fail "systemctl start (restart) failed"
 [[ $(prog_id) == "$id_before" ]] || fail "a restart replaced the programs instead of adopting them"
 
+# Man page and completion as installed cover every subcommand of the binary.
+man=$(in_container zcat /usr/share/man/man8/lanewarden.8.gz)
+completion=$(cat "$root/usr/share/bash-completion/completions/lanewarden")
+subs=$(in_container lanewarden --help | awk '/^Subcommands:/{on=1;next} on && NF {print $1}')
+[[ -n $subs ]] || fail "lanewarden --help lists no subcommand"
+for sub in $subs; do
+  grep -q "commands=.*\\b$sub\\b" <<<"$completion" || fail "completion lacks subcommand $sub"
+  grep -q "^\\.SS $sub\$" <<<"$man" || fail "man page lacks subcommand $sub"
+done
+
 in_container dpkg --purge lanewarden >"$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; fail "dpkg --purge failed"; }
-[[ -z $(prog_id) ]] || fail "purge left a tc program on lwtdeb0"
-[[ -z $(ls -A "$pins") ]] || fail "purge left pins: $(ls -A "$pins")"
-for path in usr/sbin/lanewarden usr/lib/systemd/system/lanewarden.service; do
+[[ -z $(prog_id) ]] || fail "purge left a tc program on lwtpk0"
+left=$(in_container ls -A /sys/fs/bpf)
+[[ $left == "$bpffs_before" ]] || fail "purge left pins: $(comm -13 <(echo "$bpffs_before") <(echo "$left"))"
+for path in usr/sbin/lanewarden lib/systemd/system/lanewarden.service usr/lib/systemd/system/lanewarden.service \
+  usr/share/man/man8/lanewarden.8.gz etc/systemd/system/multi-user.target.wants/lanewarden.service; do
   [[ ! -e $root/$path ]] || fail "purge left /$path"
 done
 [[ $(in_container systemctl is-active lanewarden || true) != active ]] || fail "still active after purge"
-say "OK: installed from the Debian archive, started, counted, reloaded, restarted without a gap, purged clean"
+[[ -z $(in_container dpkg-query -W -f "\${Status}" lanewarden 2>/dev/null) ]] || fail "dpkg still knows lanewarden"
+say "OK: $version installed from the $release archive, started, counted, reloaded, upgraded and restarted without a gap, purged clean"

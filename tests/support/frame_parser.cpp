@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "support/frame_parser.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
