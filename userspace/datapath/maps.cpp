@@ -2,7 +2,9 @@
 #include "datapath/maps.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/btf.h>
 
 #include <cstring>
 
@@ -129,9 +131,49 @@ std::unique_ptr<lw_policy> read_active_policy(int outer_fd) {
   return p;
 }
 
-void swap_policy(int outer_fd, const lw_policy& p) {
+namespace {
+
+// The object's BTF ids of the policy map's key (__u32) and value (struct
+// lw_policy), found through any map of the same object.
+struct PolicyBtf {
+  UniqueFd btf;
+  uint32_t key = 0, value = 0;
+};
+
+PolicyBtf policy_btf(int object_map_fd) {
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(object_map_fd, &info, &len) != 0 || info.btf_id == 0) return {};
+  btf* types = btf__load_from_kernel_by_id(info.btf_id);
+  if (!types) return {};
+  const int key = btf__find_by_name_kind(types, "__u32", BTF_KIND_TYPEDEF);
+  const int value = btf__find_by_name_kind(types, "lw_policy", BTF_KIND_STRUCT);
+  btf__free(types);
+  if (key <= 0 || value <= 0) return {};
+  PolicyBtf out;
+  out.btf = UniqueFd(bpf_btf_get_fd_by_id(info.btf_id));
+  if (!out.btf) return {};
+  out.key = static_cast<uint32_t>(key);
+  out.value = static_cast<uint32_t>(value);
+  return out;
+}
+
+}  // namespace
+
+void swap_policy(int outer_fd, int object_map_fd, const lw_policy& p) {
+  // The policy map carries the object's BTF, as the template libbpf made
+  // for lw_policy_outer does: 6.1 compares the BTF-derived layout of the two
+  // (special-field offsets) and refuses a map without BTF with EINVAL.
+  const PolicyBtf types = policy_btf(object_map_fd);
+  bpf_map_create_opts opts{};
+  opts.sz = sizeof(opts);
+  if (types.btf) {
+    opts.btf_fd = static_cast<uint32_t>(types.btf.get());
+    opts.btf_key_type_id = types.key;
+    opts.btf_value_type_id = types.value;
+  }
   UniqueFd inner(bpf_map_create(BPF_MAP_TYPE_ARRAY, "lw_policy", sizeof(uint32_t),
-                                sizeof(lw_policy), 1, nullptr));
+                                sizeof(lw_policy), 1, &opts));
   if (!inner) throw SystemError("cannot create a policy map", errno);
   uint32_t zero = 0;
   if (bpf_map_update_elem(inner.get(), &zero, &p, BPF_ANY) != 0)

@@ -42,6 +42,7 @@ std::unique_ptr<lw_policy> read_active_policy(int outer_fd);
 // The inner map currently in slot 0 of the outer map (invalid fd if none).
 UniqueFd active_policy_map(int outer_fd);
 // Creates an inner map holding `p` and swaps it in with one update.
-void swap_policy(int outer_fd, const lw_policy& p);
+// `object_map_fd` is any map of the loaded object: its BTF describes `p`.
+void swap_policy(int outer_fd, int object_map_fd, const lw_policy& p);
 
 }  // namespace lw::datapath

@@ -90,7 +90,7 @@ PinnedState upgrade_programs(const std::string& dir, const DesiredState& want) {
   PinnedState next = PinnedState::load_upgrade(dir);
   std::vector<std::pair<uint32_t, uint32_t>> swapped;  // ifindex, flags
   try {
-    swap_policy(next.policy_outer(), *want.policy);
+    swap_policy(next.policy_outer(), next.counters(), *want.policy);
     const auto& carried = next.carried();
     if (std::find(carried.begin(), carried.end(), pins::kLinks) == carried.end())
       for (const auto& [ifindex, link] : links) write_link(next.links(), ifindex, link);
@@ -142,7 +142,7 @@ void converge(const std::string& dir, const PinnedState& st, const DesiredState&
     write_link(st.links(), b.ifindex, make_link(b, flags[b.ifindex]));
   }
   sync_gso_limits(dir, want.gso);
-  swap_policy(st.policy_outer(), *want.policy);
+  swap_policy(st.policy_outer(), st.counters(), *want.policy);
   // Re-attaching a known interface replaces the filter in place (a no-op for
   // the same program); it also repairs a filter someone removed by hand.
   for (const auto& b : want.ifaces)

@@ -71,7 +71,7 @@ Sandbox::~Sandbox() {
 }
 
 void Sandbox::install(const lw_policy& p) {
-  swap_policy(bpf_map__fd(skel_->maps.lw_policy_outer), p);
+  swap_policy(bpf_map__fd(skel_->maps.lw_policy_outer), bpf_map__fd(skel_->maps.lw_counters), p);
 }
 
 RunResult Sandbox::run(int dir, const std::vector<uint8_t>& frame, const RunOptions& o) {
