@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "lanewarden.h"
 #include "support/traffic.h"
 #include "test_reconcile_support.h"
 
