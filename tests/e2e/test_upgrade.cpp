@@ -4,8 +4,9 @@
 // applies the same policy while packets flow both ways. This build's
 // programs are then in force (the old ones are gone from the kernel), drop
 // and pass verdicts never lapsed (nothing dropped reached the peer, all that
-// passes did), every packet is counted once in the counters carried over,
-// and `detach` leaves nothing.
+// passes did), counters start over with one log line (the previous build's
+// lw_counters has another number of slots) and count only what came after
+// the swap, and `detach` leaves nothing.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -193,16 +194,26 @@ TEST_F(UpgradeE2E, NewerBuildTakesOverUnderTrafficWithoutALapse) {
   EXPECT_TRUE(prog_gone(old_eg));
   EXPECT_TRUE(std::filesystem::exists(node_->pin_dir() + "/lw_meta"));
 
-  // Verdicts never lapsed, every packet counted once (old and new programs
-  // counted into the one carried-over map).
+  // Verdicts never lapsed: every Corosync datagram arrived, no dropped one did.
   EXPECT_EQ(coro_sink.receive(coro_out, 5s), coro_out.load());
   EXPECT_EQ(other_sink.receive(1, 200ms), 0u) << "a dropped datagram reached the peer";
-  EXPECT_EQ(node_->packets(iface(), "ingress", "ceph_public", "drop"), ceph_in.load());
-  EXPECT_EQ(node_->packets(iface(), "ingress", "ceph_public"), ceph_in.load());
-  EXPECT_EQ(node_->packets(iface(), "ingress", "corosync", "pass"), coro_in.load());
-  EXPECT_EQ(node_->packets(iface(), "egress", "corosync", "pass"), coro_out.load());
-  EXPECT_EQ(node_->packets(iface(), "egress", "other", "drop"), other_out.load());
-  EXPECT_EQ(node_->packets(iface(), "egress", "other"), other_out.load());
+  // a989492's lw_counters has 65 slots, this build's 33 (pin ABI 2): the
+  // layout cannot carry over, so the counters start from zero at the swap,
+  // said in one log line, and count only what came after it, never more
+  // and never under another class or verdict.
+  EXPECT_NE(upgrade.err.find("lw_counters"), std::string::npos) << upgrade.err;
+  EXPECT_NE(upgrade.err.find("start from zero"), std::string::npos) << upgrade.err;
+  const auto after_swap = [&](const char* dir, const char* cls, const char* verdict,
+                              uint64_t sent) {
+    const uint64_t counted = node_->packets(iface(), dir, cls, verdict);
+    EXPECT_GT(counted, 0u) << dir << " " << cls;
+    EXPECT_LE(counted, sent) << dir << " " << cls;
+    EXPECT_EQ(node_->packets(iface(), dir, cls), counted) << dir << " " << cls;
+  };
+  after_swap("ingress", "ceph_public", "drop", ceph_in.load());
+  after_swap("ingress", "corosync", "pass", coro_in.load());
+  after_swap("egress", "corosync", "pass", coro_out.load());
+  after_swap("egress", "other", "drop", other_out.load());
 
   // detach leaves nothing: no pins, filters, clsact, programs or maps.
   std::vector<uint64_t> map_ids;
