@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "lanewarden.h"
 #include "test_reconcile_support.h"
 
 namespace lw::test::reconcile {
@@ -162,13 +163,19 @@ TEST_F(ReconcileCrash, UpgradeKilledAtAnyStepEndsUpgradedOrDetached) {
   // What the pins of another build of this version say: other programs.
   const auto pin_other_build = [&] {
     must("apply " + file_a_);
-    run_ok("bpftool map update pinned " + node_->pin_dir() +
-           "/lw_meta key 0 0 0 0 value 1 0 0 0 16 0 0 0 1 2 3 4 5 6 7 8");
+    // struct lw_pin_meta, little endian: this build's version (< 256), its
+    // size, and a program hash no build has.
+    static_assert(LW_PIN_ABI_VERSION < 256);
+    run_ok("bpftool map update pinned " + node_->pin_dir() + "/lw_meta key 0 0 0 0 value " +
+           std::to_string(LW_PIN_ABI_VERSION) + " 0 0 0 16 0 0 0 1 2 3 4 5 6 7 8");
   };
   pin_other_build();
   const auto r = lanewarden("apply " + file_a_);
   ASSERT_TRUE(r.ok()) << r.err;
-  ASSERT_NE(r.err.find("another build of pinned-state version 1"), std::string::npos) << r.err;
+  ASSERT_NE(r.err.find("another build of pinned-state version " +
+                       std::to_string(LW_PIN_ABI_VERSION)),
+            std::string::npos)
+      << r.err;
   ASSERT_EQ(kernel_snapshot(), snap_a);
 
   const int steps = crash_at_every_step(pin_other_build, "apply " + file_a_,
