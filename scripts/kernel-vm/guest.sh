@@ -32,7 +32,11 @@ jq -r '"kmx-guest:   \(.object) \(.program): \(.result) \(.insns // "?") insns"'
 [[ $mode == load ]] && exit 0
 
 say "BPF test suite (BPF_PROG_TEST_RUN)"
-"$build/tests/lw_bpf_tests" --gtest_output="json:$out/bpf-tests.json" >"$out/bpf-tests.log" 2>&1
+# Pace.BeyondTheHorizonDrops measures time: it assumes 150 test runs take far
+# less than one pacing interval, which emulation (TCG) does not keep. It runs
+# natively in the bpf label; here it would only measure qemu.
+"$build/tests/lw_bpf_tests" --gtest_filter=-Pace.BeyondTheHorizonDrops \
+	--gtest_output="json:$out/bpf-tests.json" >"$out/bpf-tests.log" 2>&1
 rc=$?
 say "  exit $rc; $(jq -r '"\(.tests) tests, \(.failures) failed"' "$out/bpf-tests.json" 2>/dev/null)"
 
