@@ -142,14 +142,18 @@ PinnedState PinnedState::load_and_pin(const std::string& pin_dir, uint64_t event
     throw;
   }
   spdlog::debug("loaded and pinned BPF programs under {}", pin_dir);
+  return from_skeleton(*skel);
+}
+
+PinnedState PinnedState::from_skeleton(const lanewarden& skel) {
   PinnedState st;
-  st.ingress_ = dup_fd(bpf_program__fd(skel->progs.lw_ingress));
-  st.egress_ = dup_fd(bpf_program__fd(skel->progs.lw_egress));
-  st.policy_outer_ = dup_fd(bpf_map__fd(skel->maps.lw_policy_outer));
-  st.counters_ = dup_fd(bpf_map__fd(skel->maps.lw_counters));
-  st.links_ = dup_fd(bpf_map__fd(skel->maps.lw_links));
-  st.violations_ = dup_fd(bpf_map__fd(skel->maps.lw_violations));
-  st.events_ = dup_fd(bpf_map__fd(skel->maps.lw_events));
+  st.ingress_ = dup_fd(bpf_program__fd(skel.progs.lw_ingress));
+  st.egress_ = dup_fd(bpf_program__fd(skel.progs.lw_egress));
+  st.policy_outer_ = dup_fd(bpf_map__fd(skel.maps.lw_policy_outer));
+  st.counters_ = dup_fd(bpf_map__fd(skel.maps.lw_counters));
+  st.links_ = dup_fd(bpf_map__fd(skel.maps.lw_links));
+  st.violations_ = dup_fd(bpf_map__fd(skel.maps.lw_violations));
+  st.events_ = dup_fd(bpf_map__fd(skel.maps.lw_events));
   return st;
 }
 
@@ -189,14 +193,7 @@ PinnedState PinnedState::load_upgrade(const std::string& pin_dir) {
     drop_staging(pin_dir);
     throw;
   }
-  PinnedState st;
-  st.ingress_ = dup_fd(bpf_program__fd(skel->progs.lw_ingress));
-  st.egress_ = dup_fd(bpf_program__fd(skel->progs.lw_egress));
-  st.policy_outer_ = dup_fd(bpf_map__fd(skel->maps.lw_policy_outer));
-  st.counters_ = dup_fd(bpf_map__fd(skel->maps.lw_counters));
-  st.links_ = dup_fd(bpf_map__fd(skel->maps.lw_links));
-  st.violations_ = dup_fd(bpf_map__fd(skel->maps.lw_violations));
-  st.events_ = dup_fd(bpf_map__fd(skel->maps.lw_events));
+  PinnedState st = from_skeleton(*skel);
   st.carried_ = std::move(carried);
   return st;
 }

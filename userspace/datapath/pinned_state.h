@@ -12,6 +12,8 @@
 
 #include "common/fd.h"
 
+struct lanewarden;  // the generated skeleton (lanewarden.skel.h)
+
 namespace lw::datapath {
 
 class PinnedState {
@@ -53,6 +55,9 @@ class PinnedState {
   const std::vector<std::string>& carried() const { return carried_; }
 
  private:
+  // Its own references to the programs and maps of a loaded skeleton.
+  static PinnedState from_skeleton(const lanewarden& skel);
+
   UniqueFd ingress_, egress_, policy_outer_, counters_, links_, violations_, events_;
   std::vector<std::string> carried_;
 };
