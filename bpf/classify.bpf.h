@@ -27,8 +27,8 @@
  * multiply the verifier's states past its limit.
  */
 /* Classes whose networks contain each of two v4 addresses (host order), in one loop. */
-static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __u32 b,
-					  __u32 *ca, __u32 *cb)
+static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __u32 b, __u32 *ca,
+					  __u32 *cb)
 {
 	__u64 ia = 0, ib = 0, step = p->v4_step;
 
@@ -51,8 +51,8 @@ static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __
  * at all-ones, and a probe that lands on it still reads the last range's
  * classes.
  */
-static __always_inline void lw_v6_hi_classes(const struct lw_policy *p, __u64 a, __u64 b,
-					     __u32 *ca, __u32 *cb)
+static __always_inline void lw_v6_hi_classes(const struct lw_policy *p, __u64 a, __u64 b, __u32 *ca,
+					     __u32 *cb)
 {
 	__u64 ia = 0, ib = 0, step = p->v6_step;
 
@@ -103,8 +103,8 @@ static __always_inline int is_icmp_infra(const struct lw_pkt *pkt)
 	__u8 t = pkt->icmp_type;
 
 	if (pkt->l4 == IPPROTO_ICMP)
-		return t == ICMP_DEST_UNREACH || t == ICMP_TIME_EXCEEDED || t == ICMP_PARAMETERPROB ||
-		       t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT;
+		return t == ICMP_DEST_UNREACH || t == ICMP_TIME_EXCEEDED ||
+		       t == ICMP_PARAMETERPROB || t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT;
 	return t < 128 || (t >= 130 && t <= 137) || t == 143;
 }
 
@@ -193,7 +193,7 @@ struct lw_lane_view {
 };
 
 static __always_inline int lw_find_lane(const struct lw_policy *p, __u32 ifindex, __u32 vlan,
-			    struct lw_lane_view *lane)
+					struct lw_lane_view *lane)
 {
 	if (!p || !lane)
 		return 0;

@@ -5,9 +5,6 @@
 #include <bpf/bpf_helpers.h>
 
 SEC("tc")
-int lw_empty(struct __sk_buff *skb)
-{
-	return TC_ACT_UNSPEC;
-}
+int lw_empty(struct __sk_buff *skb) { return TC_ACT_UNSPEC; }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

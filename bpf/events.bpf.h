@@ -20,8 +20,8 @@
  * The compare-and-swap on last_ns makes exactly one CPU win an interval, so
  * concurrent floods of one key still give one event per interval.
  */
-static __always_inline int flood_admit(const struct lw_flood_key *key, __u64 now,
-				       __u64 interval, __u64 *folded)
+static __always_inline int flood_admit(const struct lw_flood_key *key, __u64 now, __u64 interval,
+				       __u64 *folded)
 {
 	struct lw_flood_state *st = bpf_map_lookup_elem(&lw_flood, key);
 
@@ -36,8 +36,7 @@ static __always_inline int flood_admit(const struct lw_flood_key *key, __u64 now
 			return 1; /* evicted at once: rather an event too many than none */
 	}
 	__u64 last = st->last_ns;
-	if (now - last < interval ||
-	    __sync_val_compare_and_swap(&st->last_ns, last, now) != last) {
+	if (now - last < interval || __sync_val_compare_and_swap(&st->last_ns, last, now) != last) {
 		__sync_fetch_and_add(&st->suppressed, 1);
 		return 0;
 	}
@@ -59,11 +58,17 @@ static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, 
 		__sync_fetch_and_add(&vc->n[dir][kind][cls], segs);
 
 	struct lw_flood_key fk = {
-		.src_hi = pkt->src_hi, .src_lo = pkt->src_lo,
-		.dst_hi = pkt->dst_hi, .dst_lo = pkt->dst_lo,
-		.ifindex = skb->ifindex,
-		.sport = pkt->sport, .dport = pkt->dport,
-		.kind = kind, .cls = cls, .dir = dir, .l4 = pkt->l4,
+	    .src_hi = pkt->src_hi,
+	    .src_lo = pkt->src_lo,
+	    .dst_hi = pkt->dst_hi,
+	    .dst_lo = pkt->dst_lo,
+	    .ifindex = skb->ifindex,
+	    .sport = pkt->sport,
+	    .dport = pkt->dport,
+	    .kind = kind,
+	    .cls = cls,
+	    .dir = dir,
+	    .l4 = pkt->l4,
 	};
 	__u64 now = bpf_ktime_get_ns();
 	__u64 folded;

@@ -80,8 +80,8 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 		d.violation = LW_VIOL_RATE_CAP;
 	if (d.violation != LW_VIOL_NONE)
 		d.verdict = (d.violation != LW_VIOL_MTU && (p->enforce & LW_CLASS_BIT(d.cls)))
-				    ? LW_VERDICT_DROP
-				    : LW_VERDICT_AUDIT;
+				? LW_VERDICT_DROP
+				: LW_VERDICT_AUDIT;
 
 	count(skb, lane.slot, dir, &d, pkt.reason);
 	if (d.violation != LW_VIOL_NONE) {
@@ -100,15 +100,9 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 }
 
 SEC("tc")
-int lw_ingress(struct __sk_buff *skb)
-{
-	return handle(skb, LW_DIR_INGRESS);
-}
+int lw_ingress(struct __sk_buff *skb) { return handle(skb, LW_DIR_INGRESS); }
 
 SEC("tc")
-int lw_egress(struct __sk_buff *skb)
-{
-	return handle(skb, LW_DIR_EGRESS);
-}
+int lw_egress(struct __sk_buff *skb) { return handle(skb, LW_DIR_EGRESS); }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -45,25 +45,25 @@ enum lw_verdict {
  */
 enum lw_parse_reason {
 	LW_PARSE_OK = 0,
-	LW_PARSE_NOT_IP = 1,           /* an ethertype we do not classify further */
+	LW_PARSE_NOT_IP = 1, /* an ethertype we do not classify further */
 	LW_PARSE_TRUNC_ETH = 2,
 	LW_PARSE_TRUNC_VLAN = 3,
-	LW_PARSE_VLAN_TOO_DEEP = 4,    /* more than two tags in the packet */
+	LW_PARSE_VLAN_TOO_DEEP = 4, /* more than two tags in the packet */
 	LW_PARSE_TRUNC_IPV4 = 5,
 	LW_PARSE_BAD_IPV4_VERSION = 6,
 	LW_PARSE_BAD_IPV4_IHL = 7,
-	LW_PARSE_BAD_IPV4_LEN = 8,     /* tot_len below the header length */
+	LW_PARSE_BAD_IPV4_LEN = 8, /* tot_len below the header length */
 	LW_PARSE_TRUNC_IPV6 = 9,
 	LW_PARSE_BAD_IPV6_VERSION = 10,
 	LW_PARSE_TRUNC_IPV6_EXT = 11,
 	LW_PARSE_IPV6_EXT_TOO_DEEP = 12,
-	LW_PARSE_FRAGMENT_FIRST = 13,  /* first fragment: ports present */
-	LW_PARSE_FRAGMENT_LATER = 14,  /* non-first fragment: attributed by addresses */
+	LW_PARSE_FRAGMENT_FIRST = 13, /* first fragment: ports present */
+	LW_PARSE_FRAGMENT_LATER = 14, /* non-first fragment: attributed by addresses */
 	LW_PARSE_TRUNC_TCP = 15,
 	LW_PARSE_BAD_TCP_DOFF = 16,
 	LW_PARSE_TRUNC_UDP = 17,
 	LW_PARSE_TRUNC_ICMP = 18,
-	LW_PARSE_UNKNOWN_L4 = 19,      /* valid IP carrying a protocol we do not parse */
+	LW_PARSE_UNKNOWN_L4 = 19, /* valid IP carrying a protocol we do not parse */
 	LW_NR_PARSE_REASONS = 20,
 };
 
@@ -71,25 +71,25 @@ enum lw_parse_reason {
 enum lw_violation {
 	LW_VIOL_NONE = 0,
 	LW_VIOL_WRONG_LANE = 1, /* class seen on an interface/VLAN not among its lanes */
-	LW_VIOL_INTRUDER = 2,   /* foreign class on an exclusive lane */
-	LW_VIOL_RATE_CAP = 3,   /* above the class's policed rate */
-	LW_VIOL_FRAGMENT = 4,   /* fragment on a lane that must not see any */
-	LW_VIOL_MTU = 5,        /* ICMP frag-needed / ICMPv6 packet-too-big received */
+	LW_VIOL_INTRUDER = 2,	/* foreign class on an exclusive lane */
+	LW_VIOL_RATE_CAP = 3,	/* above the class's policed rate */
+	LW_VIOL_FRAGMENT = 4,	/* fragment on a lane that must not see any */
+	LW_VIOL_MTU = 5,	/* ICMP frag-needed / ICMPv6 packet-too-big received */
 	LW_NR_VIOLATIONS = 6,
 };
 
 /* Sizes of the policy tables. The binary searches below rely on powers of two. */
-#define LW_MAX_IFACES 32            /* interfaces one policy can attach to (docs/limits.md) */
+#define LW_MAX_IFACES 32 /* interfaces one policy can attach to (docs/limits.md) */
 #define LW_IFACE_SLOT_UNKNOWN LW_MAX_IFACES /* counters for an ifindex not in the policy */
 #define LW_MAX_VLAN_LANES 128
-#define LW_MAX_RANGES 256           /* address ranges per family */
+#define LW_MAX_RANGES 256 /* address ranges per family */
 #define LW_NR_PORTS 65536
 
 /* Lane flags */
-#define LW_LANE_PRESENT 0x1         /* a lane is defined here */
-#define LW_LANE_EXCLUSIVE 0x2       /* every class not allowed here is an intruder */
-#define LW_LANE_NO_FRAGMENTS 0x4    /* any IP fragment here is a violation (jumbo storage lanes) */
-#define LW_IFACE_SHAPED 0x80        /* lw_iface only: lanewarden's HTB is the root qdisc here */
+#define LW_LANE_PRESENT 0x1	 /* a lane is defined here */
+#define LW_LANE_EXCLUSIVE 0x2	 /* every class not allowed here is an intruder */
+#define LW_LANE_NO_FRAGMENTS 0x4 /* any IP fragment here is a violation (jumbo storage lanes) */
+#define LW_IFACE_SHAPED 0x80	 /* lw_iface only: lanewarden's HTB is the root qdisc here */
 
 struct lw_counter {
 	__u64 packets;
@@ -113,7 +113,7 @@ struct lw_iface_counters {
 struct lw_iface {
 	__u32 ifindex;
 	__u16 slot;
-	__u8 lane_allowed;  /* classes allowed on the interface-wide lane */
+	__u8 lane_allowed; /* classes allowed on the interface-wide lane */
 	__u8 lane_flags;
 };
 
@@ -127,12 +127,12 @@ struct lw_vlan_lane {
 
 /* Address ranges: sorted by start, first start is 0, padded with the last range. */
 struct lw_v4_range {
-	__u32 start;        /* host byte order */
-	__u32 classes;      /* LW_CLASS_BIT set of networks that contain the range */
+	__u32 start;   /* host byte order */
+	__u32 classes; /* LW_CLASS_BIT set of networks that contain the range */
 };
 
 struct lw_v6_range {
-	__u64 start_hi;     /* host byte order */
+	__u64 start_hi; /* host byte order */
 	__u64 start_lo;
 	__u32 classes;
 	__u32 pad;
@@ -141,8 +141,8 @@ struct lw_v6_range {
 /* Per-class settings of the datapath. */
 struct lw_class_cfg {
 	__u32 skb_priority; /* egress of shaped interfaces: HTB class id; 0 leaves it alone */
-	__u8 dscp;          /* DSCP to write, valid when LW_CLASS_F_DSCP is set */
-	__u8 flags;         /* LW_CLASS_F_* */
+	__u8 dscp;	    /* DSCP to write, valid when LW_CLASS_F_DSCP is set */
+	__u8 flags;	    /* LW_CLASS_F_* */
 	__u16 pad;
 	/*
 	 * police and pace: the rate in bytes/s and the bucket as time credit.
@@ -180,9 +180,9 @@ struct lw_policy {
 	__u64 generation;
 	__u32 n_ifaces;
 	__u32 n_vlan_lanes;
-	__u8 constrained;   /* classes that have at least one lane */
-	__u8 enforce;       /* classes whose violations are dropped */
-	__u8 tcp_classes;   /* classes that use TCP at all (non-first fragments) */
+	__u8 constrained; /* classes that have at least one lane */
+	__u8 enforce;	  /* classes whose violations are dropped */
+	__u8 tcp_classes; /* classes that use TCP at all (non-first fragments) */
 	__u8 udp_classes;
 	/*
 	 * First step of each binary search: the largest power of two below the
@@ -204,7 +204,7 @@ struct lw_policy {
 	/* Precedence when several classes match: best class for each bit set. */
 	__u8 pick[256];
 	struct lw_class_cfg cls[LW_NR_CLASSES];
-	struct lw_iface ifaces[LW_MAX_IFACES];        /* sorted by ifindex, padded */
+	struct lw_iface ifaces[LW_MAX_IFACES];		   /* sorted by ifindex, padded */
 	struct lw_vlan_lane vlan_lanes[LW_MAX_VLAN_LANES]; /* sorted by key, padded */
 	struct lw_v4_range v4[LW_MAX_RANGES];
 	struct lw_v6_range v6[LW_MAX_RANGES];
@@ -232,7 +232,7 @@ struct lw_policy {
 struct lw_link {
 	char ifname[16];
 	__u32 slot;
-	__u32 flags;        /* LW_LINK_* */
+	__u32 flags; /* LW_LINK_* */
 };
 
 #define LW_LINK_CREATED_CLSACT 0x1 /* lanewarden created the clsact qdisc */
@@ -252,28 +252,28 @@ struct lw_link {
  */
 struct lw_violation_counters {
 	__u64 n[LW_NR_DIRS][LW_NR_VIOLATIONS][LW_NR_CLASSES];
-	__u64 events;       /* events written to the ring buffer */
-	__u64 suppressed;   /* violations folded into a later event by flood control */
-	__u64 lost;         /* ring buffer full: event reservation failed */
+	__u64 events;	  /* events written to the ring buffer */
+	__u64 suppressed; /* violations folded into a later event by flood control */
+	__u64 lost;	  /* ring buffer full: event reservation failed */
 	__u64 pad;
 };
 
 /* One violation event in the lw_events ring buffer. */
 struct lw_event {
-	__u64 ts_ns;        /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 suppressed;   /* identical violations folded into this event */
+	__u64 ts_ns;	      /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 suppressed;     /* identical violations folded into this event */
 	__u64 src_hi, src_lo; /* host byte order; IPv4 in the low 32 bits of src_lo */
 	__u64 dst_hi, dst_lo;
 	__u32 ifindex;
-	__u32 len;          /* skb->len */
+	__u32 len; /* skb->len */
 	__u16 sport, dport;
-	__u16 vlan;         /* 0: untagged */
-	__u8 kind;          /* enum lw_violation */
-	__u8 cls;           /* enum lw_class */
-	__u8 dir;           /* enum lw_dir */
-	__u8 verdict;       /* LW_VERDICT_AUDIT (passed) or LW_VERDICT_DROP */
-	__u8 family;        /* 0, 4 or 6 */
-	__u8 l4;            /* IPPROTO_* */
+	__u16 vlan;   /* 0: untagged */
+	__u8 kind;    /* enum lw_violation */
+	__u8 cls;     /* enum lw_class */
+	__u8 dir;     /* enum lw_dir */
+	__u8 verdict; /* LW_VERDICT_AUDIT (passed) or LW_VERDICT_DROP */
+	__u8 family;  /* 0, 4 or 6 */
+	__u8 l4;      /* IPPROTO_* */
 	__u8 pad[4];
 };
 
@@ -291,8 +291,8 @@ struct lw_flood_key {
 };
 
 struct lw_flood_state {
-	__u64 last_ns;      /* when the last event for this key was emitted */
-	__u64 suppressed;   /* violations since then, folded into the next event */
+	__u64 last_ns;	  /* when the last event for this key was emitted */
+	__u64 suppressed; /* violations since then, folded into the next event */
 };
 
 #define LW_EVENTS_RINGBUF_BYTES (256 * 1024)
@@ -327,9 +327,9 @@ struct lw_rodata {
  * A sub-bucket is at most 1/LW_HIST_SUB of its lower bound wide.
  */
 #define LW_HIST_SUB_BITS 3
-#define LW_HIST_SUB (1u << LW_HIST_SUB_BITS)   /* 8 sub-buckets per power of two */
-#define LW_HIST_MIN_EXP 9                      /* 512 ns: 1 us falls in a regular bucket */
-#define LW_HIST_MAX_EXP 34                     /* last octave 17.2-34.4 s */
+#define LW_HIST_SUB (1u << LW_HIST_SUB_BITS) /* 8 sub-buckets per power of two */
+#define LW_HIST_MIN_EXP 9		     /* 512 ns: 1 us falls in a regular bucket */
+#define LW_HIST_MAX_EXP 34		     /* last octave 17.2-34.4 s */
 #define LW_HIST_NR_OCTAVES (LW_HIST_MAX_EXP - LW_HIST_MIN_EXP + 1)
 #define LW_HIST_NR_BUCKETS (LW_HIST_NR_OCTAVES * LW_HIST_SUB + 2) /* + underflow, overflow */
 /* lw_hist key: slot * LW_NR_CLASSES + class */
@@ -351,7 +351,7 @@ struct lw_hist {
  * sequence number.
  */
 struct lw_rtt_key {
-	__u64 local_hi, local_lo;   /* host byte order; IPv4 in the low 32 bits */
+	__u64 local_hi, local_lo; /* host byte order; IPv4 in the low 32 bits */
 	__u64 remote_hi, remote_lo;
 	__u16 local_port, remote_port;
 	__u32 stamp;
@@ -359,17 +359,17 @@ struct lw_rtt_key {
 
 /* When the timed packet left, and where its sample goes. */
 struct lw_rtt_start {
-	__u64 ts_ns;        /* bpf_ktime_get_ns() at egress */
-	__u16 slot;         /* interface slot of the egress packet */
-	__u8 cls;           /* class of the egress packet */
+	__u64 ts_ns; /* bpf_ktime_get_ns() at egress */
+	__u16 slot;  /* interface slot of the egress packet */
+	__u8 cls;    /* class of the egress packet */
 	__u8 pad[5];
 };
 
 /* Per-CPU counts of RTT tracking that yielded no sample. */
 struct lw_rtt_stats {
-	__u64 bad_options;  /* TCP option list malformed or cut: no timestamps used */
-	__u64 expired;      /* echo matched after LW_RTT_MAX_AGE_NS: discarded */
-	__u64 arm_failed;   /* the start could not be stored (map update error) */
+	__u64 bad_options; /* TCP option list malformed or cut: no timestamps used */
+	__u64 expired;	   /* echo matched after LW_RTT_MAX_AGE_NS: discarded */
+	__u64 arm_failed;  /* the start could not be stored (map update error) */
 	__u64 pad;
 };
 

@@ -22,8 +22,8 @@
 
 #include "lanewarden.h"
 
-#define LW_MAX_VLAN_TAGS 2  /* 802.1ad outer + 802.1Q inner */
-#define LW_MAX_IPV6_EXT 6   /* extension headers walked before giving up */
+#define LW_MAX_VLAN_TAGS 2 /* 802.1ad outer + 802.1Q inner */
+#define LW_MAX_IPV6_EXT 6  /* extension headers walked before giving up */
 
 /* linux/icmp.h drags in libc headers that do not build for -target bpf. */
 #define ICMP_ECHOREPLY 0
@@ -52,21 +52,21 @@ struct cursor {
 
 /* What the parser learned; addresses and ports in host byte order. */
 struct lw_pkt {
-	__u64 src_hi, src_lo;   /* IPv4 lives in src_lo (low 32 bits) */
+	__u64 src_hi, src_lo; /* IPv4 lives in src_lo (low 32 bits) */
 	__u64 dst_hi, dst_lo;
 	__u16 sport, dport;
-	__u16 vlan;             /* outermost VLAN id, 0 when untagged */
-	__u8 family;            /* 0, 4 or 6 */
-	__u8 l4;                /* IPPROTO_*, 0 when unknown */
+	__u16 vlan;  /* outermost VLAN id, 0 when untagged */
+	__u8 family; /* 0, 4 or 6 */
+	__u8 l4;     /* IPPROTO_*, 0 when unknown */
 	__u8 has_ports;
-	__u8 frag;              /* enum lw_frag */
+	__u8 frag; /* enum lw_frag */
 	__u8 icmp_type, icmp_code;
-	__u8 has_icmp;          /* icmp_type/code were read: an unread type 0 means nothing */
-	__u8 infra;             /* link-layer control traffic (ARP, LLDP, STP, LACP) */
-	__u8 reason;            /* enum lw_parse_reason */
-	__u8 l3_off;            /* offset of the IP header from the frame start */
-	__u16 hdr_len;          /* bytes before the TCP/UDP payload: replicated per GSO segment */
-	__u16 l4_off;           /* offset of the TCP/UDP/ICMP header, valid when has_ports or has_icmp */
+	__u8 has_icmp; /* icmp_type/code were read: an unread type 0 means nothing */
+	__u8 infra;    /* link-layer control traffic (ARP, LLDP, STP, LACP) */
+	__u8 reason;   /* enum lw_parse_reason */
+	__u8 l3_off;   /* offset of the IP header from the frame start */
+	__u16 hdr_len; /* bytes before the TCP/UDP payload: replicated per GSO segment */
+	__u16 l4_off;  /* offset of the TCP/UDP/ICMP header, valid when has_ports or has_icmp */
 };
 
 static __always_inline int is_vlan_proto(__u16 h_proto)
@@ -187,8 +187,8 @@ static __always_inline void load_v6(__u64 *hi, __u64 *lo, const struct in6_addr 
  * destination options 60) as one bit test instead of five compares: every
  * IPv6 packet asks this twice.
  */
-#define LW_IPV6_EXT_MASK                                                         \
-	((1ULL << IPPROTO_HOPOPTS) | (1ULL << IPPROTO_ROUTING) | (1ULL << IPPROTO_FRAGMENT) | \
+#define LW_IPV6_EXT_MASK                                                                           \
+	((1ULL << IPPROTO_HOPOPTS) | (1ULL << IPPROTO_ROUTING) | (1ULL << IPPROTO_FRAGMENT) |      \
 	 (1ULL << IPPROTO_AH) | (1ULL << IPPROTO_DSTOPTS))
 
 static __always_inline int is_ipv6_ext(__u8 nh)

@@ -149,7 +149,8 @@ static __always_inline void mark_dscp(struct __sk_buff *skb, const struct lw_pkt
 		/* The checksum covers the 16-bit word holding version/ihl and TOS. */
 		__be16 old_word = *(__be16 *)ip;
 		__be16 new_word = bpf_htons((bpf_ntohs(old_word) & 0xFF00) | tos);
-		bpf_l3_csum_replace(skb, off + offsetof(struct iphdr, check), old_word, new_word, 2);
+		bpf_l3_csum_replace(skb, off + offsetof(struct iphdr, check), old_word, new_word,
+				    2);
 		bpf_skb_store_bytes(skb, off + 1, &tos, 1, 0);
 	} else if (pkt->family == 6) {
 		__u8 *b = data + off;

@@ -35,7 +35,7 @@
  */
 #define LW_TCPOPT_NOP_NOP_TS 0x0101080A
 #define LW_TCPOLEN_NOP_NOP_TS 12
-#define LW_TCP_OPTS_MAX 40    /* bytes of options at most (doff 15): also the most iterations */
+#define LW_TCP_OPTS_MAX 40 /* bytes of options at most (doff 15): also the most iterations */
 /*
  * Headers in front of L4 that RTT tracking still reads through: the verifier
  * needs a packet offset well below 64 KiB, and only IPv6 extension chains go
@@ -44,9 +44,9 @@
 #define LW_RTT_MAX_L4_OFF 1024
 
 enum lw_ts_result {
-	LW_TS_NONE = 0,  /* no timestamp option: nothing to time */
+	LW_TS_NONE = 0, /* no timestamp option: nothing to time */
 	LW_TS_FOUND = 1,
-	LW_TS_BAD = 2,   /* malformed or cut option list: counted, nothing timed */
+	LW_TS_BAD = 2, /* malformed or cut option list: counted, nothing timed */
 };
 
 /* Why a timed packet yielded no sample: one field of struct lw_rtt_stats each. */
@@ -78,11 +78,11 @@ struct lw_tcp_ts {
 
 /* State of one walk over a copy of the option list (bpf_loop context). */
 struct lw_opt_walk {
-	__u8 buf[64];   /* the options; 40 bytes at most, 64 so masked indexes stay inside */
-	__u32 len;      /* bytes of options */
-	__u32 off;      /* next option */
+	__u8 buf[64]; /* the options; 40 bytes at most, 64 so masked indexes stay inside */
+	__u32 len;    /* bytes of options */
+	__u32 off;    /* next option */
 	struct lw_tcp_ts ts;
-	int result;     /* enum lw_ts_result */
+	int result; /* enum lw_ts_result */
 };
 
 /*
@@ -172,8 +172,8 @@ static __always_inline int lw_tcp_timestamps(struct __sk_buff *skb, const struct
 }
 
 /* The key of this packet's flow from the node's side: egress src is local. */
-static __always_inline void lw_rtt_make_key(struct lw_rtt_key *k, const struct lw_pkt *pkt,
-					    int dir, __u16 sport, __u16 dport, __u32 stamp)
+static __always_inline void lw_rtt_make_key(struct lw_rtt_key *k, const struct lw_pkt *pkt, int dir,
+					    __u16 sport, __u16 dport, __u32 stamp)
 {
 	if (dir == LW_DIR_EGRESS) {
 		k->local_hi = pkt->src_hi;
@@ -194,8 +194,7 @@ static __always_inline void lw_rtt_make_key(struct lw_rtt_key *k, const struct l
 }
 
 /* Egress: time this key unless it is already being timed. */
-static __always_inline void lw_rtt_arm(void *map, const struct lw_rtt_key *k, __u16 slot,
-				       __u8 cls)
+static __always_inline void lw_rtt_arm(void *map, const struct lw_rtt_key *k, __u16 slot, __u8 cls)
 {
 	/*
 	 * Look before inserting: an LRU update takes a free node (and may evict)
@@ -230,8 +229,8 @@ static __always_inline void lw_rtt_match(void *map, const struct lw_rtt_key *k)
 	lw_hist_record(slot, cls, now - start);
 }
 
-static __always_inline void lw_rtt_on_tcp(struct __sk_buff *skb, const struct lw_pkt *pkt,
-					  int dir, __u16 slot, __u8 cls)
+static __always_inline void lw_rtt_on_tcp(struct __sk_buff *skb, const struct lw_pkt *pkt, int dir,
+					  __u16 slot, __u8 cls)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
@@ -280,8 +279,8 @@ static __always_inline void lw_rtt_on_tcp(struct __sk_buff *skb, const struct lw
 	}
 }
 
-static __always_inline void lw_rtt_on_echo(struct __sk_buff *skb, const struct lw_pkt *pkt,
-					   int dir, __u16 slot, __u8 cls)
+static __always_inline void lw_rtt_on_echo(struct __sk_buff *skb, const struct lw_pkt *pkt, int dir,
+					   __u16 slot, __u8 cls)
 {
 	int v4 = pkt->l4 == IPPROTO_ICMP;
 	__u8 request = v4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST;

@@ -4,6 +4,7 @@
 #include "pve/ceph_conf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  lw::fuzz::accepts([&] { lw::pve::parse_ceph_conf(lw::fuzz::as_text(data, size), "fuzz/ceph.conf"); });
+  lw::fuzz::accepts(
+      [&] { lw::pve::parse_ceph_conf(lw::fuzz::as_text(data, size), "fuzz/ceph.conf"); });
   return 0;
 }

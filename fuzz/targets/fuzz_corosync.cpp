@@ -4,6 +4,7 @@
 #include "pve/corosync_conf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  lw::fuzz::accepts([&] { lw::pve::parse_corosync_conf(lw::fuzz::as_text(data, size), "fuzz/corosync.conf"); });
+  lw::fuzz::accepts(
+      [&] { lw::pve::parse_corosync_conf(lw::fuzz::as_text(data, size), "fuzz/corosync.conf"); });
   return 0;
 }

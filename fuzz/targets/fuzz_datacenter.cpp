@@ -4,6 +4,7 @@
 #include "pve/datacenter_cfg.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  lw::fuzz::accepts([&] { lw::pve::parse_datacenter_cfg(lw::fuzz::as_text(data, size), "fuzz/datacenter.cfg"); });
+  lw::fuzz::accepts(
+      [&] { lw::pve::parse_datacenter_cfg(lw::fuzz::as_text(data, size), "fuzz/datacenter.cfg"); });
   return 0;
 }

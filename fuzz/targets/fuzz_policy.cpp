@@ -11,8 +11,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lw::policy::Policy policy;
-  if (!lw::fuzz::accepts([&] { policy = lw::policy::parse_string(lw::fuzz::as_text(data, size),
-                                                                  "fuzz.toml"); }))
+  if (!lw::fuzz::accepts(
+          [&] { policy = lw::policy::parse_string(lw::fuzz::as_text(data, size), "fuzz.toml"); }))
     return 0;
   // Stable fake ifindexes: the name's length and first byte.
   auto resolve = [](const std::string& name) -> std::optional<uint32_t> {

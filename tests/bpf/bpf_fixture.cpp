@@ -72,12 +72,26 @@ std::string verdict_name(int verdict) {
 }
 
 std::string reason_name(int reason) {
-  static constexpr std::array<const char*, LW_NR_PARSE_REASONS> kNames = {
-      "ok",          "not_ip",          "trunc_eth",         "trunc_vlan",
-      "vlan_too_deep", "trunc_ipv4",    "bad_ipv4_version",  "bad_ipv4_ihl",
-      "bad_ipv4_len", "trunc_ipv6",     "bad_ipv6_version",  "trunc_ipv6_ext",
-      "ipv6_ext_too_deep", "fragment_first", "fragment_later", "trunc_tcp",
-      "bad_tcp_doff", "trunc_udp",      "trunc_icmp",        "unknown_l4"};
+  static constexpr std::array<const char*, LW_NR_PARSE_REASONS> kNames = {"ok",
+                                                                          "not_ip",
+                                                                          "trunc_eth",
+                                                                          "trunc_vlan",
+                                                                          "vlan_too_deep",
+                                                                          "trunc_ipv4",
+                                                                          "bad_ipv4_version",
+                                                                          "bad_ipv4_ihl",
+                                                                          "bad_ipv4_len",
+                                                                          "trunc_ipv6",
+                                                                          "bad_ipv6_version",
+                                                                          "trunc_ipv6_ext",
+                                                                          "ipv6_ext_too_deep",
+                                                                          "fragment_first",
+                                                                          "fragment_later",
+                                                                          "trunc_tcp",
+                                                                          "bad_tcp_doff",
+                                                                          "trunc_udp",
+                                                                          "trunc_icmp",
+                                                                          "unknown_l4"};
   if (reason == -1) return "(no reason counted)";
   if (reason == -2) return "(several reasons)";
   if (reason < 0 || reason >= LW_NR_PARSE_REASONS) return "(bad reason)";
@@ -168,8 +182,8 @@ Outcome BpfTest::expect_run(const Bytes& frame, const Want& want, int dir,
   Outcome got = run_and_count(frame, dir, o, slot);
   const uint64_t segs = o.gso_segs > 1 ? o.gso_segs : 1;
   const uint64_t runs = o.repeat > 1 ? o.repeat : 1;
-  const std::string where = std::string(dir == LW_DIR_INGRESS ? "ingress" : "egress") +
-                            ", " + std::to_string(frame.size()) + "-byte frame";
+  const std::string where = std::string(dir == LW_DIR_INGRESS ? "ingress" : "egress") + ", " +
+                            std::to_string(frame.size()) + "-byte frame";
   EXPECT_EQ(class_name(got.cls), class_name(want.cls)) << where;
   EXPECT_EQ(verdict_name(got.verdict), verdict_name(want.verdict)) << where;
   EXPECT_EQ(reason_name(got.reason), reason_name(want.reason)) << where;

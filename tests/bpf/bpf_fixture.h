@@ -23,14 +23,14 @@
 
 namespace lw::test::bpf {
 
-inline constexpr uint32_t kLo = 1;         // BPF_PROG_TEST_RUN's default device
-inline constexpr uint32_t kGhost = 999999;  // "ghost": a lane interface that is not lo
-inline constexpr uint32_t kLoSlot = 0;     // lo is the only (or lowest) interface: slot 0
+inline constexpr uint32_t kLo = 1;             // BPF_PROG_TEST_RUN's default device
+inline constexpr uint32_t kGhost = 999999;     // "ghost": a lane interface that is not lo
+inline constexpr uint32_t kLoSlot = 0;         // lo is the only (or lowest) interface: slot 0
 inline constexpr uint16_t kGuestPort = 40000;  // an ephemeral port no class uses
 
 // Addresses of the representative policy (documentation ranges only).
 namespace v4 {
-inline constexpr const char* kCoroA = "198.51.100.1";     // corosync link 0
+inline constexpr const char* kCoroA = "198.51.100.1";  // corosync link 0
 inline constexpr const char* kCoroB = "198.51.100.2";
 inline constexpr const char* kCoroLink1 = "198.51.100.33";  // corosync link 1
 inline constexpr const char* kMig = "198.51.100.65";
@@ -87,10 +87,10 @@ std::string reason_name(int reason);
 // What one run did, from the counters of one slot (difference before/after).
 struct Outcome {
   int retval = 0;
-  int cls = -1;       // -1: nothing counted; -2: several (class, verdict) cells
+  int cls = -1;  // -1: nothing counted; -2: several (class, verdict) cells
   int verdict = -1;
-  int reason = -1;    // -1: no reason counted; -2: several
-  uint64_t packets = 0;         // packets over all classes and verdicts
+  int reason = -1;       // -1: no reason counted; -2: several
+  uint64_t packets = 0;  // packets over all classes and verdicts
   uint64_t bytes = 0;
   uint64_t reason_packets = 0;  // packets over all parse reasons
 };
@@ -139,13 +139,13 @@ class BpfTest : public ::testing::Test {
 }  // namespace lw::test::bpf
 
 // Wraps the helpers so a failure names the calling line.
-#define LW_EXPECT_RUN(...)                 \
-  do {                                     \
-    SCOPED_TRACE("LW_EXPECT_RUN here");    \
-    expect_run(__VA_ARGS__);               \
+#define LW_EXPECT_RUN(...)              \
+  do {                                  \
+    SCOPED_TRACE("LW_EXPECT_RUN here"); \
+    expect_run(__VA_ARGS__);            \
   } while (0)
-#define LW_EXPECT_BOTH_DIRS(...)             \
-  do {                                       \
+#define LW_EXPECT_BOTH_DIRS(...)              \
+  do {                                        \
     SCOPED_TRACE("LW_EXPECT_BOTH_DIRS here"); \
-    expect_both_dirs(__VA_ARGS__);           \
+    expect_both_dirs(__VA_ARGS__);            \
   } while (0)

@@ -41,8 +41,7 @@ TEST_F(ClassifyV4, IcmpEchoBetweenCorosyncAddressesIsCorosync) {
   LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kCoroB, kCoroA).icmp_echo(1, 1, true).build(),
                       {LW_CLASS_COROSYNC});
   // A ping to or from anything else is just a ping.
-  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kCoroA, kOut).icmp_echo(1, 1).build(),
-                      {LW_CLASS_OTHER});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kCoroA, kOut).icmp_echo(1, 1).build(), {LW_CLASS_OTHER});
   LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kMgmt, kMgmt2).icmp_echo(1, 1).build(),
                       {LW_CLASS_OTHER});
 }

@@ -11,9 +11,9 @@
 // the campaign; scripts/fuzz.sh runs a longer one. A failure prints the seed,
 // the policy and the frame, so any disagreement can be replayed.
 #include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
 #include <linux/pkt_cls.h>
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -98,8 +98,8 @@ struct PolicyGen {
         // Low 64 bits of the network address, host bits cleared.
         uint64_t low = static_cast<uint64_t>(rng()) & (~uint64_t{0} << (128 - prefix));
         o << "\"2001:db8:1:" << std::hex << pick(4) << ":" << (low >> 48) << ":"
-          << ((low >> 32) & 0xffff) << ":" << ((low >> 16) & 0xffff) << ":" << (low & 0xffff)
-          << "/" << std::dec << prefix << "\"";
+          << ((low >> 32) & 0xffff) << ":" << ((low >> 16) & 0xffff) << ":" << (low & 0xffff) << "/"
+          << std::dec << prefix << "\"";
         return o.str();
       }
       int prefix = 48 + pick(3) * 8;
@@ -120,9 +120,21 @@ struct PolicyGen {
   }
 
   std::string ports() {
-    static const char* kPorts[] = {"22", "111", "2049", "3260", "3300", "5405", "\"5405-5412\"",
-                                   "6789", "\"6800-7300\"", "8006", "\"5900-5999\"",
-                                   "\"60000-60050\"", "\"1-1024\"", "65535", "1"};
+    static const char* kPorts[] = {"22",
+                                   "111",
+                                   "2049",
+                                   "3260",
+                                   "3300",
+                                   "5405",
+                                   "\"5405-5412\"",
+                                   "6789",
+                                   "\"6800-7300\"",
+                                   "8006",
+                                   "\"5900-5999\"",
+                                   "\"60000-60050\"",
+                                   "\"1-1024\"",
+                                   "65535",
+                                   "1"};
     std::string s;
     int n = pick(4);  // sometimes an empty list: the class then has no port at all
     for (int i = 0; i < n; ++i) s += (s.empty() ? "" : ", ") + std::string(kPorts[pick(15)]);
@@ -132,7 +144,8 @@ struct PolicyGen {
   std::string lane_classes(const std::vector<int>& with_networks) {
     std::string s;
     for (int c : with_networks)
-      if (chance(0.4)) s += (s.empty() ? "\"" : ", \"") + std::string(policy::kClassNames[c]) + "\"";
+      if (chance(0.4))
+        s += (s.empty() ? "\"" : ", \"") + std::string(policy::kClassNames[c]) + "\"";
     if (chance(0.15)) s += (s.empty() ? "\"" : ", \"") + std::string("other\"");
     if (chance(0.1)) s += (s.empty() ? "\"" : ", \"") + std::string("infra\"");
     if (s.empty()) s = "\"other\"";
@@ -174,11 +187,13 @@ struct PolicyGen {
     for (int c = LW_CLASS_COROSYNC; c <= LW_CLASS_STORAGE; ++c) {
       if (!chance(0.35)) continue;
       s += std::string("[class.") + policy::kClassNames[c] + "]\n";
-      if (chance(0.5)) s += std::string("action = \"") + (chance(0.5) ? "enforce" : "audit") + "\"\n";
+      if (chance(0.5))
+        s += std::string("action = \"") + (chance(0.5) ? "enforce" : "audit") + "\"\n";
       if (chance(0.3)) s += "tcp_ports = " + ports() + "\n";
       if (chance(0.3)) s += "udp_ports = " + ports() + "\n";
     }
-    if (chance(0.2)) s += std::string("[class.other]\naction = \"") + (chance(0.5) ? "enforce" : "audit") + "\"\n";
+    if (chance(0.2))
+      s += std::string("[class.other]\naction = \"") + (chance(0.5) ? "enforce" : "audit") + "\"\n";
     return s;
   }
 };
@@ -215,7 +230,8 @@ struct FrameGen {
         if (set) a.bytes[bit / 8] |= static_cast<uint8_t>(0x80 >> (bit % 8));
       }
     } else if (family == AF_INET) {
-      a.bytes = {static_cast<uint8_t>(chance(0.5) ? 198 : 203), static_cast<uint8_t>(chance(0.5) ? 51 : 0),
+      a.bytes = {static_cast<uint8_t>(chance(0.5) ? 198 : 203),
+                 static_cast<uint8_t>(chance(0.5) ? 51 : 0),
                  static_cast<uint8_t>(chance(0.5) ? 100 : 113), byte()};
     } else {
       a.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, static_cast<uint8_t>(pick(3)), 0, byte()};
@@ -225,10 +241,10 @@ struct FrameGen {
   }
 
   uint16_t port() {
-    static const uint16_t kPorts[] = {22,   111,  2049, 3128, 3260, 3299, 3300, 3301, 5404,
-                                      5405, 5412, 5413, 5899, 5900, 5999, 6000, 6788, 6789,
-                                      6790, 6799, 6800, 7300, 7301, 8006, 59999, 60000,
-                                      60050, 60051, 0,   1,    1024, 65535};
+    static const uint16_t kPorts[] = {22,    111,   2049,  3128,  3260, 3299, 3300, 3301,
+                                      5404,  5405,  5412,  5413,  5899, 5900, 5999, 6000,
+                                      6788,  6789,  6790,  6799,  6800, 7300, 7301, 8006,
+                                      59999, 60000, 60050, 60051, 0,    1,    1024, 65535};
     int k = pick(10);
     if (k < 6) return kPorts[pick(sizeof kPorts / sizeof kPorts[0])];
     if (k < 8) {
@@ -244,7 +260,8 @@ struct FrameGen {
   }
 
   void l2(PacketBuilder& b) {
-    if (chance(0.05)) b.eth("02:00:00:00:00:01", chance(0.5) ? "01:80:c2:00:00:0e" : "01:80:c2:00:00:10");
+    if (chance(0.05))
+      b.eth("02:00:00:00:00:01", chance(0.5) ? "01:80:c2:00:00:0e" : "01:80:c2:00:00:10");
     int tags = pick(10) < 6 ? 0 : pick(10) < 8 ? 1 : pick(10) < 8 ? 2 : 3;
     static const uint16_t kVids[] = {10, 20, 4094, 0, 30, 4095};
     for (int i = 0; i < tags; ++i)
@@ -264,7 +281,8 @@ struct FrameGen {
       uint8_t t = chance(0.8) ? kTypes[pick(10)] : byte();
       b.icmp(t, t == 3 && chance(0.5) ? 4 : static_cast<uint8_t>(pick(5)), 0x00010001);
     } else {
-      static const uint8_t kTypes[] = {128, 129, 1, 2, 3, 4, 130, 133, 134, 135, 136, 137, 143, 127, 138, 200};
+      static const uint8_t kTypes[] = {128, 129, 1,   2,   3,   4,   130, 133,
+                                       134, 135, 136, 137, 143, 127, 138, 200};
       b.icmp6(chance(0.85) ? kTypes[pick(16)] : byte(), static_cast<uint8_t>(pick(3)), 0x00010001);
     }
   }
@@ -282,23 +300,32 @@ struct FrameGen {
       }
       // ICMPv6 inside IPv4, ICMP inside IPv6 and other protocols the
       // classifier must treat as unknown.
-      if (chance(0.06)) o.protocol = static_cast<uint8_t>(chance(0.5) ? int{IPPROTO_ICMPV6} : pick(256));
+      if (chance(0.06))
+        o.protocol = static_cast<uint8_t>(chance(0.5) ? int{IPPROTO_ICMPV6} : pick(256));
       b.ipv4(address(AF_INET), address(AF_INET), o);
     } else {
       Ipv6Opts o;
-      if (chance(0.06)) o.next_header = static_cast<uint8_t>(chance(0.5) ? int{IPPROTO_ICMP} : pick(256));
+      if (chance(0.06))
+        o.next_header = static_cast<uint8_t>(chance(0.5) ? int{IPPROTO_ICMP} : pick(256));
       b.ipv6(address(AF_INET6), address(AF_INET6), o);
       int exts = chance(0.25) ? 1 + pick(7) : 0;
       for (int i = 0; i < exts; ++i) {
         switch (pick(4)) {
-          case 0: b.ext_hop_by_hop(static_cast<uint8_t>(pick(3))); break;
-          case 1: b.ext_dest_opts(static_cast<uint8_t>(pick(3))); break;
-          case 2: b.ext_routing(); break;
+          case 0:
+            b.ext_hop_by_hop(static_cast<uint8_t>(pick(3)));
+            break;
+          case 1:
+            b.ext_dest_opts(static_cast<uint8_t>(pick(3)));
+            break;
+          case 2:
+            b.ext_routing();
+            break;
           default: {
             bool later = chance(0.5);
-            b.ext_fragment(later ? static_cast<uint16_t>(1 + pick(100)) : 0, chance(0.6), 7,
-                           later ? std::optional<uint8_t>(chance(0.5) ? int{IPPROTO_UDP} : int{IPPROTO_ICMPV6})
-                                 : std::nullopt);
+            b.ext_fragment(
+                later ? static_cast<uint16_t>(1 + pick(100)) : 0, chance(0.6), 7,
+                later ? std::optional<uint8_t>(chance(0.5) ? int{IPPROTO_UDP} : int{IPPROTO_ICMPV6})
+                      : std::nullopt);
             if (later) return finish(b);  // nothing can follow a non-first fragment
           }
         }
@@ -318,12 +345,23 @@ struct FrameGen {
     PacketBuilder b;
     l2(b);
     switch (pick(6)) {
-      case 0: b.arp(); break;
-      case 1: b.lldp(); break;
-      case 2: b.lacp(); break;
-      case 3: b.stp(); break;
-      case 4: b.ethertype(static_cast<uint16_t>(pick(65536))).payload(static_cast<size_t>(pick(64))); break;
-      default: b.ethertype(chance(0.5) ? 0x0800 : 0x86DD).payload(static_cast<size_t>(pick(80)));
+      case 0:
+        b.arp();
+        break;
+      case 1:
+        b.lldp();
+        break;
+      case 2:
+        b.lacp();
+        break;
+      case 3:
+        b.stp();
+        break;
+      case 4:
+        b.ethertype(static_cast<uint16_t>(pick(65536))).payload(static_cast<size_t>(pick(64)));
+        break;
+      default:
+        b.ethertype(chance(0.5) ? 0x0800 : 0x86DD).payload(static_cast<size_t>(pick(80)));
     }
     return b.build();
   }
@@ -348,7 +386,8 @@ struct FrameGen {
       }
     }
     // BPF_PROG_TEST_RUN refuses frames shorter than an Ethernet header.
-    if (chance(0.2) && f.size() > 14) f.resize(static_cast<size_t>(14 + pick(static_cast<int>(f.size()) - 14)));
+    if (chance(0.2) && f.size() > 14)
+      f.resize(static_cast<size_t>(14 + pick(static_cast<int>(f.size()) - 14)));
   }
 
   Bytes next() {
@@ -385,7 +424,8 @@ Observed observe(datapath::Sandbox& sb, uint32_t slot, int dir, const lw_iface_c
     if (after.parse[dir][r] != before.parse[dir][r]) ++reasons, d.reason = static_cast<uint8_t>(r);
   for (int k = 0; k < LW_NR_VIOLATIONS; ++k)
     for (int c = 0; c < LW_NR_CLASSES; ++c)
-      if (vafter.n[dir][k][c] != vbefore.n[dir][k][c]) ++kinds, d.violation = static_cast<uint8_t>(k);
+      if (vafter.n[dir][k][c] != vbefore.n[dir][k][c])
+        ++kinds, d.violation = static_cast<uint8_t>(k);
   (void)sb;
   (void)slot;
   if (cells != 1 || reasons != 1 || kinds > 1) {
@@ -548,8 +588,8 @@ TEST(Differential, DatapathAgreesWithReference) {
               << f.count << " x " << sig << "\n";
     if (!f.known) std::cout << f.example << "\n";
   }
-  std::cout << "differential: " << done << " frames, " << policies << " policies, "
-            << disagreements << " disagreements (" << unknown << " not explained), " << refused
+  std::cout << "differential: " << done << " frames, " << policies << " policies, " << disagreements
+            << " disagreements (" << unknown << " not explained), " << refused
             << " frames the kernel refuses to test-run, seed " << seed << "\n";
   EXPECT_EQ(unknown, 0u) << "the datapath and the reference disagree; see the findings above";
   // Agreement only means something if the frames reach every outcome. Not
@@ -559,7 +599,8 @@ TEST(Differential, DatapathAgreesWithReference) {
     EXPECT_EQ(seen_classes.size(), size_t{LW_NR_CLASSES});
     EXPECT_EQ(seen_verdicts.size(), size_t{LW_NR_VERDICTS});
     EXPECT_GE(seen_reasons.size(), size_t{LW_NR_PARSE_REASONS - 1});
-    for (int v : {LW_VIOL_NONE, LW_VIOL_WRONG_LANE, LW_VIOL_INTRUDER, LW_VIOL_FRAGMENT, LW_VIOL_MTU})
+    for (int v :
+         {LW_VIOL_NONE, LW_VIOL_WRONG_LANE, LW_VIOL_INTRUDER, LW_VIOL_FRAGMENT, LW_VIOL_MTU})
       EXPECT_TRUE(seen_violations.count(v)) << "no frame led to violation kind " << v;
   }
 }

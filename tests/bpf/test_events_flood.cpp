@@ -84,10 +84,12 @@ TEST_F(EventFlood, TwoHundredThousandViolationsAddUp) {
   });
   const auto start = std::chrono::steady_clock::now();
   for (uint32_t f = 0; f < kFlows; f++) {
-    auto r = sb.run(LW_DIR_INGRESS, ceph_tcp(static_cast<uint16_t>(20000 + f)), {.repeat = kRepeat});
+    auto r =
+        sb.run(LW_DIR_INGRESS, ceph_tcp(static_cast<uint16_t>(20000 + f)), {.repeat = kRepeat});
     ASSERT_EQ(r.retval, TC_ACT_SHOT);
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   done = true;
   consumer.join();
 

@@ -67,7 +67,8 @@ TEST_F(EventKinds, IntruderInAuditModePassesAndReports) {
 }
 
 TEST_F(EventKinds, PerClassActionOverridesTheMode) {
-  auto& sb = sandbox(policy_toml("enforce", kExclusiveLanes, "[class.ceph_public]\naction = \"audit\"\n"));
+  auto& sb =
+      sandbox(policy_toml("enforce", kExclusiveLanes, "[class.ceph_public]\naction = \"audit\"\n"));
   lw_event ev = one_event(sb, LW_DIR_INGRESS, ceph_tcp(), TC_ACT_UNSPEC);
   EXPECT_EQ(ev.verdict, LW_VERDICT_AUDIT);
 }
@@ -86,7 +87,8 @@ TEST_F(EventKinds, CorosyncOnWrongVlanIsReportedButNotDroppedByDefault) {
 }
 
 TEST_F(EventKinds, CorosyncIsDroppedOnlyWhenItsClassSaysSo) {
-  auto& sb = sandbox(policy_toml("audit", kExclusiveLanes, "[class.corosync]\naction = \"enforce\"\n"));
+  auto& sb =
+      sandbox(policy_toml("audit", kExclusiveLanes, "[class.corosync]\naction = \"enforce\"\n"));
   lw_event ev = one_event(sb, LW_DIR_INGRESS, corosync_udp(30), TC_ACT_SHOT);
   EXPECT_EQ(ev.kind, LW_VIOL_WRONG_LANE);
   EXPECT_EQ(ev.verdict, LW_VERDICT_DROP);
@@ -128,23 +130,35 @@ TEST_F(EventKinds, ForeignVlanFallsBackToTheExclusiveInterfaceLane) {
 TEST_F(EventKinds, FragmentsOnANoFragmentsLane) {
   auto& sb = sandbox(policy_toml("enforce", kExclusiveLanes));
   // First fragment of NFS over TCP: ports present.
-  auto first = PacketBuilder().vlan(30).ipv4("203.0.113.65", "203.0.113.66", {.mf = true})
-                   .tcp(900, 2049).payload(200).build();
+  auto first = PacketBuilder()
+                   .vlan(30)
+                   .ipv4("203.0.113.65", "203.0.113.66", {.mf = true})
+                   .tcp(900, 2049)
+                   .payload(200)
+                   .build();
   lw_event ev = one_event(sb, LW_DIR_INGRESS, first, TC_ACT_SHOT);
   EXPECT_EQ(ev.kind, LW_VIOL_FRAGMENT);
   EXPECT_EQ(ev.cls, LW_CLASS_STORAGE);
   EXPECT_EQ(ev.dport, 2049);
   // A later fragment has no ports: attributed by addresses, still a fragment.
-  auto later = PacketBuilder().vlan(30).ipv4("203.0.113.65", "203.0.113.66",
-                                             {.frag_offset = 100, .protocol = IPPROTO_TCP})
-                   .payload(200).build();
+  auto later =
+      PacketBuilder()
+          .vlan(30)
+          .ipv4("203.0.113.65", "203.0.113.66", {.frag_offset = 100, .protocol = IPPROTO_TCP})
+          .payload(200)
+          .build();
   ev = one_event(sb, LW_DIR_EGRESS, later, TC_ACT_SHOT);
   EXPECT_EQ(ev.kind, LW_VIOL_FRAGMENT);
   EXPECT_EQ(ev.cls, LW_CLASS_STORAGE);
   EXPECT_EQ(ev.sport, 0);
   // IPv6 fragment header.
-  auto v6 = PacketBuilder().vlan(30).ipv6("2001:db8:60::1", "2001:db8:60::2")
-                .ext_fragment(0, true, 7).tcp(900, 2049).payload(200).build();
+  auto v6 = PacketBuilder()
+                .vlan(30)
+                .ipv6("2001:db8:60::1", "2001:db8:60::2")
+                .ext_fragment(0, true, 7)
+                .tcp(900, 2049)
+                .payload(200)
+                .build();
   ev = one_event(sb, LW_DIR_INGRESS, v6, TC_ACT_SHOT);
   EXPECT_EQ(ev.kind, LW_VIOL_FRAGMENT);
   EXPECT_EQ(ev.family, 6);
@@ -157,18 +171,26 @@ TEST_F(EventKinds, FragmentsOnANoFragmentsLane) {
 
 TEST_F(EventKinds, FragmentsAreFineWhereTheLaneAllowsThem) {
   auto& sb = sandbox(policy_toml("enforce", kExclusiveLanes));
-  auto frag = PacketBuilder().ipv4("198.51.100.1", "198.51.100.2", {.mf = true})
-                  .udp(5405, 5405).payload(200).build();
+  auto frag = PacketBuilder()
+                  .ipv4("198.51.100.1", "198.51.100.2", {.mf = true})
+                  .udp(5405, 5405)
+                  .payload(200)
+                  .build();
   EXPECT_EQ(sb.run(LW_DIR_INGRESS, frag).retval, TC_ACT_UNSPEC);
   expect_no_violation(sb);
 }
 
 TEST_F(EventKinds, IcmpFragNeededIsAnMtuEventNeverADrop) {
   auto& sb = sandbox(policy_toml("enforce", kExclusiveLanes));
-  auto original = PacketBuilder().ipv4("203.0.113.65", "203.0.113.66", {.df = true})
-                      .tcp(900, 2049).payload(1400);
-  auto msg = PacketBuilder().vlan(30).ipv4("203.0.113.70", "203.0.113.65")
-                 .icmp_frag_needed(1500, original).build();
+  auto original = PacketBuilder()
+                      .ipv4("203.0.113.65", "203.0.113.66", {.df = true})
+                      .tcp(900, 2049)
+                      .payload(1400);
+  auto msg = PacketBuilder()
+                 .vlan(30)
+                 .ipv4("203.0.113.70", "203.0.113.65")
+                 .icmp_frag_needed(1500, original)
+                 .build();
   lw_event ev = one_event(sb, LW_DIR_INGRESS, msg, TC_ACT_UNSPEC);
   EXPECT_EQ(ev.kind, LW_VIOL_MTU);
   EXPECT_EQ(ev.cls, LW_CLASS_INFRA);
@@ -182,10 +204,12 @@ TEST_F(EventKinds, IcmpFragNeededIsAnMtuEventNeverADrop) {
 
 TEST_F(EventKinds, Icmp6PacketTooBigIsAnMtuEvent) {
   auto& sb = sandbox(policy_toml("enforce", kExclusiveLanes));
-  auto original = PacketBuilder().ipv6("2001:db8:60::1", "2001:db8:60::2").tcp(900, 2049)
-                      .payload(1400);
-  auto msg = PacketBuilder().ipv6("2001:db8:60::ff", "2001:db8:60::1")
-                 .icmp6_packet_too_big(1280, original).build();
+  auto original =
+      PacketBuilder().ipv6("2001:db8:60::1", "2001:db8:60::2").tcp(900, 2049).payload(1400);
+  auto msg = PacketBuilder()
+                 .ipv6("2001:db8:60::ff", "2001:db8:60::1")
+                 .icmp6_packet_too_big(1280, original)
+                 .build();
   lw_event ev = one_event(sb, LW_DIR_INGRESS, msg, TC_ACT_UNSPEC);
   EXPECT_EQ(ev.kind, LW_VIOL_MTU);
   EXPECT_EQ(ev.cls, LW_CLASS_INFRA);
@@ -198,8 +222,9 @@ TEST_F(EventKinds, InfraIsNeverDroppedNorReported) {
   auto& sb = sandbox(policy_toml("enforce", kExclusiveLanes));
   EXPECT_EQ(sb.run(LW_DIR_INGRESS, PacketBuilder().arp().build()).retval, TC_ACT_UNSPEC);
   EXPECT_EQ(sb.run(LW_DIR_INGRESS, PacketBuilder().vlan(31).lldp().build()).retval, TC_ACT_UNSPEC);
-  EXPECT_EQ(sb.run(LW_DIR_EGRESS, PacketBuilder().ipv6("fe80::1", "ff02::1")
-                                       .icmp6_router_advert().build()).retval,
+  EXPECT_EQ(sb.run(LW_DIR_EGRESS,
+                   PacketBuilder().ipv6("fe80::1", "ff02::1").icmp6_router_advert().build())
+                .retval,
             TC_ACT_UNSPEC);
   expect_no_violation(sb);
   EXPECT_EQ(sb.counters(kSlot).c[LW_DIR_INGRESS][LW_CLASS_INFRA][LW_VERDICT_PASS].packets, 2u);

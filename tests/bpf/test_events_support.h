@@ -44,7 +44,8 @@ corosync = ["198.51.100.0/26", "2001:db8:10::/64"]
 management = ["198.51.100.192/27"]
 ceph_public = ["203.0.113.0/26"]
 storage = ["203.0.113.64/26", "2001:db8:60::/64"]
-)" + lanes + extra;
+)" + lanes +
+         extra;
 }
 
 // Corosync alone (exclusive) on lo; storage and ceph_public on VLAN 30 of lo,

@@ -17,9 +17,15 @@ Bytes corosync_behind(int n) {
   b.ipv6(kCoroA, kCoroB);
   for (int i = 0; i < n; i++) {
     switch (i % 3) {
-      case 0: b.ext_hop_by_hop(); break;
-      case 1: b.ext_dest_opts(1); break;  // 16 bytes: lengths other than 8 too
-      default: b.ext_routing(); break;
+      case 0:
+        b.ext_hop_by_hop();
+        break;
+      case 1:
+        b.ext_dest_opts(1);
+        break;  // 16 bytes: lengths other than 8 too
+      default:
+        b.ext_routing();
+        break;
     }
   }
   return b.udp(5405, 5405).payload(64).build();

@@ -119,9 +119,8 @@ TEST_F(Lanes, CorosyncIsNeverDroppedByTheModeAlone) {
           "[[lane]]\ninterface = \"lo\"\nclasses = [\"storage\"]\nexclusive = true\n"
           "[[lane]]\ninterface = \"ghost\"\nclasses = [\"corosync\"]\n");
   LW_EXPECT_BOTH_DIRS(corosync(), {LW_CLASS_COROSYNC, LW_PARSE_OK, LW_VERDICT_AUDIT});
-  LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().ipv6(v6::kCoroA, v6::kCoroB).icmp6_echo(1, 1).build(),
-      {LW_CLASS_COROSYNC, LW_PARSE_OK, LW_VERDICT_AUDIT});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv6(v6::kCoroA, v6::kCoroB).icmp6_echo(1, 1).build(),
+                      {LW_CLASS_COROSYNC, LW_PARSE_OK, LW_VERDICT_AUDIT});
 }
 
 TEST_F(Lanes, CorosyncIsDroppedWhenItsClassSaysEnforce) {
@@ -141,7 +140,10 @@ TEST_F(Lanes, InfraIsNeverDroppedEvenOnAnExclusiveLaneInEnforceMode) {
            PacketBuilder().stp().build(),
            PacketBuilder().ipv4(kOut2, kOut).icmp_error(3, 3, orig).build(),
            PacketBuilder().ipv4(kOut2, kOut).icmp_error(11, 0, orig).build(),
-           PacketBuilder().ipv6(v6::kOut, "ff02::1:ff00:2").icmp6_neighbor_solicit(v6::kOut2).build(),
+           PacketBuilder()
+               .ipv6(v6::kOut, "ff02::1:ff00:2")
+               .icmp6_neighbor_solicit(v6::kOut2)
+               .build(),
            PacketBuilder().ipv6(v6::kOut2, v6::kOut).icmp6_neighbor_advert(v6::kOut2).build(),
            PacketBuilder().ipv6("fe80::1", "ff02::2").icmp6_router_solicit().build(),
            PacketBuilder().ipv6("fe80::2", "ff02::1").icmp6_router_advert().build(),
@@ -159,10 +161,11 @@ TEST_F(Lanes, InfraIsNeverDroppedEvenOnAnExclusiveLaneInEnforceMode) {
   LW_EXPECT_BOTH_DIRS(PacketBuilder().vlan(300).arp().build(), {LW_CLASS_INFRA, LW_PARSE_NOT_IP});
   LW_EXPECT_BOTH_DIRS(PacketBuilder().vlan(200).arp().build(), {LW_CLASS_INFRA, LW_PARSE_NOT_IP});
   // Packet too big received on an enforcing lane: an mtu audit, never a drop.
-  const Bytes ptb = PacketBuilder()
-                        .ipv6(v6::kOut, v6::kStor)
-                        .icmp6_packet_too_big(1280, PacketBuilder().ipv6(v6::kStor, v6::kOut).udp(1, 2))
-                        .build();
+  const Bytes ptb =
+      PacketBuilder()
+          .ipv6(v6::kOut, v6::kStor)
+          .icmp6_packet_too_big(1280, PacketBuilder().ipv6(v6::kStor, v6::kOut).udp(1, 2))
+          .build();
   LW_EXPECT_RUN(ptb, {LW_CLASS_INFRA, LW_PARSE_OK, LW_VERDICT_AUDIT});
   for (int d = 0; d < LW_NR_DIRS; d++)
     for (int k = LW_VIOL_WRONG_LANE; k <= LW_VIOL_FRAGMENT; k++)
@@ -195,9 +198,12 @@ TEST_F(Lanes, IpToALinkLocalMacIsNotInfra) {
                           .build(),
                       {LW_CLASS_CEPH_CLUSTER, LW_PARSE_OK, LW_VERDICT_DROP});
   // Non-IP to that group is infra whatever its ethertype.
-  LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().eth("02:00:00:00:00:01", "01:80:c2:00:00:03").ethertype(0x888E).payload(46).build(),
-      {LW_CLASS_INFRA, LW_PARSE_NOT_IP});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder()
+                          .eth("02:00:00:00:00:01", "01:80:c2:00:00:03")
+                          .ethertype(0x888E)
+                          .payload(46)
+                          .build(),
+                      {LW_CLASS_INFRA, LW_PARSE_NOT_IP});
 }
 
 TEST_F(Lanes, UnknownInterfaceIsCountedApartAndNeverDropped) {

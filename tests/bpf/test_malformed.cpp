@@ -16,8 +16,7 @@ class Malformed : public BpfTest {};
 PacketBuilder udp4(const char* s = kOut, const char* d = kOut2, Ipv4Opts o = {}) {
   return PacketBuilder().ipv4(s, d, o).udp(kGuestPort, 53).payload(32);
 }
-PacketBuilder tcp4(const char* s = kOut, const char* d = kOut2, Ipv4Opts o = {},
-                   TcpOpts t = {}) {
+PacketBuilder tcp4(const char* s = kOut, const char* d = kOut2, Ipv4Opts o = {}, TcpOpts t = {}) {
   return PacketBuilder().ipv4(s, d, o).tcp(kGuestPort, 443, t).payload(32);
 }
 
@@ -96,9 +95,8 @@ TEST_F(Malformed, IcmpBehindABrokenIpv4HeaderIsAttributedByAddress) {
   // is unknown; a zero icmp_type would read as ICMP_ECHOREPLY. The packet is
   // attributed by its addresses, as TCP/UDP without ports are: Corosync
   // between link addresses, other between outside addresses.
-  LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().ipv4(kCoroA, kCoroB, {.tot_len = 19}).icmp(8, 0).build(),
-      {LW_CLASS_COROSYNC, LW_PARSE_BAD_IPV4_LEN});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kCoroA, kCoroB, {.tot_len = 19}).icmp(8, 0).build(),
+                      {LW_CLASS_COROSYNC, LW_PARSE_BAD_IPV4_LEN});
   LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kOut, kClu, {.tot_len = 19}).icmp(8, 0).build(),
                       {LW_CLASS_OTHER, LW_PARSE_BAD_IPV4_LEN});
   LW_EXPECT_BOTH_DIRS(PacketBuilder()
@@ -113,9 +111,8 @@ TEST_F(Malformed, IcmpOfTheOtherFamilyIsUnknownL4NeverInfra) {
   // Protocol 58 (ICMPv6) inside IPv4 with a "type" below 128 would pass as an
   // ICMPv6 error (infra) if the family were not checked; ICMP (1) inside IPv6
   // would pass as a Corosync probe.
-  LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().ipv4(kOut, kClu, {.protocol = 58}).icmp(1, 0).build(),
-      {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kOut, kClu, {.protocol = 58}).icmp(1, 0).build(),
+                      {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
   LW_EXPECT_BOTH_DIRS(
       PacketBuilder().ipv6(v6::kCoroA, v6::kCoroB, {.next_header = 1}).payload(8).build(),
       {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
@@ -147,12 +144,9 @@ TEST_F(Malformed, Tcp) {
   LW_EXPECT_BOTH_DIRS(PacketBuilder(b).truncate(b.l4_offset() + 2).build(),
                       {LW_CLASS_OTHER, LW_PARSE_TRUNC_TCP});
   // doff below 5: the ports in front of it are still valid and used.
-  LW_EXPECT_BOTH_DIRS(PacketBuilder()
-                          .ipv4(kOut, kClu)
-                          .tcp(kGuestPort, 6800, {.doff = 4})
-                          .payload(32)
-                          .build(),
-                      {LW_CLASS_CEPH_CLUSTER, LW_PARSE_BAD_TCP_DOFF});
+  LW_EXPECT_BOTH_DIRS(
+      PacketBuilder().ipv4(kOut, kClu).tcp(kGuestPort, 6800, {.doff = 4}).payload(32).build(),
+      {LW_CLASS_CEPH_CLUSTER, LW_PARSE_BAD_TCP_DOFF});
   LW_EXPECT_BOTH_DIRS(tcp4(kOut, kOut2, {}, {.doff = 0}).build(),
                       {LW_CLASS_OTHER, LW_PARSE_BAD_TCP_DOFF});
 }
@@ -177,12 +171,9 @@ TEST_F(Malformed, Udp) {
   LW_EXPECT_BOTH_DIRS(PacketBuilder(b).truncate(b.l4_offset()).build(),
                       {LW_CLASS_OTHER, LW_PARSE_TRUNC_UDP});
   // A lying UDP length field does not matter: the ports are there.
-  LW_EXPECT_BOTH_DIRS(PacketBuilder()
-                          .ipv4(kCoroA, kCoroB)
-                          .udp(5405, 5405, {.length = 3})
-                          .payload(32)
-                          .build(),
-                      {LW_CLASS_COROSYNC});
+  LW_EXPECT_BOTH_DIRS(
+      PacketBuilder().ipv4(kCoroA, kCoroB).udp(5405, 5405, {.length = 3}).payload(32).build(),
+      {LW_CLASS_COROSYNC});
   const PacketBuilder b6 = PacketBuilder().ipv6(v6::kOut, v6::kOut2).udp(kGuestPort, 53);
   LW_EXPECT_BOTH_DIRS(PacketBuilder(b6).truncate(b6.l4_offset() + 5).build(),
                       {LW_CLASS_OTHER, LW_PARSE_TRUNC_UDP});
@@ -208,14 +199,11 @@ TEST_F(Malformed, IcmpShortIsNeverInfraAndGoesByAddress) {
 
 TEST_F(Malformed, UnknownTransportIsOther) {
   // GRE (47) and SCTP (132) between class addresses: valid IP, nobody's.
-  LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().ipv4(kCoroA, kCoroB, {.protocol = 47}).payload(40).build(),
-      {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
-  LW_EXPECT_BOTH_DIRS(PacketBuilder()
-                          .ipv6(v6::kClu, v6::kClu2, {.next_header = 132})
-                          .payload(40)
-                          .build(),
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kCoroA, kCoroB, {.protocol = 47}).payload(40).build(),
                       {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
+  LW_EXPECT_BOTH_DIRS(
+      PacketBuilder().ipv6(v6::kClu, v6::kClu2, {.next_header = 132}).payload(40).build(),
+      {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
   // ESP (50): encrypted, nothing to read.
   LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kMgmt, kMgmt2, {.protocol = 50}).payload(40).build(),
                       {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});

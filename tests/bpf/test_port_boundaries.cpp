@@ -100,8 +100,8 @@ Bytes frame(const PortCase& c, const char* src, const char* dst, uint16_t sport,
 
 TEST_F(PortBoundaries, FirstLastAndOutsideOfEveryRange) {
   for (const PortCase& c : kCases) {
-    SCOPED_TRACE(std::string(c.tcp ? "tcp " : "udp ") + std::to_string(c.port) + " on " +
-                 c.server + ", expecting " + class_name(c.cls));
+    SCOPED_TRACE(std::string(c.tcp ? "tcp " : "udp ") + std::to_string(c.port) + " on " + c.server +
+                 ", expecting " + class_name(c.cls));
     // Request: client -> server port; reply: server port -> client.
     LW_EXPECT_BOTH_DIRS(frame(c, c.client, c.server, kGuestPort, c.port), {c.cls});
     LW_EXPECT_BOTH_DIRS(frame(c, c.server, c.client, c.port, kGuestPort), {c.cls});

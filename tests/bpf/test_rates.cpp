@@ -46,9 +46,12 @@ interface = "lo"
 classes = ["corosync", "migration", "ceph_public", "ceph_cluster", "management", "storage"]
 
 [class.migration]
-cap = ")" + rate + R"("
-cap_mode = ")" + cap_mode + R"("
-burst = ")" + burst + R"("
+cap = ")" +
+         rate + R"("
+cap_mode = ")" +
+         cap_mode + R"("
+burst = ")" +
+         burst + R"("
 )";
 }
 
@@ -91,8 +94,9 @@ TEST_F(Police, BurstPassesExactlyTheBucketThenDrops) {
   EXPECT_EQ(violations(LW_DIR_INGRESS, LW_VIOL_RATE_CAP, LW_CLASS_MIGRATION),
             20 - kBurstBytes / kPayload);
   // The other classes have no cap: a Ceph frame right after still passes.
-  LW_EXPECT_RUN(PacketBuilder().ipv4(v4::kClu, v4::kClu2).tcp(kGuestPort, 6800).payload(900).build(),
-                {LW_CLASS_CEPH_CLUSTER});
+  LW_EXPECT_RUN(
+      PacketBuilder().ipv4(v4::kClu, v4::kClu2).tcp(kGuestPort, 6800).payload(900).build(),
+      {LW_CLASS_CEPH_CLUSTER});
 }
 
 TEST_F(Police, AuditModeCountsButPasses) {

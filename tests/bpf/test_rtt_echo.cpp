@@ -48,8 +48,8 @@ TEST_F(RttEcho, OtherAddressesAreOther) {
 
 TEST_F(RttEcho, OnlyTheMatchingReplyOnce) {
   run(LW_DIR_EGRESS, ping4(v4::kCoroA, v4::kCoroB, 7, 1, false));
-  run(LW_DIR_INGRESS, ping4(v4::kCoroB, v4::kCoroA, 7, 2, true));   // other sequence
-  run(LW_DIR_INGRESS, ping4(v4::kCoroB, v4::kCoroA, 8, 1, true));   // other identifier
+  run(LW_DIR_INGRESS, ping4(v4::kCoroB, v4::kCoroA, 7, 2, true));      // other sequence
+  run(LW_DIR_INGRESS, ping4(v4::kCoroB, v4::kCoroA, 8, 1, true));      // other identifier
   run(LW_DIR_INGRESS, ping4(v4::kCoroLink1, v4::kCoroA, 7, 1, true));  // other peer
   EXPECT_EQ(all_samples(), 0u);
   run(LW_DIR_INGRESS, ping4(v4::kCoroB, v4::kCoroA, 7, 1, true));

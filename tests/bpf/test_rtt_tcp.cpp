@@ -85,8 +85,8 @@ TEST_F(RttTcp, Ipv6) {
 
 TEST_F(RttTcp, NothingWithoutAMatchingEcho) {
   run(LW_DIR_EGRESS, seg_out(1000));
-  run(LW_DIR_INGRESS, seg_back(77, 999));                 // another TSval
-  run(LW_DIR_INGRESS, seg_back(77, 1000, kTcpPsh));        // no ACK: TSecr means nothing
+  run(LW_DIR_INGRESS, seg_back(77, 999));            // another TSval
+  run(LW_DIR_INGRESS, seg_back(77, 1000, kTcpPsh));  // no ACK: TSecr means nothing
   TcpOpts o;
   o.options = tcp_option_timestamp(77, 1000);
   run(LW_DIR_INGRESS,  // another flow (other port) echoing the same value
@@ -125,11 +125,11 @@ TEST_F(RttTcp, EolEndsTheList) {
 
 TEST_F(RttTcp, MalformedOptionListsAreCountedNotTimed) {
   const std::vector<Bytes> bad = {
-      {2, 0, 5, 0xb4},                              // length 0
-      {2, 1, 5, 0xb4},                              // length 1
-      {1, 1, 8, 8, 0, 0, 0, 5, 0, 0, 0, 0},         // timestamp with length 8
-      {1, 1, 3, 30},                                // runs past the option area
-      {1, 1, 1, 8},                                 // kind without its length byte
+      {2, 0, 5, 0xb4},                       // length 0
+      {2, 1, 5, 0xb4},                       // length 1
+      {1, 1, 8, 8, 0, 0, 0, 5, 0, 0, 0, 0},  // timestamp with length 8
+      {1, 1, 3, 30},                         // runs past the option area
+      {1, 1, 1, 8},                          // kind without its length byte
   };
   for (const auto& opts : bad) {
     SCOPED_TRACE(testing::PrintToString(opts));
@@ -155,8 +155,8 @@ TEST_F(RttTcp, CutOptionsAreCountedNotTimed) {
 TEST_F(RttTcp, StaleStartsExpireWithoutASample) {
   // A start 11 s old, as if its echo never came in time.
   lw_rtt_key key{};
-  key.local_lo = 0xC6336461;  // 198.51.100.97 = v4::kPub
-  key.remote_lo = 0xC6336462; // 198.51.100.98 = v4::kPub2
+  key.local_lo = 0xC6336461;   // 198.51.100.97 = v4::kPub
+  key.remote_lo = 0xC6336462;  // 198.51.100.98 = v4::kPub2
   key.local_port = kGuestPort;
   key.remote_port = kPort;
   key.stamp = 1000;

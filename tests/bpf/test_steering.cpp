@@ -132,8 +132,11 @@ TEST_F(Dscp, IngressAndOtherClassesAreUntouched) {
   EXPECT_EQ(run_out(in4, LW_DIR_INGRESS), in4);
   const Bytes in6 = coro6(PacketBuilder(), 0x01);
   EXPECT_EQ(run_out(in6, LW_DIR_INGRESS), in6);
-  const Bytes ceph =
-      PacketBuilder().ipv4(v4::kClu, v4::kClu2, {.tos = 0x01}).tcp(kGuestPort, 6800).payload(80).build();
+  const Bytes ceph = PacketBuilder()
+                         .ipv4(v4::kClu, v4::kClu2, {.tos = 0x01})
+                         .tcp(kGuestPort, 6800)
+                         .payload(80)
+                         .build();
   EXPECT_EQ(run_out(ceph, LW_DIR_EGRESS), ceph);
 }
 
@@ -225,8 +228,7 @@ TEST_F(Steer, ShapedEgressGoesIntoLanewardensHtbClasses) {
                 PacketBuilder().ipv6(v6::kCoroA, v6::kCoroB).udp(5405, 5405).payload(8).build(),
                 LW_DIR_EGRESS, 7),
             kPrioHandle);
-  EXPECT_EQ(priority_after(migration_tcp(), LW_DIR_EGRESS),
-            0x1a4e0020u + LW_CLASS_MIGRATION);
+  EXPECT_EQ(priority_after(migration_tcp(), LW_DIR_EGRESS), 0x1a4e0020u + LW_CLASS_MIGRATION);
   // No priority, no cap: whatever the stack chose stays, HTB puts it in 1a4e:ff.
   EXPECT_EQ(priority_after(ceph_tcp(), LW_DIR_EGRESS, 6), 6u);
 }

@@ -51,9 +51,8 @@ TEST_F(Vlan, ConstrainedClassOnAnotherVlanLaneIsWrongLane) {
   LW_EXPECT_BOTH_DIRS(corosync(PacketBuilder().vlan(200)),
                       {LW_CLASS_COROSYNC, LW_PARSE_OK, LW_VERDICT_AUDIT});
   EXPECT_EQ(violations(LW_DIR_INGRESS, LW_VIOL_WRONG_LANE, LW_CLASS_COROSYNC), 1u);
-  LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().vlan(200).ipv4(kOut, kOut2).tcp(kGuestPort, 443).build(),
-      {LW_CLASS_OTHER});
+  LW_EXPECT_BOTH_DIRS(PacketBuilder().vlan(200).ipv4(kOut, kOut2).tcp(kGuestPort, 443).build(),
+                      {LW_CLASS_OTHER});
 }
 
 TEST_F(Vlan, VlanWithoutALaneFallsBackToTheInterfaceLane) {

@@ -18,24 +18,29 @@
 namespace lw::test {
 namespace {
 
-std::string pin_name(const char* what) { return std::string("lwt") + what + std::to_string(::getpid()); }
+std::string pin_name(const char* what) {
+  return std::string("lwt") + what + std::to_string(::getpid());
+}
 
 // Node 0's view: every class has a network, the interface carries them all,
 // and VLAN 20 is an exclusive Ceph public lane.
 std::string policy_for(const std::string& iface, const std::string& corosync_net) {
   return R"(mode = "audit"
 [networks]
-corosync = [")" + corosync_net + R"("]
+corosync = [")" +
+         corosync_net + R"("]
 ceph_public = ["203.0.113.0/26"]
 ceph_cluster = ["203.0.113.64/26"]
 migration = ["203.0.113.128/26"]
 management = ["203.0.113.192/26"]
 storage = ["2001:db8:100::/64"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync", "ceph_public", "ceph_cluster", "migration", "management", "storage", "other"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 vlan = 20
 classes = ["ceph_public"]
 exclusive = true
@@ -77,7 +82,8 @@ TEST_F(ApplyE2E, IngressFramesAreCountedExactlyPerClassIncludingOffloadedVlanTag
   // Frames addressed to a MAC nobody has: tc ingress sees them, the stack ignores them.
   auto base = [] { return PacketBuilder().eth("02:00:00:00:00:aa", "02:00:00:00:00:99"); };
   std::vector<RawFlow> flows = {
-      {"corosync", base().ipv4("198.51.100.20", "198.51.100.21").udp(5405, 5405).payload(100).build(), 5},
+      {"corosync",
+       base().ipv4("198.51.100.20", "198.51.100.21").udp(5405, 5405).payload(100).build(), 5},
       {"ceph_public", base().ipv4("203.0.113.10", "203.0.113.11").tcp(40000, 6789).build(), 6},
       {"ceph_cluster", base().ipv4("203.0.113.70", "203.0.113.71").tcp(40000, 6800).build(), 7},
       {"migration", base().ipv4("203.0.113.140", "203.0.113.141").tcp(40000, 60001).build(), 8},
@@ -118,8 +124,12 @@ TEST_F(ApplyE2E, EgressSocketsAreCountedExactly) {
   node_->apply(policy_for(if0(), "198.51.100.0/24"));
   UdpSink coro_sink(topo_->node(1), "198.51.100.2", 5405);
   UdpSink nfs_sink(topo_->node(1), "::", 2049);
-  ASSERT_EQ(send_udp(topo_->node(0), {.dst = "198.51.100.2", .dport = 5405, .sport = 5405,
-                                       .src = "198.51.100.1", .size = 120, .count = 13}),
+  ASSERT_EQ(send_udp(topo_->node(0), {.dst = "198.51.100.2",
+                                      .dport = 5405,
+                                      .sport = 5405,
+                                      .src = "198.51.100.1",
+                                      .size = 120,
+                                      .count = 13}),
             13u);
   ASSERT_EQ(send_udp(topo_->node(0), {.dst = "2001:db8:100::2", .dport = 2049, .count = 12}), 12u);
   EXPECT_EQ(coro_sink.receive(13, 5s), 13u);
@@ -145,8 +155,12 @@ TEST_F(ApplyE2E, PolicySwapUnderTrafficLosesNoPacket) {
   UdpSink sink(topo_->node(1), "198.51.100.2", 5405);
   std::atomic<size_t> sent{0};
   std::jthread sender([&] {
-    sent = send_udp(topo_->node(0), {.dst = "198.51.100.2", .dport = 5405, .sport = 5405,
-                                      .size = 64, .count = 30000, .timeout = 30s});
+    sent = send_udp(topo_->node(0), {.dst = "198.51.100.2",
+                                     .dport = 5405,
+                                     .sport = 5405,
+                                     .size = 64,
+                                     .count = 30000,
+                                     .timeout = 30s});
   });
   // jthread joins even when an apply throws, so a failure cannot abort the run.
   for (int i = 0; i < 10; i++) node_->apply(i % 2 ? with : without);
@@ -166,7 +180,8 @@ TEST_F(ApplyE2E, ForeignFilterKeepsWorkingAndDetachLeavesNoTrace) {
   const std::string obj = std::string(LW_BUILD_DIR) + "/bpf/empty.bpf.o";
   // Someone else's clsact and filter, there before lanewarden.
   topo_->node(0).exec_ok("tc qdisc add dev " + if0() + " clsact");
-  topo_->node(0).exec_ok("tc filter add dev " + if0() + " ingress prio 10 bpf da obj " + obj + " sec tc");
+  topo_->node(0).exec_ok("tc filter add dev " + if0() + " ingress prio 10 bpf da obj " + obj +
+                         " sec tc");
   node_->apply(policy_for(if0(), "198.51.100.0/24"));
   auto filters = topo_->node(0).exec_ok("tc filter show dev " + if0() + " ingress");
   EXPECT_NE(filters.find("lw_empty"), std::string::npos) << filters;

@@ -29,19 +29,19 @@ TEST_F(AuditReport, LaneMapShowsMisplacedTrafficInChromium) {
   write_file(policy_file_, policy("enforce"));
   // The audit runs in the background for 3 s while the test sends traffic.
   auto audit = std::async(std::launch::async, [this] {
-    return node_->run("audit --duration 3 --bins 6 --report " + report_ + " --policy " +
-                          policy_file_,
-                      30s);
+    return node_->run(
+        "audit --duration 3 --bins 6 --report " + report_ + " --policy " + policy_file_, 30s);
   });
   // Wait until the audit attached (its policy is pinned), then send.
   for (int i = 0; i < 100 && !std::filesystem::exists(node_->pin_dir() + "/lw_links"); i++)
     std::this_thread::sleep_for(50ms);
   UdpSink coro(*b_, "198.51.100.2", 5405);
-  ASSERT_EQ(send_udp(*a_, {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .size = 100,
-                           .count = 20}),
-            20u);
-  auto ceph = PacketBuilder().ipv4("203.0.113.130", "203.0.113.129").tcp(41000, 6800).payload(46)
-                  .build();
+  ASSERT_EQ(
+      send_udp(*a_,
+               {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .size = 100, .count = 20}),
+      20u);
+  auto ceph =
+      PacketBuilder().ipv4("203.0.113.130", "203.0.113.129").tcp(41000, 6800).payload(46).build();
   ASSERT_EQ(send_raw_frame(*b_, link_->name_b(), ceph, 10), 10u);
   auto r = audit.get();
   ASSERT_TRUE(r.ok()) << r.err << r.out;
@@ -64,8 +64,7 @@ TEST_F(AuditReport, LaneMapShowsMisplacedTrafficInChromium) {
   // The Ceph cell is red ("bad") and holds the 10 frames' bytes: 14 + 20 + 20 + 46 = 100 each.
   const std::string td = d.substr(d.rfind("<td", at), 200);
   EXPECT_NE(td.find("class=\"bad\""), std::string::npos) << td;
-  EXPECT_NE(d.find(cell + " data-bytes=\"1000\" data-violating=\"1000\""), std::string::npos)
-      << td;
+  EXPECT_NE(d.find(cell + " data-bytes=\"1000\" data-violating=\"1000\""), std::string::npos) << td;
   // Corosync belongs on its lane: green, 20 datagrams of 142 bytes.
   const std::string coro_cell = "data-iface=\"" + iface() + "\" data-class=\"corosync\" " +
                                 "data-bytes=\"2840\" data-violating=\"0\"";

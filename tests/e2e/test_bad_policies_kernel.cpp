@@ -50,7 +50,8 @@ TEST(BadPoliciesKernel, ApplyExitsTwoAndChangesNothing) {
   LW_REQUIRE_ROOT_OR_FAIL();
   const std::string pid = std::to_string(::getpid());
   const std::string pin_dir = "/sys/fs/bpf/lwtbad" + pid;
-  const std::string lo_before = run_ok("tc qdisc show dev lo") + run_ok("tc filter show dev lo ingress") +
+  const std::string lo_before = run_ok("tc qdisc show dev lo") +
+                                run_ok("tc filter show dev lo ingress") +
                                 run_ok("tc filter show dev lo egress");
   for (const auto& bad : invalid_policies()) {
     SCOPED_TRACE(bad.name);

@@ -43,7 +43,8 @@ class BpffsMountE2E : public ::testing::Test {
   CommandResult in_fresh_mount_ns(const std::string& pin, const std::string& script) const {
     const std::string prologue =
         "set -u; while mountpoint -q /sys/fs/bpf; do umount -l /sys/fs/bpf || exit 99; done; "
-        "LW=" + shell_quote(LW_BINARY) + " NS=" + shell_quote(topo_->node(0).name()) +
+        "LW=" +
+        shell_quote(LW_BINARY) + " NS=" + shell_quote(topo_->node(0).name()) +
         " POLICY=" + shell_quote(policy_) + " PIN=" + shell_quote(pin) + "; ";
     return run("unshare -m --propagation private sh -c " + shell_quote(prologue + script), 90s);
   }
@@ -59,12 +60,13 @@ class BpffsMountE2E : public ::testing::Test {
 
 TEST_F(BpffsMountE2E, ApplyMountsBpffsWhenNoneIsMounted) {
   const std::string pin = "/sys/fs/bpf/lwtbm" + std::to_string(::getpid());
-  auto r = in_fresh_mount_ns(pin,
-                             "mountpoint -q /sys/fs/bpf && exit 98; "
-                             "\"$LW\" --netns \"$NS\" --pin-dir \"$PIN\" apply \"$POLICY\" || exit 1; "
-                             "stat -f -c %T /sys/fs/bpf; test -e \"$PIN/lw_ingress\" || exit 2; "
-                             "\"$LW\" --netns \"$NS\" --pin-dir \"$PIN\" detach || exit 3; "
-                             "test -e \"$PIN\" && exit 4; exit 0");
+  auto r =
+      in_fresh_mount_ns(pin,
+                        "mountpoint -q /sys/fs/bpf && exit 98; "
+                        "\"$LW\" --netns \"$NS\" --pin-dir \"$PIN\" apply \"$POLICY\" || exit 1; "
+                        "stat -f -c %T /sys/fs/bpf; test -e \"$PIN/lw_ingress\" || exit 2; "
+                        "\"$LW\" --netns \"$NS\" --pin-dir \"$PIN\" detach || exit 3; "
+                        "test -e \"$PIN\" && exit 4; exit 0");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("bpf_fs"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("mounted a BPF filesystem at /sys/fs/bpf (none was mounted)"),

@@ -33,7 +33,8 @@ std::string caps_policy(const std::string& iface, const std::string& class_extra
 corosync = ["203.0.113.0/26"]
 migration = ["198.51.100.0/24"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync", "migration", "other"]
 [class.migration]
 cap = "50mbit"
@@ -83,7 +84,8 @@ TEST_F(CapsE2E, ShapeModeHoldsTheCapAndDetachRemovesTheHtb) {
   EXPECT_GE(ratio, 0.97) << r.bits_per_second / 1e6 << " Mbit/s";
   EXPECT_LE(ratio, 1.03) << r.bits_per_second / 1e6 << " Mbit/s";
   // The packets went through the capped class, not around it.
-  const std::string stats = topo_->node(0).exec_ok("tc -s class show dev " + if0() + " classid 1a4e:22");
+  const std::string stats =
+      topo_->node(0).exec_ok("tc -s class show dev " + if0() + " classid 1a4e:22");
   EXPECT_EQ(stats.find("Sent 0 bytes"), std::string::npos) << stats;
 
   const auto d = node_->run("detach");

@@ -30,7 +30,8 @@ std::string corosync_only(const std::string& iface) {
 [networks]
 corosync = ["198.51.100.0/24"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync"]
 )";
 }
@@ -96,9 +97,9 @@ class EnforceSshGuard : public TwoLinkNode {
                          const std::string& extra) {
     const std::string file = "/tmp/" + pin_name("sg") + ".toml";
     std::ofstream(file) << toml;
-    auto r = run("SSH_CONNECTION='203.0.113.194 50022 203.0.113.193 22' " +
-                 shell_quote(LW_BINARY) + " --netns " + a_->name() + " --pin-dir " +
-                 node_->pin_dir() + " " + subcommand + " " + file + " " + extra);
+    auto r = run("SSH_CONNECTION='203.0.113.194 50022 203.0.113.193 22' " + shell_quote(LW_BINARY) +
+                 " --netns " + a_->name() + " --pin-dir " + node_->pin_dir() + " " + subcommand +
+                 " " + file + " " + extra);
     std::filesystem::remove(file);
     return r;
   }

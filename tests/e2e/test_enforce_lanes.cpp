@@ -42,8 +42,9 @@ class EnforceLanes : public TwoLinkNode {};
 TEST_F(EnforceLanes, CephOnTheCorosyncLaneIsDroppedInEnforceAndReported) {
   node_->apply(policy("enforce"));
   TcpSink sink(*b_, "203.0.113.130", 6800);
-  auto r = send_tcp(*a_, {.dst = "203.0.113.130", .dport = 6800, .sport = kCephSport,
-                          .bytes = 10000, .timeout = 2s});
+  auto r = send_tcp(
+      *a_,
+      {.dst = "203.0.113.130", .dport = 6800, .sport = kCephSport, .bytes = 10000, .timeout = 2s});
   EXPECT_FALSE(r.connected && r.error.empty()) << "the connection should have failed";
   EXPECT_EQ(sink.bytes(), 0u);
 
@@ -59,8 +60,9 @@ TEST_F(EnforceLanes, CephOnTheCorosyncLaneIsDroppedInEnforceAndReported) {
 TEST_F(EnforceLanes, CephOnTheCorosyncLanePassesInAuditAndIsReported) {
   node_->apply(policy("enforce"), "--mode audit");
   TcpSink sink(*b_, "203.0.113.130", 6800);
-  auto r = send_tcp(*a_, {.dst = "203.0.113.130", .dport = 6800, .sport = kCephSport,
-                          .bytes = 100000, .timeout = 5s});
+  auto r = send_tcp(
+      *a_,
+      {.dst = "203.0.113.130", .dport = 6800, .sport = kCephSport, .bytes = 100000, .timeout = 5s});
   EXPECT_TRUE(r.connected);
   EXPECT_EQ(r.error, "");
   EXPECT_EQ(sink.wait_for_bytes(100000, 5s), 100000u);
@@ -96,7 +98,8 @@ TEST_F(EnforceLanes, CorosyncOnItsLaneIsUntouched) {
 TEST_F(EnforceLanes, TaggedFrameOnTheWrongVlanIsReportedWhileWatching) {
   node_->apply(policy("audit"));
   // Watch first: the event must stream to a running watcher.
-  auto watcher = std::async(std::launch::async, [this] { return watch("--count 1 --duration 10"); });
+  auto watcher =
+      std::async(std::launch::async, [this] { return watch("--count 1 --duration 10"); });
   std::this_thread::sleep_for(500ms);
   // NFS on VLAN 21 from the peer: the storage lane is VLAN 20. The kernel
   // moves the tag into skb->vlan_tci before tc ingress sees it.

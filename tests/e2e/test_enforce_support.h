@@ -12,11 +12,10 @@
 #include <unistd.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/lanewarden_cli.h"
 #include "support/netns.h"
@@ -36,11 +35,13 @@ ceph_public = ["203.0.113.128/26"]
 management = ["203.0.113.192/26"]
 storage = ["203.0.113.0/25"]
 [[lane]]
-interface = ")" + corosync_if + R"("
+interface = ")" +
+         corosync_if + R"("
 classes = ["corosync"]
 exclusive = true
 [[lane]]
-interface = ")" + storage_if + R"("
+interface = ")" +
+         storage_if + R"("
 vlan = 20
 classes = ["storage"]
 no_fragments = true
@@ -60,7 +61,8 @@ class TwoLinkNode : public ::testing::Test {
                     .addrs_b = {"198.51.100.2/24", "203.0.113.130/26", "203.0.113.194/26"}});
     stor_ = std::make_unique<VethPair>(
         *a_, *b_,
-        VethOptions{.prefix = "lwts", .addrs_a = {"203.0.113.1/25"}, .addrs_b = {"203.0.113.2/25"}});
+        VethOptions{
+            .prefix = "lwts", .addrs_a = {"203.0.113.1/25"}, .addrs_b = {"203.0.113.2/25"}});
     node_ = std::make_unique<LanewardenNode>(LW_BINARY, a_->name(), pin_name(pin_what()));
   }
   void TearDown() override {

@@ -68,15 +68,17 @@ Phase measure(bool flood) {
   std::thread flooder;
   if (flood) {
     flooder = std::thread([&] {
-      flood_out = run(script("testbed-traffic.sh", "mgmt --from 1 --to 2 --cc cubic --streams 2 --seconds " +
-                                                       std::to_string(kFloodSeconds)),
+      flood_out = run(script("testbed-traffic.sh",
+                             "mgmt --from 1 --to 2 --cc cubic --streams 2 --seconds " +
+                                 std::to_string(kFloodSeconds)),
                       std::chrono::seconds(kFloodSeconds + 20))
                       .out;
     });
     std::this_thread::sleep_for(2s);
   }
   clear_knet();
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(flood ? kFloodSeconds - 4 : 3);
+  const auto until =
+      std::chrono::steady_clock::now() + std::chrono::seconds(flood ? kFloodSeconds - 4 : 3);
   while (std::chrono::steady_clock::now() < until) {
     p.quorum_kept = p.quorum_kept && quorate(1) && quorate(2);
     p.polls++;
@@ -113,16 +115,19 @@ TEST(FieldProofE2E, SharedLinkFloodCorosyncKeepsQuorumAndLatencyWithLanewarden) 
   const Phase guarded = measure(true);
 
   const auto report = [](const char* name, const Phase& p) {
-    std::printf("[field proof] %-22s knet link0 latency_max %6.2f ms  ave %6.2f ms  quorum %s (%d polls)  flood %.1f Mbit/s\n",
-                name, p.latency_max_us / 1000.0, p.latency_ave_us / 1000.0,
-                p.quorum_kept ? "kept" : "LOST", p.polls, p.flood_mbit);
+    std::printf(
+        "[field proof] %-22s knet link0 latency_max %6.2f ms  ave %6.2f ms  quorum %s (%d polls)  "
+        "flood %.1f Mbit/s\n",
+        name, p.latency_max_us / 1000.0, p.latency_ave_us / 1000.0, p.quorum_kept ? "kept" : "LOST",
+        p.polls, p.flood_mbit);
   };
   report("idle", idle);
   report("flood, no lanewarden", bare);
   report("flood, lanewarden", guarded);
   ::testing::Test::RecordProperty("idle_latency_max_us", std::to_string(idle.latency_max_us));
   ::testing::Test::RecordProperty("bare_latency_max_us", std::to_string(bare.latency_max_us));
-  ::testing::Test::RecordProperty("lanewarden_latency_max_us", std::to_string(guarded.latency_max_us));
+  ::testing::Test::RecordProperty("lanewarden_latency_max_us",
+                                  std::to_string(guarded.latency_max_us));
 
   // The flood really ran in both loaded phases, at most at the line rate.
   EXPECT_GT(bare.flood_mbit, 20.0);
@@ -133,7 +138,8 @@ TEST(FieldProofE2E, SharedLinkFloodCorosyncKeepsQuorumAndLatencyWithLanewarden) 
   // Not a timing target (that is reported above), only the direction of the
   // effect, with a wide margin: protected latency well below unprotected.
   EXPECT_LT(guarded.latency_max_us * 3, bare.latency_max_us * 2)
-      << "lanewarden " << guarded.latency_max_us << " us vs unprotected " << bare.latency_max_us << " us";
+      << "lanewarden " << guarded.latency_max_us << " us vs unprotected " << bare.latency_max_us
+      << " us";
 
   // knet's real traffic is corosync on both Corosync lanes, with no Corosync
   // violation in this correct topology; the flood is management traffic.

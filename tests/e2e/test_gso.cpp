@@ -29,9 +29,11 @@ std::string gso_policy(const std::string& iface, int segs, const std::string& ex
 [networks]
 corosync = ["203.0.113.0/26"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync", "other"]
-gso_max_segs = )" + std::to_string(segs) + "\n" + extra;
+gso_max_segs = )" +
+         std::to_string(segs) + "\n" + extra;
 }
 
 class GsoE2E : public ::testing::Test {
@@ -52,8 +54,7 @@ class GsoE2E : public ::testing::Test {
   const std::string& if0() const { return topo_->node_if(0); }
 
   int gso_of(const std::string& dev) const {
-    const auto j =
-        nlohmann::json::parse(topo_->node(0).exec_ok("ip -d -j link show dev " + dev));
+    const auto j = nlohmann::json::parse(topo_->node(0).exec_ok("ip -d -j link show dev " + dev));
     return j.at(0).at("gso_max_segs").get<int>();
   }
   CommandResult apply_file(const std::string& toml) {

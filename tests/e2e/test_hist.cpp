@@ -8,11 +8,10 @@
 #include <unistd.h>
 
 #include <future>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/lanewarden_cli.h"
 #include "support/netns.h"
@@ -30,11 +29,11 @@ class Hist : public ::testing::Test {
     LW_REQUIRE_ROOT_OR_FAIL();
     a_ = std::make_unique<NetNs>("lwthia");
     b_ = std::make_unique<NetNs>("lwthib");
-    link_ = std::make_unique<VethPair>(
-        *a_, *b_,
-        VethOptions{.prefix = "lwth",
-                    .addrs_a = {"198.51.100.1/24", "203.0.113.1/24"},
-                    .addrs_b = {"198.51.100.2/24", "203.0.113.2/24"}});
+    link_ =
+        std::make_unique<VethPair>(*a_, *b_,
+                                   VethOptions{.prefix = "lwth",
+                                               .addrs_a = {"198.51.100.1/24", "203.0.113.1/24"},
+                                               .addrs_b = {"198.51.100.2/24", "203.0.113.2/24"}});
     node_ = std::make_unique<LanewardenNode>(LW_BINARY, a_->name(),
                                              "lwthist" + std::to_string(::getpid()));
   }
@@ -79,8 +78,8 @@ classes = ["corosync", "management"]
   }
 
   struct WatchedAlarms {
-    std::string out;                     // all of watch's output
-    std::vector<nlohmann::json> latency; // its kind=latency events
+    std::string out;                      // all of watch's output
+    std::vector<nlohmann::json> latency;  // its kind=latency events
   };
   // With a 1 us Corosync alarm (below any veth round trip, so every interval
   // with pings alarms): `pings` pings at 20/s while `watch --format json
@@ -88,8 +87,7 @@ classes = ["corosync", "management"]
   WatchedAlarms watch_alarms_while_pinging(int pings, const std::string& watch_args) {
     node_->apply(policy("[class.corosync]\nlatency_alarm = \"1us\"\n"));
     auto ping = std::async(std::launch::async, [this, pings] {
-      return a_->exec("ping -n -q -c " + std::to_string(pings) + " -i 0.05 -W 1 198.51.100.2",
-                      20s);
+      return a_->exec("ping -n -q -c " + std::to_string(pings) + " -i 0.05 -W 1 198.51.100.2", 20s);
     });
     auto w = node_->run("watch --format json " + watch_args, 20s);
     ping.get();

@@ -2,8 +2,8 @@
 // lanewarden's HTB through libnl-route in a test namespace: created with the
 // planned classes, updated in place, never replacing a foreign root qdisc,
 // and gone after removal.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -92,7 +92,8 @@ TEST(HtbE2E, RefusesToReplaceAForeignRootQdisc) {
   bool removed = true;
   in_netns(ns, [&] { removed = remove_htb(ifindex); });
   EXPECT_FALSE(removed);
-  EXPECT_NE(topo.node(0).exec_ok("tc qdisc show dev " + dev).find("htb 1: root"), std::string::npos);
+  EXPECT_NE(topo.node(0).exec_ok("tc qdisc show dev " + dev).find("htb 1: root"),
+            std::string::npos);
 }
 
 }  // namespace

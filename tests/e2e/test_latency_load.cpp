@@ -30,10 +30,9 @@ TEST_F(LatencyPair, CorosyncProbeHistogramShiftsUnderBulkTraffic) {
   TcpSink sink(topo_->node(1), "198.51.100.2", 0);
   std::thread bulk([&] {
     // 20 Mbit/s for 4 s is 10 MB: 12 MB keeps the queue full all along.
-    send_tcp(topo_->node(0), TcpSendOptions{.dst = "198.51.100.2",
-                                            .dport = sink.port(),
-                                            .bytes = 12'000'000,
-                                            .timeout = 4s});
+    send_tcp(topo_->node(0),
+             TcpSendOptions{
+                 .dst = "198.51.100.2", .dport = sink.port(), .bytes = 12'000'000, .timeout = 4s});
   });
   std::this_thread::sleep_for(500ms);  // let TCP fill the queue
   auto loaded_run = node_->run("probe " + shell_quote(policy_) + " --duration 2 --format json");

@@ -11,10 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <thread>
-
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +21,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/command.h"
@@ -37,7 +36,8 @@ namespace lw::test::latency {
 inline std::vector<double> ping_times_us(const std::string& out) {
   std::vector<double> t;
   static const std::regex re("time=([0-9.]+) ms");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), re); it != std::sregex_iterator();
+       ++it)
     t.push_back(std::stod((*it)[1]) * 1000.0);
   return t;
 }
@@ -83,7 +83,8 @@ class DelayedEchoResponder {
       if (::poll(&pfd, 1, 50) <= 0) continue;
       sockaddr_in from{};
       socklen_t len = sizeof from;
-      ssize_t n = ::recvfrom(fd_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+      ssize_t n =
+          ::recvfrom(fd_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
       if (n < 28) continue;
       size_t ihl = (buf[0] & 0x0f) * 4u;
       if (static_cast<size_t>(n) < ihl + 8 || buf[ihl] != 8) continue;  // echo requests only

@@ -14,29 +14,30 @@ TEST_F(MetricsScrape, CountersMatchTheTrafficSent) {
   start(policy("enforce"));
   // 50 Corosync datagrams A -> B: egress on the exclusive Corosync lane, passed.
   UdpSink sink(*b_, "198.51.100.2", 5405);
-  ASSERT_EQ(send_udp(*a_, {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .size = 100,
-                           .count = 50}),
-            50u);
+  ASSERT_EQ(
+      send_udp(*a_,
+               {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .size = 100, .count = 50}),
+      50u);
   EXPECT_EQ(sink.receive(50, 5s), 50u);
   // 7 Ceph frames B -> A: ingress intruders on the Corosync lane, dropped.
-  auto ceph = PacketBuilder().ipv4("203.0.113.130", "203.0.113.129").tcp(41000, 6800).payload(10)
-                  .build();
+  auto ceph =
+      PacketBuilder().ipv4("203.0.113.130", "203.0.113.129").tcp(41000, 6800).payload(10).build();
   ASSERT_EQ(send_raw_frame(*b_, link_->name_b(), ceph, 7), 7u);
 
   auto s = scrape();
-  EXPECT_EQ(value_or_zero(s, packets_series("lanewarden_packets_total", "egress", "corosync",
-                                            "pass")),
-            50);
+  EXPECT_EQ(
+      value_or_zero(s, packets_series("lanewarden_packets_total", "egress", "corosync", "pass")),
+      50);
   // skb->len at egress: Ethernet 14 + IPv4 20 + UDP 8 + 100 payload.
-  EXPECT_EQ(value_or_zero(s, packets_series("lanewarden_bytes_total", "egress", "corosync",
-                                            "pass")),
-            50 * 142);
-  EXPECT_EQ(value_or_zero(s, packets_series("lanewarden_packets_total", "ingress", "ceph_public",
-                                            "drop")),
+  EXPECT_EQ(
+      value_or_zero(s, packets_series("lanewarden_bytes_total", "egress", "corosync", "pass")),
+      50 * 142);
+  EXPECT_EQ(value_or_zero(
+                s, packets_series("lanewarden_packets_total", "ingress", "ceph_public", "drop")),
             7);
   const std::string where = "{iface=\"" + iface() + "\",dir=\"ingress\"";
-  EXPECT_EQ(value_or_zero(s, "lanewarden_dropped_packets_total" + where + ",class=\"ceph_public\"}"),
-            7);
+  EXPECT_EQ(
+      value_or_zero(s, "lanewarden_dropped_packets_total" + where + ",class=\"ceph_public\"}"), 7);
   EXPECT_EQ(value_or_zero(s, "lanewarden_violations_total" + where +
                                  ",kind=\"intruder\",class=\"ceph_public\"}"),
             7);

@@ -72,7 +72,8 @@ TEST_F(PinnedVersion, NewerPinsAreRefusedByEveryCommandAndNothingChanges) {
     const auto r = node_->run(cmd);
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
     EXPECT_NE(r.err.find("pinned by a newer lanewarden (pinned-state version 99; this build knows "
-                         "up to " + std::to_string(LW_PIN_ABI_VERSION) + ")"),
+                         "up to " +
+                         std::to_string(LW_PIN_ABI_VERSION) + ")"),
               std::string::npos)
         << r.err;
   }

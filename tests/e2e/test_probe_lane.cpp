@@ -45,14 +45,14 @@ class ProbeLane : public ::testing::Test {
     LW_REQUIRE_ROOT_OR_FAIL();
     a_ = std::make_unique<NetNs>("lwtpra");
     b_ = std::make_unique<NetNs>("lwtprb");
-    link0_ = std::make_unique<VethPair>(*a_, *b_,
-                                        VethOptions{.prefix = "lwtpz",
-                                                    .addrs_a = {"198.51.100.1/24"},
-                                                    .addrs_b = {"198.51.100.2/24"}});
-    link1_ = std::make_unique<VethPair>(*a_, *b_,
-                                        VethOptions{.prefix = "lwtpo",
-                                                    .addrs_a = {"203.0.113.1/24"},
-                                                    .addrs_b = {"203.0.113.2/24"}});
+    link0_ = std::make_unique<VethPair>(
+        *a_, *b_,
+        VethOptions{
+            .prefix = "lwtpz", .addrs_a = {"198.51.100.1/24"}, .addrs_b = {"198.51.100.2/24"}});
+    link1_ = std::make_unique<VethPair>(
+        *a_, *b_,
+        VethOptions{
+            .prefix = "lwtpo", .addrs_a = {"203.0.113.1/24"}, .addrs_b = {"203.0.113.2/24"}});
     a_->exec_ok("ip route add 198.51.100.2/32 via 203.0.113.2 dev " + link1_->name_a());
     policy_ = "/tmp/" + unique_name("lwtprp", "", 64) + ".toml";
   }
@@ -64,14 +64,15 @@ class ProbeLane : public ::testing::Test {
   void write_policy(const std::string& corosync_lane, const std::string& peers) {
     std::ofstream(policy_) << "[networks]\ncorosync = [\"198.51.100.0/24\", \"2001:db8:77::/64\"]\n"
                               "management = [\"203.0.113.0/24\"]\n"
-                              "[[lane]]\ninterface = \"" << corosync_lane
+                              "[[lane]]\ninterface = \""
+                           << corosync_lane
                            << "\"\nclasses = [\"corosync\"]\n"
                               "[probe]\ninterval = \"20ms\"\npeers = ["
                            << peers << "]\n";
   }
   CommandResult probe(const std::string& args) const {
-    return run(shell_quote(LW_BINARY) + " --netns " + a_->name() + " probe " + shell_quote(policy_) +
-                   " " + args,
+    return run(shell_quote(LW_BINARY) + " --netns " + a_->name() + " probe " +
+                   shell_quote(policy_) + " " + args,
                30s);
   }
 

@@ -172,9 +172,9 @@ TEST_F(ReconcileCrash, UpgradeKilledAtAnyStepEndsUpgradedOrDetached) {
   pin_other_build();
   const auto r = lanewarden("apply " + file_a_);
   ASSERT_TRUE(r.ok()) << r.err;
-  ASSERT_NE(r.err.find("another build of pinned-state version " +
-                       std::to_string(LW_PIN_ABI_VERSION)),
-            std::string::npos)
+  ASSERT_NE(
+      r.err.find("another build of pinned-state version " + std::to_string(LW_PIN_ABI_VERSION)),
+      std::string::npos)
       << r.err;
   ASSERT_EQ(kernel_snapshot(), snap_a);
 

@@ -32,18 +32,23 @@ std::string pin_name(const char* what) {
 // traffic there becomes `ceph_public`). Everything else is the same.
 std::string reload_policy(const std::string& iface, bool b) {
   const std::string corosync = b ? "198.51.100.128/25" : "198.51.100.0/24";
-  const std::string ceph_public = b ? R"("203.0.113.0/26", "203.0.113.64/26")" : R"("203.0.113.0/26")";
+  const std::string ceph_public =
+      b ? R"("203.0.113.0/26", "203.0.113.64/26")" : R"("203.0.113.0/26")";
   const std::string ceph_cluster = b ? "2001:db8:300::/64" : "203.0.113.64/26";
   return R"(mode = "audit"
 [networks]
-corosync = [")" + corosync + R"("]
-ceph_public = [)" + ceph_public + R"(]
-ceph_cluster = [")" + ceph_cluster + R"("]
+corosync = [")" +
+         corosync + R"("]
+ceph_public = [)" +
+         ceph_public + R"(]
+ceph_cluster = [")" +
+         ceph_cluster + R"("]
 migration = ["203.0.113.128/26"]
 management = ["203.0.113.192/26"]
 storage = ["2001:db8:100::/64"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync", "ceph_public", "ceph_cluster", "migration", "management", "storage", "other"]
 )";
 }
@@ -83,9 +88,11 @@ TEST_F(ReloadE2E, HundredSwapsUnderTrafficCountEveryPacketOnceUnderAPolicyInForc
   // (tc ingress of node 0 sees them, the stack drops them).
   auto base = [] { return PacketBuilder().eth("02:00:00:00:00:aa", "02:00:00:00:00:99"); };
   std::array<Flow, 7> flows{{
-      {"corosync|other", base().ipv4("198.51.100.20", "198.51.100.21").udp(5405, 5405).payload(100).build()},
+      {"corosync|other",
+       base().ipv4("198.51.100.20", "198.51.100.21").udp(5405, 5405).payload(100).build()},
       {"ceph_public", base().ipv4("203.0.113.10", "203.0.113.11").tcp(40000, 6789).build()},
-      {"ceph_cluster|ceph_public", base().ipv4("203.0.113.70", "203.0.113.71").tcp(40000, 6800).build()},
+      {"ceph_cluster|ceph_public",
+       base().ipv4("203.0.113.70", "203.0.113.71").tcp(40000, 6800).build()},
       {"migration", base().ipv4("203.0.113.140", "203.0.113.141").tcp(40000, 60001).build()},
       {"management", base().ipv4("203.0.113.200", "203.0.113.201").tcp(40000, 8006).build()},
       {"storage", base().ipv6("2001:db8:100::20", "2001:db8:100::21").udp(40000, 2049).build()},
@@ -104,8 +111,12 @@ TEST_F(ReloadE2E, HundredSwapsUnderTrafficCountEveryPacketOnceUnderAPolicyInForc
   });
   std::jthread egress([&] {
     while (!stop) {
-      egress_sent += send_udp(topo_->node(0), {.dst = "198.51.100.2", .dport = 5405, .sport = 5405,
-                                               .src = "198.51.100.1", .size = 64, .count = 20});
+      egress_sent += send_udp(topo_->node(0), {.dst = "198.51.100.2",
+                                               .dport = 5405,
+                                               .sport = 5405,
+                                               .src = "198.51.100.1",
+                                               .size = 64,
+                                               .count = 20});
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });
@@ -149,8 +160,8 @@ TEST_F(ReloadE2E, HundredSwapsUnderTrafficCountEveryPacketOnceUnderAPolicyInForc
   EXPECT_GT(clu, 0u);
   EXPECT_GT(pub, sent(1));
   // Nothing in a verdict other than pass (audit mode, no violations here).
-  for (const char* cls : {"corosync", "ceph_public", "ceph_cluster", "migration", "management",
-                          "storage", "other"})
+  for (const char* cls :
+       {"corosync", "ceph_public", "ceph_cluster", "migration", "management", "storage", "other"})
     EXPECT_EQ(counted_packets(*iface, "ingress", cls, "audit") +
                   counted_packets(*iface, "ingress", cls, "drop"),
               0u)

@@ -30,14 +30,13 @@ bool bpftool_lists_prog(const std::string& id) {
 class RestartCrash : public RunNode {
  protected:
   uint64_t ceph_drops(const Scrape& s) const {
-    return static_cast<uint64_t>(
-        value_or_zero(s, packets_series("lanewarden_packets_total", "ingress", "ceph_public",
-                                        "drop")));
+    return static_cast<uint64_t>(value_or_zero(
+        s, packets_series("lanewarden_packets_total", "ingress", "ceph_public", "drop")));
   }
   // N misplaced Ceph frames from the peer, dropped at A's ingress.
   void send_ceph(size_t n) const {
-    auto frame = PacketBuilder().ipv4("203.0.113.130", "203.0.113.129").tcp(41000, 6800)
-                     .payload(10).build();
+    auto frame =
+        PacketBuilder().ipv4("203.0.113.130", "203.0.113.129").tcp(41000, 6800).payload(10).build();
     ASSERT_EQ(send_raw_frame(*b_, link_->name_b(), frame, n), n);
   }
 };
@@ -80,8 +79,7 @@ TEST_F(RestartCrash, KillNineKeepsEnforcingAndANewDaemonAdoptsWithoutDetaching) 
   EXPECT_GE(before, 10u);
   send_ceph(3);
   EXPECT_EQ(ceph_drops(scrape()), before + 3);
-  ASSERT_EQ(send_udp(*a_, {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .count = 50}),
-            50u);
+  ASSERT_EQ(send_udp(*a_, {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .count = 50}), 50u);
   EXPECT_EQ(coro.receive(50, 5s), 50u);
 
   // Stop it, detach, and nothing of lanewarden is left.

@@ -18,7 +18,8 @@ TEST_F(RunProbes, ProbesRunAndTheirEchoIsTimedAsCorosync) {
 
   // Bounded wait for a handful of answered probes (about 0.2 s at 20 ms).
   Scrape s;
-  for (auto deadline = Clock::now() + 10s; Clock::now() < deadline; std::this_thread::sleep_for(100ms)) {
+  for (auto deadline = Clock::now() + 10s; Clock::now() < deadline;
+       std::this_thread::sleep_for(100ms)) {
     s = scrape();
     if (value_or_zero(s, "lanewarden_probes_answered_total" + peer) >= 10 &&
         value_or_zero(s, rtt) >= 10)

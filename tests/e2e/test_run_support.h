@@ -36,7 +36,8 @@ inline std::string one_link_policy(const std::string& mode, const std::string& i
 corosync = ["198.51.100.0/24"]
 ceph_public = ["203.0.113.128/26"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync"]
 exclusive = true
 )";
@@ -66,8 +67,8 @@ class DaemonProcess {
  public:
   DaemonProcess(const std::string& netns, const std::string& pin_dir, const std::string& args) {
     log_ = "/tmp/" + unique_name("lwtrunlog", "", 64) + ".log";
-    const std::string cmd = std::string(LW_BINARY) + " --netns " + netns + " --pin-dir " +
-                            pin_dir + " run " + args;
+    const std::string cmd =
+        std::string(LW_BINARY) + " --netns " + netns + " --pin-dir " + pin_dir + " run " + args;
     pid_ = fork();
     if (pid_ == 0) {
       setpgid(0, 0);
@@ -167,13 +168,12 @@ class RunNode : public ::testing::Test {
     LW_REQUIRE_ROOT_OR_FAIL();
     a_ = std::make_unique<NetNs>("lwtrna");
     b_ = std::make_unique<NetNs>("lwtrnb");
-    link_ = std::make_unique<VethPair>(
-        *a_, *b_,
-        VethOptions{.prefix = "lwtr",
-                    .addrs_a = {"198.51.100.1/24", "203.0.113.129/26"},
-                    .addrs_b = {"198.51.100.2/24", "203.0.113.130/26"}});
-    node_ = std::make_unique<LanewardenNode>(LW_BINARY, a_->name(),
-                                             unique_name("lwtrun", "", 64));
+    link_ =
+        std::make_unique<VethPair>(*a_, *b_,
+                                   VethOptions{.prefix = "lwtr",
+                                               .addrs_a = {"198.51.100.1/24", "203.0.113.129/26"},
+                                               .addrs_b = {"198.51.100.2/24", "203.0.113.130/26"}});
+    node_ = std::make_unique<LanewardenNode>(LW_BINARY, a_->name(), unique_name("lwtrun", "", 64));
     policy_file_ = "/tmp/" + unique_name("lwtrunpol", "", 64) + ".toml";
   }
   void TearDown() override {
@@ -192,15 +192,15 @@ class RunNode : public ::testing::Test {
   // Starts the daemon on `toml` and waits until it serves.
   DaemonProcess& start(const std::string& toml, const std::string& extra = "") {
     write_file(policy_file_, toml);
-    daemon_ = std::make_unique<DaemonProcess>(a_->name(), node_->pin_dir(),
-                                              policy_file_ + " " + extra);
+    daemon_ =
+        std::make_unique<DaemonProcess>(a_->name(), node_->pin_dir(), policy_file_ + " " + extra);
     EXPECT_TRUE(daemon_->wait_for_log("running: policy")) << daemon_->log();
     return *daemon_;
   }
 
   Scrape scrape(uint16_t port = 9775) const {
-    auto r = a_->exec("curl -sf --max-time 5 http://127.0.0.1:" + std::to_string(port) +
-                      "/metrics");
+    auto r =
+        a_->exec("curl -sf --max-time 5 http://127.0.0.1:" + std::to_string(port) + "/metrics");
     EXPECT_TRUE(r.ok()) << r.err;
     return parse_prometheus_text(r.out);
   }

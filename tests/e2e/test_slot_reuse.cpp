@@ -7,9 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <regex>
-
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "support/lanewarden_cli.h"
 #include "support/netns.h"
@@ -27,10 +26,10 @@ class SlotReuse : public ::testing::Test {
     a_ = std::make_unique<NetNs>("lwtsra");
     b_ = std::make_unique<NetNs>("lwtsrb");
     // A carries Corosync pings; B and C only need to exist.
-    if_a_ = std::make_unique<VethPair>(*a_, *b_,
-                                       VethOptions{.prefix = "lwtsr1",
-                                                   .addrs_a = {"198.51.100.1/24"},
-                                                   .addrs_b = {"198.51.100.2/24"}});
+    if_a_ = std::make_unique<VethPair>(
+        *a_, *b_,
+        VethOptions{
+            .prefix = "lwtsr1", .addrs_a = {"198.51.100.1/24"}, .addrs_b = {"198.51.100.2/24"}});
     if_b_ = std::make_unique<VethPair>(*a_, *b_, VethOptions{.prefix = "lwtsr2"});
     if_c_ = std::make_unique<VethPair>(*a_, *b_, VethOptions{.prefix = "lwtsr3"});
     // No IPv6 on B and C: their link-local ND/MLD chatter would be counted
@@ -114,8 +113,7 @@ TEST_F(SlotReuse, AnInterfaceGivenAFreedSlotStartsFromZero) {
 
   // A later apply gives A's freed slot to C: A's totals must not show there.
   node_->apply(policy({B, C}));
-  ASSERT_EQ(iface_status(C).at("slot").get<int>(), slot_a)
-      << "the test needs C to reuse A's slot";
+  ASSERT_EQ(iface_status(C).at("slot").get<int>(), slot_a) << "the test needs C to reuse A's slot";
   expect_fresh(C);
   auto text = node_->run("hist");
   ASSERT_TRUE(text.ok()) << text.err;

@@ -64,8 +64,8 @@ TEST_F(SupportNetns, PairCarriesUdpTcpAndRawFramesThenVanishes) {
 
     // UDP over IPv4 and IPv6, exact counts.
     UdpSink udp(t.node(1), "::", 5405);
-    EXPECT_EQ(send_udp(t.node(0), {.dst = t.addr4(1), .dport = 5405, .sport = 5405,
-                                   .size = 200, .count = 50}),
+    EXPECT_EQ(send_udp(t.node(0),
+                       {.dst = t.addr4(1), .dport = 5405, .sport = 5405, .size = 200, .count = 50}),
               50u);
     EXPECT_EQ(udp.receive(50, 3s), 50u);
     EXPECT_EQ(send_udp(t.node(0), {.dst = t.addr6(1), .dport = 5405, .count = 10}), 10u);
@@ -80,8 +80,8 @@ TEST_F(SupportNetns, PairCarriesUdpTcpAndRawFramesThenVanishes) {
     EXPECT_EQ(sent.sent, 1u << 20) << sent.error;
     EXPECT_EQ(tcp.wait_for_bytes(1 << 20, 5s), 1u << 20);
     EXPECT_EQ(tcp.connections(), 1u);
-    auto refused = send_tcp(t.node(0), {.dst = t.addr6(1), .dport = 6801, .bytes = 10,
-                                        .timeout = 2s});
+    auto refused =
+        send_tcp(t.node(0), {.dst = t.addr6(1), .dport = 6801, .bytes = 10, .timeout = 2s});
     EXPECT_FALSE(refused.connected);
 
     // Raw frames: a crafted UDP frame reaches the peer's socket, i.e. the

@@ -28,7 +28,8 @@ std::string testbed(const std::string& args) {
 // The names testbed.sh creates (nodes lwtn1..3, switches lwts-<lane>), matched
 // exactly: tests running in parallel may use names with the same prefix.
 std::vector<std::string> testbed_namespaces() {
-  static const std::regex kName("lwtn[1-3]|lwts-(coro0|coro1|cephpub|cephclu|migr|mgmt|shared|bond)");
+  static const std::regex kName(
+      "lwtn[1-3]|lwts-(coro0|coro1|cephpub|cephclu|migr|mgmt|shared|bond)");
   std::vector<std::string> out;
   std::istringstream in(run_ok("ip netns list"));
   for (std::string line; std::getline(in, line);) {

@@ -26,7 +26,8 @@ std::string policy_for(const std::string& iface) {
 [networks]
 corosync = ["198.51.100.0/24"]
 [[lane]]
-interface = ")" + iface + R"("
+interface = ")" +
+         iface + R"("
 classes = ["corosync", "other"]
 )";
 }
@@ -36,8 +37,7 @@ class TwoInstancesE2E : public ::testing::Test {
   void SetUp() override {
     LW_REQUIRE_ROOT_OR_FAIL();
     for (int i = 0; i < 2; i++) {
-      topo_[i] = std::make_unique<Topology>(
-          Topology::pair({.prefix = i == 0 ? "lwti1" : "lwti2"}));
+      topo_[i] = std::make_unique<Topology>(Topology::pair({.prefix = i == 0 ? "lwti1" : "lwti2"}));
       node_[i] = std::make_unique<LanewardenNode>(LW_BINARY, topo_[i]->node(0).name(),
                                                   pin_name(i == 0 ? "ti1" : "ti2"));
     }
@@ -53,8 +53,11 @@ class TwoInstancesE2E : public ::testing::Test {
   // Corosync datagrams from node 0 of topology i to its peer.
   void send_corosync(int i, size_t count) {
     UdpSink sink(topo_[i]->node(1), "198.51.100.2", 5405);
-    ASSERT_EQ(send_udp(topo_[i]->node(0), {.dst = "198.51.100.2", .dport = 5405, .sport = 5405,
-                                            .src = "198.51.100.1", .count = count}),
+    ASSERT_EQ(send_udp(topo_[i]->node(0), {.dst = "198.51.100.2",
+                                           .dport = 5405,
+                                           .sport = 5405,
+                                           .src = "198.51.100.1",
+                                           .count = count}),
               count);
     EXPECT_EQ(sink.receive(count, std::chrono::seconds(5)), count);
   }

@@ -44,8 +44,8 @@ uint32_t candidates(const Frame& f, const policy::Policy& p, bool* infra) {
       const auto& ports = f.l4 == IPPROTO_TCP ? p.classes[c].tcp_ports : p.classes[c].udp_ports;
       // No ports to read (non-first fragment, truncated header): attribute
       // by addresses, so every class of this transport is in.
-      bool match = f.transport_read ? in_ports(ports, f.sport) || in_ports(ports, f.dport)
-                                    : !ports.empty();
+      bool match =
+          f.transport_read ? in_ports(ports, f.sport) || in_ports(ports, f.dport) : !ports.empty();
       if (match) cand |= LW_CLASS_BIT(c);
     }
   } else if (icmp) {

@@ -59,7 +59,8 @@ void parse_transport(const Reader& r, size_t off, Frame& f) {
   const bool icmp = (f.family == AF_INET && f.l4 == IPPROTO_ICMP) ||
                     (f.family == AF_INET6 && f.l4 == IPPROTO_ICMPV6);
   if (tcp || udp) {
-    if (!r.fits(off, tcp ? 20 : 8)) return set_reason(f, tcp ? LW_PARSE_TRUNC_TCP : LW_PARSE_TRUNC_UDP);
+    if (!r.fits(off, tcp ? 20 : 8))
+      return set_reason(f, tcp ? LW_PARSE_TRUNC_TCP : LW_PARSE_TRUNC_UDP);
     f.sport = r.u16(off);
     f.dport = r.u16(off + 2);
     f.transport_read = true;

@@ -28,8 +28,10 @@ LaneView find_lane(const policy::Policy& p, std::string_view iface, uint16_t vla
   for (const auto& lane : p.lanes) {
     if (lane.interface != iface) continue;
     view.governed = true;
-    if (!lane.vlan) wide = &lane;
-    else if (vlan && *lane.vlan == vlan) own = &lane;
+    if (!lane.vlan)
+      wide = &lane;
+    else if (vlan && *lane.vlan == vlan)
+      own = &lane;
   }
   if (const policy::Lane* l = own ? own : wide) {
     view.allowed = l->classes;

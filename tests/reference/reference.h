@@ -16,10 +16,10 @@
 namespace lw::reference {
 
 struct Decision {
-  uint8_t cls = LW_CLASS_OTHER;        // enum lw_class
-  uint8_t reason = LW_PARSE_OK;        // enum lw_parse_reason
-  uint8_t verdict = LW_VERDICT_PASS;   // enum lw_verdict
-  uint8_t violation = LW_VIOL_NONE;    // enum lw_violation
+  uint8_t cls = LW_CLASS_OTHER;       // enum lw_class
+  uint8_t reason = LW_PARSE_OK;       // enum lw_parse_reason
+  uint8_t verdict = LW_VERDICT_PASS;  // enum lw_verdict
+  uint8_t violation = LW_VIOL_NONE;   // enum lw_violation
   bool operator==(const Decision&) const = default;
 };
 

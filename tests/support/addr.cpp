@@ -78,8 +78,10 @@ bool is_test_address(std::string_view text) {
 
 void require_test_cidr(std::string_view cidr) {
   if (!is_test_address(cidr))
-    throw std::invalid_argument("not a test address (use 198.51.100.0/24, 203.0.113.0/24 or "
-                                "2001:db8::/32, never 192.0.2.0/24): " + std::string(cidr));
+    throw std::invalid_argument(
+        "not a test address (use 198.51.100.0/24, 203.0.113.0/24 or "
+        "2001:db8::/32, never 192.0.2.0/24): " +
+        std::string(cidr));
   auto slash = cidr.find('/');
   if (slash == std::string_view::npos) return;
   bool v6 = cidr.find(':') != std::string_view::npos;
@@ -92,8 +94,8 @@ void require_test_cidr(std::string_view cidr) {
   int min_len = v6 ? 32 : 24;
   if (ec != std::errc() || end != digits.data() + digits.size() || len < min_len ||
       len > (v6 ? 128 : 32))
-    throw std::invalid_argument("prefix length must be /" + std::to_string(min_len) + " or longer: " +
-                                std::string(cidr));
+    throw std::invalid_argument("prefix length must be /" + std::to_string(min_len) +
+                                " or longer: " + std::string(cidr));
 }
 
 }  // namespace lw::test

@@ -24,7 +24,9 @@ uint32_t checksum_add(std::span<const uint8_t> data, uint32_t initial) {
 
 uint16_t checksum_finish(uint32_t sum) { return static_cast<uint16_t>(~fold(sum) & 0xffff); }
 
-uint16_t inet_checksum(std::span<const uint8_t> data) { return checksum_finish(checksum_add(data)); }
+uint16_t inet_checksum(std::span<const uint8_t> data) {
+  return checksum_finish(checksum_add(data));
+}
 
 uint32_t pseudo_header_v4(const Ipv4Addr& src, const Ipv4Addr& dst, uint8_t proto,
                           uint32_t l4_len) {

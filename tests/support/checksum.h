@@ -19,8 +19,7 @@ uint16_t inet_checksum(std::span<const uint8_t> data);
 
 // Pseudo-header sums (RFC 793 / RFC 8200 section 8.1); `l4_len` is the
 // length of the L4 header plus data.
-uint32_t pseudo_header_v4(const Ipv4Addr& src, const Ipv4Addr& dst, uint8_t proto,
-                          uint32_t l4_len);
+uint32_t pseudo_header_v4(const Ipv4Addr& src, const Ipv4Addr& dst, uint8_t proto, uint32_t l4_len);
 uint32_t pseudo_header_v6(const Ipv6Addr& src, const Ipv6Addr& dst, uint8_t next_header,
                           uint32_t l4_len);
 

@@ -58,9 +58,11 @@ CommandResult run(const std::string& cmd, std::chrono::milliseconds timeout) {
   CommandResult r;
   int out_pipe[2], err_pipe[2];
   // O_CLOEXEC so concurrently forked children (other threads) never inherit them.
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2: " + std::string(strerror(errno)));
+  if (pipe2(out_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe2: " + std::string(strerror(errno)));
   UniqueFd out_r(out_pipe[0]), out_w(out_pipe[1]);
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2: " + std::string(strerror(errno)));
+  if (pipe2(err_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe2: " + std::string(strerror(errno)));
   UniqueFd err_r(err_pipe[0]), err_w(err_pipe[1]);
   UniqueFd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 
@@ -96,7 +98,8 @@ CommandResult run(const std::string& cmd, std::chrono::milliseconds timeout) {
       reaped = true;
       break;
     }
-    pollfd fds[2] = {{out_open ? out_r.get() : -1, POLLIN, 0}, {err_open ? err_r.get() : -1, POLLIN, 0}};
+    pollfd fds[2] = {{out_open ? out_r.get() : -1, POLLIN, 0},
+                     {err_open ? err_r.get() : -1, POLLIN, 0}};
     // Wake up periodically to notice the shell exiting while a background
     // grandchild still holds the pipes open.
     int wait_ms = static_cast<int>(std::min<long>(left.count(), 50));
@@ -113,8 +116,10 @@ CommandResult run(const std::string& cmd, std::chrono::milliseconds timeout) {
   // Whatever the shell wrote before exiting is in the pipe buffers now.
   if (out_open) drain(out_r.get(), r.out);
   if (err_open) drain(err_r.get(), r.err);
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    r.exit_code = 128 + WTERMSIG(status);
   return r;
 }
 

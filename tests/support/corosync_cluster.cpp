@@ -21,13 +21,15 @@ std::string config(const std::vector<CorosyncNode>& nodes, size_t me, const std:
   std::string c =
       "totem {\n  version: 2\n  cluster_name: lwtcs\n  config_version: 1\n  transport: knet\n"
       "  ip_version: ipv4-6\n  secauth: on\n  crypto_cipher: aes256\n  crypto_hash: sha256\n"
-      "  keyfile: " + dir + "/authkey\n"
+      "  keyfile: " +
+      dir +
+      "/authkey\n"
       "  interface {\n    linknumber: 0\n    knet_ping_interval: 100\n"
       "    knet_ping_precision: 4\n  }\n}\nnodelist {\n";
   for (size_t i = 0; i < nodes.size(); ++i) {
-    c += "  node {\n    name: lwtcs" + std::to_string(i + 1) + "\n    nodeid: " +
-         std::to_string(i + 1) + "\n    quorum_votes: 1\n    ring0_addr: " + nodes[i].link0_addr +
-         "\n  }\n";
+    c += "  node {\n    name: lwtcs" + std::to_string(i + 1) +
+         "\n    nodeid: " + std::to_string(i + 1) +
+         "\n    quorum_votes: 1\n    ring0_addr: " + nodes[i].link0_addr + "\n  }\n";
   }
   c += "}\nquorum {\n  provider: corosync_votequorum\n";
   if (nodes.size() == 2) c += "  two_node: 1\n";
@@ -51,12 +53,11 @@ CorosyncCluster::CorosyncCluster(std::vector<CorosyncNode> nodes) : nodes_(std::
       std::ofstream(conf) << config(nodes_, i, dir_);
       // The pid file is fixed at /run/corosync.pid: a private /run per node.
       // Every step execs, so the printed pid is corosync's own.
-      std::string cmd = "setsid ip netns exec " + nodes_[i].ns->name() +
-                        " unshare -m --propagation private sh -c " +
-                        shell_quote("mount -t tmpfs lwttmpfs /run && exec corosync -f -c " +
-                                    shell_quote(conf)) +
-                        " </dev/null >" + shell_quote(node_dir + "/corosync.out") +
-                        " 2>&1 & echo $!";
+      std::string cmd =
+          "setsid ip netns exec " + nodes_[i].ns->name() +
+          " unshare -m --propagation private sh -c " +
+          shell_quote("mount -t tmpfs lwttmpfs /run && exec corosync -f -c " + shell_quote(conf)) +
+          " </dev/null >" + shell_quote(node_dir + "/corosync.out") + " 2>&1 & echo $!";
       pids_.push_back(std::stoi(run_ok(cmd)));
     }
   } catch (...) {
@@ -87,8 +88,8 @@ bool CorosyncCluster::wait_quorate(std::chrono::milliseconds timeout) const {
   while (std::chrono::steady_clock::now() < deadline) {
     bool all = true;
     for (auto& n : nodes_) {
-      auto r = n.ns->exec("corosync-quorumtool -s 2>/dev/null | grep -Eq '^Quorate:[[:space:]]+Yes'",
-                          5s);
+      auto r = n.ns->exec(
+          "corosync-quorumtool -s 2>/dev/null | grep -Eq '^Quorate:[[:space:]]+Yes'", 5s);
       if (!r.ok()) {
         all = false;
         break;

@@ -112,12 +112,14 @@ FrameInfo parse_frame(std::span<const uint8_t> f) {
   if (info.ip_end < l4) return ::testing::AssertionFailure() << "IP length ends before L4";
   auto seg = f.subspan(l4, info.ip_end - l4);
   uint8_t proto = *info.l4_proto;
-  const char* name = proto == 6 ? "TCP" : proto == 17 ? "UDP" : proto == 1 ? "ICMP"
-                     : proto == 58 ? "ICMPv6" : nullptr;
+  const char* name = proto == 6    ? "TCP"
+                     : proto == 17 ? "UDP"
+                     : proto == 1  ? "ICMP"
+                     : proto == 58 ? "ICMPv6"
+                                   : nullptr;
   if (!name) return ::testing::AssertionSuccess() << "no checksummed L4";
   size_t field = proto == 6 ? 16 : proto == 17 ? 6 : 2;
-  if (seg.size() < field + 2)
-    return ::testing::AssertionFailure() << name << " header truncated";
+  if (seg.size() < field + 2) return ::testing::AssertionFailure() << name << " header truncated";
   uint16_t stored = be16(seg, field);
   if (proto == 17 && info.ip_version == 4 && stored == 0)
     return ::testing::AssertionSuccess() << "UDP without checksum";

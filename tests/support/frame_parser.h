@@ -21,15 +21,15 @@ struct VlanTag {
 };
 
 struct FrameInfo {
-  std::vector<VlanTag> vlans;   // tags in the packet, outermost first
-  uint16_t ethertype = 0;       // after the tags (a value < 0x600 is an 802.3 length)
-  size_t l3_offset = 0;         // first byte after the ethertype
-  uint8_t ip_version = 0;       // 4, 6 or 0 (not IP / unreadable)
-  std::optional<uint8_t> l4_proto;   // final protocol / next header
-  std::optional<size_t> l4_offset;   // set only when the L4 header starts here
-  bool fragment = false;        // IPv4 MF/offset or an IPv6 fragment header
-  bool first_fragment = false;  // fragment with offset 0
-  size_t ip_end = 0;            // end of the IP packet per its length field (clamped)
+  std::vector<VlanTag> vlans;       // tags in the packet, outermost first
+  uint16_t ethertype = 0;           // after the tags (a value < 0x600 is an 802.3 length)
+  size_t l3_offset = 0;             // first byte after the ethertype
+  uint8_t ip_version = 0;           // 4, 6 or 0 (not IP / unreadable)
+  std::optional<uint8_t> l4_proto;  // final protocol / next header
+  std::optional<size_t> l4_offset;  // set only when the L4 header starts here
+  bool fragment = false;            // IPv4 MF/offset or an IPv6 fragment header
+  bool first_fragment = false;      // fragment with offset 0
+  size_t ip_end = 0;                // end of the IP packet per its length field (clamped)
   // IPv6 routing header with segments left: where the final destination the
   // L4 pseudo header uses sits (RFC 8200 8.1).
   std::optional<size_t> final_dst_offset;

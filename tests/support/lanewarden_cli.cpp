@@ -24,7 +24,8 @@ LanewardenNode::~LanewardenNode() {
   std::filesystem::remove(policy_file_, ec);
 }
 
-CommandResult LanewardenNode::run(const std::string& args, std::chrono::milliseconds timeout) const {
+CommandResult LanewardenNode::run(const std::string& args,
+                                  std::chrono::milliseconds timeout) const {
   return lw::test::run(shell_quote(binary_) + " --netns " + shell_quote(netns_) + " --pin-dir " +
                            shell_quote(pin_dir_) + " " + args,
                        timeout);
@@ -36,7 +37,9 @@ void LanewardenNode::apply(const std::string& toml, const std::string& extra_arg
     f << toml;
   }
   auto r = run("apply " + shell_quote(policy_file_) + " " + extra_args);
-  if (!r.ok()) throw std::runtime_error("apply failed (" + std::to_string(r.exit_code) + "): " + r.err + r.out);
+  if (!r.ok())
+    throw std::runtime_error("apply failed (" + std::to_string(r.exit_code) + "): " + r.err +
+                             r.out);
 }
 
 std::vector<nlohmann::json> LanewardenNode::status() const {
@@ -57,7 +60,8 @@ uint64_t counted_packets(const nlohmann::json& iface, const std::string& dir,
                          const std::string& cls, const std::string& verdict) {
   uint64_t n = 0;
   for (const auto& c : iface.at("counters"))
-    if (c.at("dir") == dir && c.at("class") == cls && (verdict.empty() || c.at("verdict") == verdict))
+    if (c.at("dir") == dir && c.at("class") == cls &&
+        (verdict.empty() || c.at("verdict") == verdict))
       n += c.at("packets").get<uint64_t>();
   return n;
 }

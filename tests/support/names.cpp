@@ -37,7 +37,8 @@ void require_test_name(std::string_view name, size_t max_len) {
                                 " characters: \"" + std::string(name) + "\"");
   for (char c : name)
     if (!name_char_ok(c))
-      throw std::invalid_argument("bad character in test object name: \"" + std::string(name) + "\"");
+      throw std::invalid_argument("bad character in test object name: \"" + std::string(name) +
+                                  "\"");
 }
 
 void require_test_prefix(std::string_view prefix) {

@@ -169,8 +169,10 @@ VethPair::VethPair(const NetNs& a, const NetNs& b, VethOptions o)
 VethPair::~VethPair() { destroy(); }
 
 VethPair::VethPair(VethPair&& o) noexcept
-    : ns_a_(std::move(o.ns_a_)), ns_b_(std::move(o.ns_b_)),
-      name_a_(std::exchange(o.name_a_, {})), name_b_(std::move(o.name_b_)) {}
+    : ns_a_(std::move(o.ns_a_)),
+      ns_b_(std::move(o.ns_b_)),
+      name_a_(std::exchange(o.name_a_, {})),
+      name_b_(std::move(o.name_b_)) {}
 
 VethPair& VethPair::operator=(VethPair&& o) noexcept {
   if (this != &o) {
@@ -193,8 +195,12 @@ void VethPair::destroy() noexcept {
 
 int VethPair::ifindex_a() const { return ifindex_in(ns_a_, name_a_); }
 int VethPair::ifindex_b() const { return ifindex_in(ns_b_, name_b_); }
-void VethPair::add_address_a(const std::string& cidr) const { add_test_address(ns_a_, name_a_, cidr); }
-void VethPair::add_address_b(const std::string& cidr) const { add_test_address(ns_b_, name_b_, cidr); }
+void VethPair::add_address_a(const std::string& cidr) const {
+  add_test_address(ns_a_, name_a_, cidr);
+}
+void VethPair::add_address_b(const std::string& cidr) const {
+  add_test_address(ns_b_, name_b_, cidr);
+}
 
 Bridge::Bridge(const NetNs& ns, BridgeOptions o) : ns_(ns.name()), name_(unique_name(o.prefix)) {
   // STP off explicitly: a listening/learning bridge would eat the first

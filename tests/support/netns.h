@@ -52,8 +52,8 @@ class NetNs {
 void delete_netns(const std::string& name) noexcept;
 
 struct VethOptions {
-  std::string prefix = "lwtv";  // names: unique_name(prefix, "a" / "b")
-  std::string name_a, name_b;   // explicit names instead (validated "lwt...", <= 15)
+  std::string prefix = "lwtv";                // names: unique_name(prefix, "a" / "b")
+  std::string name_a, name_b;                 // explicit names instead (validated "lwt...", <= 15)
   std::vector<std::string> addrs_a, addrs_b;  // "198.51.100.1/24", "2001:db8::1/64"
   std::optional<int> mtu;
   bool up = true;

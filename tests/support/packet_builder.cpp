@@ -18,7 +18,9 @@ using Kind = PacketBuilder::Layer::Kind;
 
 namespace {
 
-bool is_l3(Kind k) { return k == Kind::kIpv4 || k == Kind::kIpv6 || k == Kind::kArp || k == Kind::kL2; }
+bool is_l3(Kind k) {
+  return k == Kind::kIpv4 || k == Kind::kIpv6 || k == Kind::kArp || k == Kind::kL2;
+}
 bool is_l4(Kind k) {
   return k == Kind::kTcp || k == Kind::kUdp || k == Kind::kIcmp || k == Kind::kIcmp6;
 }
@@ -251,14 +253,21 @@ PacketBuilder::Serialized PacketBuilder::serialize() const {
                             [](const Layer& l) { return l.kind != Kind::kVlan; });
   if (first != layers_.end()) {
     switch (first->kind) {
-      case Kind::kIpv4: type = 0x0800; break;
-      case Kind::kIpv6: type = 0x86dd; break;
-      case Kind::kArp: type = 0x0806; break;
+      case Kind::kIpv4:
+        type = 0x0800;
+        break;
+      case Kind::kIpv6:
+        type = 0x86dd;
+        break;
+      case Kind::kArp:
+        type = 0x0806;
+        break;
       case Kind::kL2:
         // 802.3 frames (STP) carry the LLC length instead of a type.
         type = first->l2_type ? first->l2_type : static_cast<uint16_t>(s.end - s.l3);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   put16(s.frame, type_off, ethertype_.value_or(type));

@@ -41,20 +41,20 @@ struct Ipv4Opts {
   Bytes options;             // raw option bytes, EOL-padded to 4 bytes; makes ihl > 5
   // Damage applied after all fields are computed (checksum is computed over
   // the damaged header, so only the override itself is wrong):
-  std::optional<uint8_t> ihl;        // header length field (4-byte units)
-  std::optional<uint8_t> version;    // version field (default 4)
-  std::optional<uint16_t> tot_len;   // total length field
-  std::optional<uint8_t> protocol;   // default: from the next layer, 253 if none
-  bool bad_checksum = false;         // header checksum off by one
+  std::optional<uint8_t> ihl;       // header length field (4-byte units)
+  std::optional<uint8_t> version;   // version field (default 4)
+  std::optional<uint16_t> tot_len;  // total length field
+  std::optional<uint8_t> protocol;  // default: from the next layer, 253 if none
+  bool bad_checksum = false;        // header checksum off by one
 };
 
 struct Ipv6Opts {
   uint8_t traffic_class = 0;
   std::optional<uint8_t> dscp;  // if set, replaces the upper six bits of traffic_class
   uint32_t flow_label = 0;
-  std::optional<uint8_t> hop_limit;       // default 64, 255 for neighbour discovery
-  std::optional<uint16_t> payload_len;    // override
-  std::optional<uint8_t> next_header;     // override; default from the next layer, 59 if none
+  std::optional<uint8_t> hop_limit;     // default 64, 255 for neighbour discovery
+  std::optional<uint16_t> payload_len;  // override
+  std::optional<uint8_t> next_header;   // override; default from the next layer, 59 if none
 };
 
 struct TcpOpts {
@@ -182,9 +182,9 @@ class PacketBuilder {
 
   // Offsets into build()'s frame, from the builder's own layout (so they hold
   // for malformed frames too). Throw std::logic_error if the layer is absent.
-  size_t l3_offset() const;       // first byte after the ethertype
-  size_t l4_offset() const;       // TCP/UDP/ICMP/ICMPv6 header
-  size_t payload_offset() const;  // first byte after the last header
+  size_t l3_offset() const;                // first byte after the ethertype
+  size_t l4_offset() const;                // TCP/UDP/ICMP/ICMPv6 header
+  size_t payload_offset() const;           // first byte after the last header
   size_t vlan_offset(size_t index) const;  // TPID of tag `index` (0 = outermost)
 
   // One header as appended: its bytes with computed fields still zero, plus
@@ -195,9 +195,9 @@ class PacketBuilder {
     Layer(Kind k, Bytes b = {}) : kind(k), bytes(std::move(b)) {}
     Kind kind;
     Bytes bytes;
-    uint8_t ip_proto = 0;   // protocol / next-header value that announces this layer
-    uint16_t l2_type = 0;   // kL2: ethertype, 0 = 802.3 length field (STP)
-    bool nd = false;        // kIcmp6: neighbour discovery (hop limit 255)
+    uint8_t ip_proto = 0;                  // protocol / next-header value that announces this layer
+    uint16_t l2_type = 0;                  // kL2: ethertype, 0 = 802.3 length field (STP)
+    bool nd = false;                       // kIcmp6: neighbour discovery (hop limit 255)
     std::optional<uint8_t> next_override;  // kExt: forced next-header value
     std::variant<std::monostate, Ipv4Opts, Ipv6Opts, TcpOpts, UdpOpts> opts;
   };

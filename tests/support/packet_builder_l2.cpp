@@ -79,7 +79,7 @@ PacketBuilder& PacketBuilder::lacp(LacpOpts o) {
   append8(l.bytes, 3);  // collector information
   append8(l.bytes, 16);
   l.bytes.insert(l.bytes.end(), 14, 0);  // max delay + reserved
-  append8(l.bytes, 0);  // terminator
+  append8(l.bytes, 0);                   // terminator
   append8(l.bytes, 0);
   l.bytes.insert(l.bytes.end(), 50, 0);  // reserved: LACPDU is 110 bytes
   return add(std::move(l));
@@ -88,7 +88,7 @@ PacketBuilder& PacketBuilder::lacp(LacpOpts o) {
 PacketBuilder& PacketBuilder::stp(StpOpts o) {
   if (!eth_dst_) eth_dst_ = parse_mac("01:80:c2:00:00:00");
   Layer l{Kind::kL2, {}};
-  l.l2_type = 0;  // 802.3 length field, filled by serialize()
+  l.l2_type = 0;           // 802.3 length field, filled by serialize()
   append8(l.bytes, 0x42);  // LLC DSAP: spanning tree
   append8(l.bytes, 0x42);  // LLC SSAP
   append8(l.bytes, 0x03);  // LLC control: UI
@@ -103,10 +103,10 @@ PacketBuilder& PacketBuilder::stp(StpOpts o) {
   append16(l.bytes, o.root_priority);  // bridge id: this bridge is the root
   append(l.bytes, root);
   append16(l.bytes, o.port_id);
-  append16(l.bytes, 0);        // message age
-  append16(l.bytes, 20 * 256); // max age, in 1/256 s
-  append16(l.bytes, 2 * 256);  // hello time
-  append16(l.bytes, 15 * 256); // forward delay
+  append16(l.bytes, 0);         // message age
+  append16(l.bytes, 20 * 256);  // max age, in 1/256 s
+  append16(l.bytes, 2 * 256);   // hello time
+  append16(l.bytes, 15 * 256);  // forward delay
   return add(std::move(l));
 }
 

@@ -22,10 +22,10 @@ bool ci_mode();
 // returns from the enclosing function (void), like GTEST_SKIP/GTEST_FAIL.
 #define LW_REQUIRE_ROOT_OR_FAIL()                                                     \
   do {                                                                                \
-    const std::string lw_why_ = ::lw::test::privileged_unavailable_reason();         \
+    const std::string lw_why_ = ::lw::test::privileged_unavailable_reason();          \
     if (!lw_why_.empty()) {                                                           \
       if (::lw::test::ci_mode())                                                      \
-        GTEST_FAIL() << "privileged test cannot run in CI: " << lw_why_;            \
+        GTEST_FAIL() << "privileged test cannot run in CI: " << lw_why_;              \
       else                                                                            \
         GTEST_SKIP() << "needs root and BPF (" << lw_why_ << "); fails when CI=true"; \
     }                                                                                 \

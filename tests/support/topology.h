@@ -14,11 +14,11 @@
 namespace lw::test {
 
 struct TopologyOptions {
-  std::string prefix = "lwt";               // for namespaces and links (<= 5 chars for links)
-  std::string subnet4 = "198.51.100";       // first three octets of a test /24
-  std::string subnet6 = "2001:db8:100::";   // a test /64, host part appended
+  std::string prefix = "lwt";              // for namespaces and links (<= 5 chars for links)
+  std::string subnet4 = "198.51.100";      // first three octets of a test /24
+  std::string subnet6 = "2001:db8:100::";  // a test /64, host part appended
   std::optional<int> mtu;
-  bool vlan_filtering = false;              // switched(): VLAN-aware bridge
+  bool vlan_filtering = false;  // switched(): VLAN-aware bridge
 };
 
 class Topology {

@@ -172,8 +172,8 @@ TcpSendResult send_tcp(const NetNs& ns, const TcpSendOptions& o) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN && wait_fd(fd.get(), POLLOUT, deadline)) continue;
-    r.error = n < 0 && errno != EAGAIN ? std::string("send: ") + std::strerror(errno)
-                                       : "send: timed out";
+    r.error =
+        n < 0 && errno != EAGAIN ? std::string("send: ") + std::strerror(errno) : "send: timed out";
     return r;
   }
   shutdown(fd.get(), SHUT_WR);

@@ -21,13 +21,13 @@
 namespace lw::test {
 
 struct UdpSendOptions {
-  std::string dst;           // IPv4 or IPv6 literal
+  std::string dst;  // IPv4 or IPv6 literal
   uint16_t dport = 0;
-  uint16_t sport = 0;        // 0: ephemeral
-  std::string src;           // bind address; empty: any
-  size_t size = 64;          // payload bytes per datagram
+  uint16_t sport = 0;  // 0: ephemeral
+  std::string src;     // bind address; empty: any
+  size_t size = 64;    // payload bytes per datagram
   size_t count = 1;
-  std::optional<int> tos;    // IP_TOS / IPV6_TCLASS (corosync sets IPTOS_LOWDELAY)
+  std::optional<int> tos;       // IP_TOS / IPV6_TCLASS (corosync sets IPTOS_LOWDELAY)
   std::optional<int> priority;  // SO_PRIORITY (corosync uses 6)
   std::chrono::milliseconds timeout = 5s;
 };
@@ -98,10 +98,10 @@ size_t send_raw_frame(const NetNs& ns, const std::string& ifname, std::span<cons
                       size_t count = 1, std::chrono::milliseconds timeout = 5s);
 
 struct CapturedFrame {
-  std::vector<uint8_t> data;        // as delivered to AF_PACKET
+  std::vector<uint8_t> data;         // as delivered to AF_PACKET
   std::optional<uint16_t> vlan_tci;  // tag the kernel took out of the packet (offload)
   uint16_t vlan_tpid = 0;
-  uint8_t pkttype = 0;              // PACKET_HOST, PACKET_OUTGOING, ...
+  uint8_t pkttype = 0;  // PACKET_HOST, PACKET_OUTGOING, ...
 };
 
 // AF_PACKET receiver on one interface, with PACKET_AUXDATA so a VLAN tag the
@@ -111,8 +111,8 @@ class FrameCapture {
   FrameCapture(const NetNs& ns, const std::string& ifname);
   // Next frame received (outgoing frames skipped), or nullopt at the deadline.
   std::optional<CapturedFrame> next(std::chrono::milliseconds timeout);
-  std::optional<CapturedFrame> next_matching(
-      const std::function<bool(const CapturedFrame&)>& match, std::chrono::milliseconds timeout);
+  std::optional<CapturedFrame> next_matching(const std::function<bool(const CapturedFrame&)>& match,
+                                             std::chrono::milliseconds timeout);
 
  private:
   UniqueFd fd_;

@@ -10,8 +10,8 @@
 
 static_assert(LW_NR_CLASSES == 8);
 static_assert(LW_CLASS_OTHER == 0 && LW_CLASS_COROSYNC == 1 && LW_CLASS_MIGRATION == 2 &&
-              LW_CLASS_CEPH_PUBLIC == 3 && LW_CLASS_CEPH_CLUSTER == 4 &&
-              LW_CLASS_MANAGEMENT == 5 && LW_CLASS_STORAGE == 6 && LW_CLASS_INFRA == 7);
+              LW_CLASS_CEPH_PUBLIC == 3 && LW_CLASS_CEPH_CLUSTER == 4 && LW_CLASS_MANAGEMENT == 5 &&
+              LW_CLASS_STORAGE == 6 && LW_CLASS_INFRA == 7);
 static_assert(sizeof(lw_counter) == 16);
 static_assert(offsetof(lw_iface_counters, parse) ==
               sizeof(lw_counter) * LW_NR_DIRS * LW_NR_CLASSES * LW_NR_VERDICTS);

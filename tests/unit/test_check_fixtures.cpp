@@ -16,7 +16,9 @@
 
 namespace {
 
-std::string fixture(const std::string& rel) { return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel; }
+std::string fixture(const std::string& rel) {
+  return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel;
+}
 
 std::vector<lw::check::Finding> findings_of(const std::string& tree) {
   return lw::check::run_rules(lw::pve::load_node(fixture(tree)));
@@ -24,7 +26,8 @@ std::vector<lw::check::Finding> findings_of(const std::string& tree) {
 
 std::string dump(const std::vector<lw::check::Finding>& fs) {
   std::string out;
-  for (auto& f : fs) out += f.id + " " + f.file + ":" + std::to_string(f.line) + " " + f.message + "\n";
+  for (auto& f : fs)
+    out += f.id + " " + f.file + ":" + std::to_string(f.line) + " " + f.message + "\n";
   return out;
 }
 
@@ -67,7 +70,8 @@ TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
   }
   EXPECT_GE(trees, 20);
   covered.insert("LW023");  // covered by the 2-node tree
-  for (auto& r : lw::check::all_rules()) EXPECT_TRUE(covered.count(r.id)) << r.id << " has no fixture";
+  for (auto& r : lw::check::all_rules())
+    EXPECT_TRUE(covered.count(r.id)) << r.id << " has no fixture";
 }
 
 TEST(CheckFixtures, FindingsPointAtTheLine) {

@@ -13,7 +13,9 @@
 
 namespace {
 
-std::string fixture(const std::string& rel) { return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel; }
+std::string fixture(const std::string& rel) {
+  return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel;
+}
 
 TEST(CheckOutput, JsonStringEscapes) {
   using lw::check::json_string;
@@ -35,7 +37,8 @@ TEST(CheckOutput, JsonLinesOneObjectPerFindingWithSnakeCaseKeys) {
     ++n;
     EXPECT_EQ(line.front(), '{');
     EXPECT_EQ(line.back(), '}');
-    for (auto key : {"\"id\":", "\"severity\":", "\"file\":", "\"line\":", "\"message\":", "\"fix\":", "\"source\":"})
+    for (auto key : {"\"id\":", "\"severity\":", "\"file\":", "\"line\":", "\"message\":",
+                     "\"fix\":", "\"source\":"})
       EXPECT_NE(line.find(key), std::string::npos) << key << " in " << line;
   }
   EXPECT_EQ(n, 2);  // LW004 (error) first, then LW003
@@ -46,7 +49,9 @@ TEST(CheckOutput, TextNamesFileLineAndSummary) {
   std::ostringstream out;
   int rc = lw::check::run_check({fixture("broken/lw006-bridge-stp-on"), "text"}, out);
   EXPECT_EQ(rc, 0);  // warnings only
-  EXPECT_NE(out.str().find("etc/network/interfaces:12: warning LW006 bridge-stp-on"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("etc/network/interfaces:12: warning LW006 bridge-stp-on"),
+            std::string::npos)
+      << out.str();
   EXPECT_NE(out.str().find("fix: set 'bridge-stp off'"), std::string::npos);
   EXPECT_NE(out.str().find("pve1: 0 error(s), 1 warning(s), 0 info"), std::string::npos);
 }
@@ -78,7 +83,8 @@ TEST(CheckOutput, MalformedConfigIsExitTwoWithFileLine) {
 }
 
 TEST(CheckOutput, MissingInterfacesFileIsExitTwo) {
-  auto root = std::filesystem::temp_directory_path() / ("lw-check-empty-" + std::to_string(getpid()));
+  auto root =
+      std::filesystem::temp_directory_path() / ("lw-check-empty-" + std::to_string(getpid()));
   std::filesystem::create_directories(root / "etc");
   { std::ofstream(root / "etc/hostname") << "pve1\n"; }
   std::ostringstream out;
@@ -86,7 +92,8 @@ TEST(CheckOutput, MissingInterfacesFileIsExitTwo) {
     lw::check::run_check({root.string(), "text"}, out);
     ADD_FAILURE() << "no error";
   } catch (const lw::pve::ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("etc/network/interfaces: missing"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("etc/network/interfaces: missing"), std::string::npos)
+        << e.what();
   }
   std::filesystem::remove_all(root);
 }
@@ -106,7 +113,8 @@ TEST(CheckOutput, SubcommandsSetExitCodes) {
   testing::internal::CaptureStdout();
   EXPECT_EQ(run_cli({"check", "--root", fixture("broken/lw001-corosync-shares-nic")}), 1);
   EXPECT_EQ(run_cli({"check", "--root", fixture("2node-pve1"), "--format", "json"}), 0);
-  auto out = std::filesystem::temp_directory_path() / ("lw-cli-derive-" + std::to_string(getpid()) + ".toml");
+  auto out = std::filesystem::temp_directory_path() /
+             ("lw-cli-derive-" + std::to_string(getpid()) + ".toml");
   EXPECT_EQ(run_cli({"derive", "--root", fixture("3node-pve1"), "-o", out.string()}), 0);
   std::string printed = testing::internal::GetCapturedStdout();
   EXPECT_NE(printed.find("LW001"), std::string::npos);

@@ -14,7 +14,9 @@
 
 namespace {
 
-std::string fixture(const std::string& rel) { return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel; }
+std::string fixture(const std::string& rel) {
+  return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel;
+}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -95,7 +97,8 @@ TEST(DeriveFixtures, LeftOutNetworksAreExplained) {
 }
 
 TEST(DeriveFixtures, RunDeriveWritesTheFile) {
-  auto out = std::filesystem::temp_directory_path() / ("lw-derive-" + std::to_string(getpid()) + ".toml");
+  auto out =
+      std::filesystem::temp_directory_path() / ("lw-derive-" + std::to_string(getpid()) + ".toml");
   std::ostringstream ignored;
   lw::derive::run_derive({fixture("3node-pve1"), out.string()}, ignored);
   EXPECT_TRUE(ignored.str().empty());

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The gso_max_segs advice for slow shared lanes, and the warning that carries
 // it when a policy shapes a shared Corosync lane without a GSO limit.
-#include <gtest/gtest.h>
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "policy/gso_advice.h"
 #include "policy/parse.h"
@@ -16,7 +16,7 @@ constexpr uint64_t mbit(uint64_t m) { return m * 1'000'000 / 8; }
 TEST(GsoAdvice, SlowLinesGetSegmentsForHalfAMillisecond) {
   EXPECT_EQ(advised_gso_max_segs(mbit(100)), 4u);  // 6250 B in 0.5 ms
   EXPECT_EQ(advised_gso_max_segs(mbit(50)), 2u);
-  EXPECT_EQ(advised_gso_max_segs(mbit(10)), 1u);   // never below one segment
+  EXPECT_EQ(advised_gso_max_segs(mbit(10)), 1u);  // never below one segment
   EXPECT_EQ(advised_gso_max_segs(mbit(500)), 20u);
 }
 

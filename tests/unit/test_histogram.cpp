@@ -20,7 +20,7 @@ TEST(HistogramBuckets, LayoutCoversOneMicrosecondToTenSeconds) {
   EXPECT_EQ(bucket_lower_ns(0), 0u);
   EXPECT_EQ(bucket_upper_ns(0), 512u);
   EXPECT_EQ(bucket_lower_ns(1), 512u);
-  EXPECT_EQ(bucket_upper_ns(1), 576u);  // 512 + 512/8
+  EXPECT_EQ(bucket_upper_ns(1), 576u);   // 512 + 512/8
   EXPECT_EQ(bucket_lower_ns(9), 1024u);  // next power of two
   EXPECT_EQ(bucket_upper_ns(kHistBuckets - 2), 1ULL << 35);
   EXPECT_EQ(bucket_lower_ns(kHistBuckets - 1), 1ULL << 35);
@@ -155,8 +155,7 @@ TEST(HistogramSince, IntervalHoldsOnlyNewSamples) {
   // The old 9 ms maximum is not this interval's: estimated from its buckets.
   EXPECT_LT(d.max_ns(), bucket_upper_ns(bucket_of(100'000)));
   EXPECT_GE(d.max_ns(), 100'000u);
-  EXPECT_NEAR(static_cast<double>(*d.quantile_ns(0.99)), 100'000,
-              100'000 * kQuantileRelativeError);
+  EXPECT_NEAR(static_cast<double>(*d.quantile_ns(0.99)), 100'000, 100'000 * kQuantileRelativeError);
 }
 
 TEST(HistogramSince, NewMaximumIsExact) {

@@ -31,9 +31,10 @@ TEST(LatencyAlarmPolicy, CorosyncDefaultsToFiveMillisecondsOthersToNone) {
 }
 
 TEST(LatencyAlarmPolicy, WrittenThresholdsWin) {
-  auto p = compile("[class.corosync]\nlatency_alarm = \"2ms\"\n"
-                   "[class.storage]\nlatency_alarm = \"500us\"\n"
-                   "[class.migration]\nlatency_alarm = \"1500ns\"\n");
+  auto p = compile(
+      "[class.corosync]\nlatency_alarm = \"2ms\"\n"
+      "[class.storage]\nlatency_alarm = \"500us\"\n"
+      "[class.migration]\nlatency_alarm = \"1500ns\"\n");
   EXPECT_EQ(p->latency_alarm_us[LW_CLASS_COROSYNC], 2000u);
   EXPECT_EQ(p->latency_alarm_us[LW_CLASS_STORAGE], 500u);
   EXPECT_EQ(p->latency_alarm_us[LW_CLASS_MIGRATION], 2u);  // rounded up, never to "none"

@@ -124,8 +124,8 @@ TEST(LatencyAlarm, OnlyTheIntervalCounts) {
   for (int i = 0; i < 10; i++) now.record(100'000);
   uint32_t thresholds[LW_NR_CLASSES] = {};
   thresholds[LW_CLASS_COROSYNC] = 5000;
-  auto events = check_latency({{{0, LW_CLASS_COROSYNC}, before}},
-                              {{{0, LW_CLASS_COROSYNC}, now}}, thresholds, {}, kTs, 1.0);
+  auto events = check_latency({{{0, LW_CLASS_COROSYNC}, before}}, {{{0, LW_CLASS_COROSYNC}, now}},
+                              thresholds, {}, kTs, 1.0);
   EXPECT_TRUE(events.empty());
 }
 

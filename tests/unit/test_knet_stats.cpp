@@ -32,7 +32,7 @@ TEST(KnetStats, FoldsValuesPerNodeAndLink) {
   add_knet_value(links, "stats.knet.node2.link1.connected", 0);
   add_knet_value(links, "stats.knet.node2.link1.down_count", 3);
   add_knet_value(links, "stats.knet.node2.link0.tx_data_packets", 77);  // ignored field
-  add_knet_value(links, "stats.knet.handle.tx_crypt_packets", 5);      // not per link
+  add_knet_value(links, "stats.knet.handle.tx_crypt_packets", 5);       // not per link
   ASSERT_EQ(links.size(), 2u);
   EXPECT_EQ(links[0].latency_ave_us, 120u);
   EXPECT_EQ(links[0].latency_max_us, 900u);

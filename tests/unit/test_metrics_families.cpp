@@ -19,7 +19,8 @@ datapath::Status sample_status() {
   datapath::IfaceStatus i;
   i.name = "eno1";
   i.counters.c[LW_DIR_EGRESS][LW_CLASS_COROSYNC][LW_VERDICT_PASS] = {.packets = 50, .bytes = 7100};
-  i.counters.c[LW_DIR_INGRESS][LW_CLASS_CEPH_PUBLIC][LW_VERDICT_DROP] = {.packets = 7, .bytes = 700};
+  i.counters.c[LW_DIR_INGRESS][LW_CLASS_CEPH_PUBLIC][LW_VERDICT_DROP] = {.packets = 7,
+                                                                         .bytes = 700};
   i.violations.n[LW_DIR_INGRESS][LW_VIOL_INTRUDER][LW_CLASS_CEPH_PUBLIC] = 7;
   s.ifaces.push_back(i);
   s.violations.events = 1;

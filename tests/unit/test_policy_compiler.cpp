@@ -2,9 +2,8 @@
 // The policy compiler: the tables it builds are what the BPF searches rely
 // on (sorted, padded, first-step sized), so they are checked here without
 // loading anything into the kernel.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 
 #include "common/error.h"
 #include "datapath/address_ranges.h"
@@ -33,7 +32,8 @@ uint32_t v4(const char* s) {
 uint32_t v4_classes(const lw_policy& p, uint32_t addr) {
   uint32_t idx = 0;
   for (uint32_t step = p.v4_step; step; step >>= 1)
-    if (p.v4[(idx + step) & (LW_MAX_RANGES - 1)].start <= addr) idx = (idx + step) & (LW_MAX_RANGES - 1);
+    if (p.v4[(idx + step) & (LW_MAX_RANGES - 1)].start <= addr)
+      idx = (idx + step) & (LW_MAX_RANGES - 1);
   return p.v4[idx].classes;
 }
 
@@ -158,7 +158,8 @@ TEST(PolicyCompiler, SlotsAreKeptAcrossRecompiles) {
 TEST(PolicyCompiler, AuditModeEnforcesNothingEnforceSparesCorosyncAndInfra) {
   auto audit = compile_policy(parse(kBase), fake_ifindex, {}, 1);
   EXPECT_EQ(audit.value->enforce, 0);
-  auto enforce = compile_policy(parse(std::string("mode = \"enforce\"\n") + kBase), fake_ifindex, {}, 1);
+  auto enforce =
+      compile_policy(parse(std::string("mode = \"enforce\"\n") + kBase), fake_ifindex, {}, 1);
   EXPECT_FALSE(enforce.value->enforce & LW_CLASS_BIT(LW_CLASS_COROSYNC));
   EXPECT_FALSE(enforce.value->enforce & LW_CLASS_BIT(LW_CLASS_INFRA));
   EXPECT_TRUE(enforce.value->enforce & LW_CLASS_BIT(LW_CLASS_CEPH_PUBLIC));
@@ -169,8 +170,9 @@ TEST(PolicyCompiler, AuditModeEnforcesNothingEnforceSparesCorosyncAndInfra) {
 // burst wins. burst_ns is what the datapath keeps (bucket bytes / rate).
 TEST(PolicyCompiler, PoliceBucketDefaultsToAQuarterSecondAtTheRate) {
   auto cap = [](const std::string& lines) {
-    auto c = compile_policy(parse(kBase + std::string("[class.migration]\ncap_mode = \"police\"\n") + lines),
-                            fake_ifindex, {}, 1);
+    auto c = compile_policy(
+        parse(kBase + std::string("[class.migration]\ncap_mode = \"police\"\n") + lines),
+        fake_ifindex, {}, 1);
     return c.value->cls[LW_CLASS_MIGRATION];
   };
   const auto gbit = cap("cap = \"1gbit\"\n");  // 125 MB/s: 31.25 MB, 250 ms
@@ -209,7 +211,8 @@ storage = ["2001:db8:40::/63", "2001:db8:100::/56"])"),
                              "2001:db8:7::1:0/112", "2001:db8:7::2/127", "2001:db8:7::1/128"}) {
     SCOPED_TRACE(longer);
     EXPECT_EQ(v6_hi_only(std::string(R"(management = ["2001:db8:1::/64"]
-storage = [")") + longer + "\"]"),
+storage = [")") + longer +
+                         "\"]"),
               0);
   }
   // Network address on a /64 but the end inside one (the cut is at end + 1).

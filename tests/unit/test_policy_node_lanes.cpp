@@ -81,8 +81,9 @@ classes = ["ceph_public"]
 
 TEST(PolicyNodeLanes, BadNodeNamesAreRefusedWithTheirLocation) {
   for (const char* bad : {R"("")", R"("pve 1")", R"("pve1.example.com")", "3"}) {
-    const std::string text = std::string("mode = \"audit\"\n[networks]\ncorosync = "
-                                         "[\"198.51.100.0/24\"]\n[[lane]]\nnode = ") +
+    const std::string text = std::string(
+                                 "mode = \"audit\"\n[networks]\ncorosync = "
+                                 "[\"198.51.100.0/24\"]\n[[lane]]\nnode = ") +
                              bad + "\ninterface = \"eno1\"\nclasses = [\"corosync\"]\n";
     try {
       parse_string(text, "p.toml", "pve1");

@@ -15,8 +15,8 @@ policy::Address addr(const char* text) { return *policy::parse_address(text); }
 // eth0 and eth1 plain NICs; vmbr0 a bridge over eth2; eth3.20 a VLAN on eth3.
 LocalNetwork node() {
   LocalNetwork n;
-  n.links = {{1, "lo", 0, 0},     {2, "eth0", 0, 0}, {3, "eth1", 0, 0},  {4, "eth2", 0, 9},
-             {9, "vmbr0", 0, 0},  {5, "eth3", 0, 0}, {6, "eth3.20", 5, 0}};
+  n.links = {{1, "lo", 0, 0},    {2, "eth0", 0, 0}, {3, "eth1", 0, 0},   {4, "eth2", 0, 9},
+             {9, "vmbr0", 0, 0}, {5, "eth3", 0, 0}, {6, "eth3.20", 5, 0}};
   n.addresses = {{addr("198.51.100.1"), 24, 2},
                  {addr("203.0.113.1"), 24, 3},
                  {addr("2001:db8:7::1"), 64, 9},
@@ -78,7 +78,8 @@ TEST(ProbePlan, RefusesAddressOnNoCorosyncLane) {
 }
 
 TEST(ProbePlan, RefusesLinkWithoutLocalAddress) {
-  auto plan = plan_probes(parse("[probe]\npeers = [\"198.51.100.2\", \"2001:db8:9::2\"]\n"), node());
+  auto plan =
+      plan_probes(parse("[probe]\npeers = [\"198.51.100.2\", \"2001:db8:9::2\"]\n"), node());
   ASSERT_EQ(plan.targets.size(), 1u);
   ASSERT_EQ(plan.refused.size(), 1u);
   EXPECT_EQ(plan.refused[0],

@@ -39,10 +39,11 @@ TEST(ProbePolicy, IntervalAndPeers) {
 }
 
 TEST(ProbePolicy, Ipv6PeerInIpv6CorosyncNetwork) {
-  Policy p = parse_string("[networks]\ncorosync = [\"2001:db8:5::/64\"]\n"
-                          "[[lane]]\ninterface = \"eth0\"\nclasses = [\"corosync\"]\n"
-                          "[probe]\npeers = [\"2001:db8:5::2\"]\n",
-                          "t.toml");
+  Policy p = parse_string(
+      "[networks]\ncorosync = [\"2001:db8:5::/64\"]\n"
+      "[[lane]]\ninterface = \"eth0\"\nclasses = [\"corosync\"]\n"
+      "[probe]\npeers = [\"2001:db8:5::2\"]\n",
+      "t.toml");
   ASSERT_EQ(p.probe.peers.size(), 1u);
   EXPECT_EQ(p.probe.peers[0].str(), "2001:db8:5::2");
 }

@@ -43,7 +43,8 @@ void expect_error(const char* text, int line, const std::string& what) {
     FAIL() << text;
   } catch (const lw::pve::ConfigError& e) {
     std::string msg = e.what();
-    EXPECT_NE(msg.find("/etc/pve/datacenter.cfg:" + std::to_string(line) + ":"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/etc/pve/datacenter.cfg:" + std::to_string(line) + ":"), std::string::npos)
+        << msg;
     EXPECT_NE(msg.find(what), std::string::npos) << msg;
   }
 }
@@ -71,7 +72,8 @@ TEST(PveStorage, NetworkStoragesGiveTheirServers) {
 }
 
 TEST(PveHosts, LookupSkipsLoopbackAndMatchesShortNames) {
-  auto h = lw::pve::parse_hosts("127.0.1.1 pve1\n10.10.1.1 pve1.lab.example pve1x # c\n# 9.9.9.9 pve1\n", "hosts");
+  auto h = lw::pve::parse_hosts(
+      "127.0.1.1 pve1\n10.10.1.1 pve1.lab.example pve1x # c\n# 9.9.9.9 pve1\n", "hosts");
   auto* e = h.lookup("pve1");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->addr.str(), "10.10.1.1");

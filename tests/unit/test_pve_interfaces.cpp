@@ -80,14 +80,14 @@ TEST(PveInterfaces, EverySyntaxVariant) {
   EXPECT_TRUE(bond0->is_auto);
   auto* bond1 = ifs.find("bond1");
   EXPECT_EQ(bond1->slaves, (std::vector<std::string>{"eno3", "eno4"}));  // continuation line
-  EXPECT_EQ(bond1->bond_mode, "balance-rr");  // unset = kernel default
+  EXPECT_EQ(bond1->bond_mode, "balance-rr");                             // unset = kernel default
   EXPECT_EQ(bond1->lacp_rate, "slow");
   auto* vmbr0 = ifs.find("vmbr0");
   EXPECT_EQ(vmbr0->kind, IfaceKind::bridge);
   EXPECT_EQ(vmbr0->ports, (std::vector<std::string>{"bond0"}));
   EXPECT_FALSE(vmbr0->stp);
   EXPECT_TRUE(vmbr0->vlan_aware);
-  ASSERT_EQ(vmbr0->addresses.size(), 2u);  // inet and inet6 stanzas merge
+  ASSERT_EQ(vmbr0->addresses.size(), 2u);                         // inet and inet6 stanzas merge
   EXPECT_EQ(vmbr0->addresses[0].addr.net.str(), "10.10.1.0/24");  // netmask line
   EXPECT_EQ(vmbr0->addresses[1].addr.net.str(), "fd00:1::/64");
   EXPECT_EQ(vmbr0->gateway->text, "10.10.1.254");
@@ -119,8 +119,8 @@ TEST(PveInterfaces, TopologyFollowsStacksToNicsAndTags) {
   EXPECT_EQ(t.physical_nics("vmbr0.30"), (std::vector<std::string>{"eno1", "eno2"}));
   EXPECT_TRUE(t.carries_guests("bond0"));
   EXPECT_FALSE(t.carries_guests("eno5"));
-  EXPECT_EQ(t.effective_mtu("vmbr0"), 9000);    // bridge: smallest port MTU
-  EXPECT_EQ(t.effective_mtu("bond0.20"), 9000); // VLAN: its raw device's
+  EXPECT_EQ(t.effective_mtu("vmbr0"), 9000);     // bridge: smallest port MTU
+  EXPECT_EQ(t.effective_mtu("bond0.20"), 9000);  // VLAN: its raw device's
   EXPECT_EQ(t.effective_mtu("vlan40"), 1500);
   auto owner = t.owner_of(*lw::pve::parse_ip("10.10.20.1"));
   ASSERT_NE(owner.iface, nullptr);
@@ -129,7 +129,8 @@ TEST(PveInterfaces, TopologyFollowsStacksToNicsAndTags) {
 }
 
 TEST(PveInterfaces, StackingLoopsDoNotHang) {
-  auto ifs = parse_interfaces("iface a inet manual\n bridge-ports b\niface b inet manual\n bridge-ports a\n", "f");
+  auto ifs = parse_interfaces(
+      "iface a inet manual\n bridge-ports b\niface b inet manual\n bridge-ports a\n", "f");
   lw::pve::Topology t(ifs);
   EXPECT_TRUE(t.attach_points("a").empty());
   EXPECT_EQ(t.effective_mtu("a"), 1500);
@@ -141,7 +142,8 @@ void expect_error(const char* text, int line, const std::string& what) {
     FAIL() << text;
   } catch (const lw::pve::ConfigError& e) {
     std::string msg = e.what();
-    EXPECT_NE(msg.find("/etc/network/interfaces:" + std::to_string(line) + ":"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/etc/network/interfaces:" + std::to_string(line) + ":"), std::string::npos)
+        << msg;
     EXPECT_NE(msg.find(what), std::string::npos) << msg;
     EXPECT_EQ(e.exit_code(), 2);
   }
@@ -155,9 +157,12 @@ TEST(PveInterfaces, MalformedInputNamesFileAndLine) {
   expect_error("iface eno1 inet static\n\taddress 10.0.0.1/40\n", 2, "not an address");
   expect_error("iface eno1 inet static\n\tmtu 20\n", 2, "68..65535");
   expect_error("iface eno1 inet static\n\tgateway nope\n", 2, "not an address");
-  expect_error("iface bond0 inet manual\n\tbond-slaves eno1\n\tbond-mode fastest\n", 3, "unknown bond-mode");
-  expect_error("iface bond0 inet manual\n\tbond-mode 4\n\tbond-lacp-rate quick\n", 3, "bond-lacp-rate");
-  expect_error("\niface vmbr0 inet manual\n\tbridge-ports eno1\n\tbridge-stp maybe\n", 4, "bridge-stp");
+  expect_error("iface bond0 inet manual\n\tbond-slaves eno1\n\tbond-mode fastest\n", 3,
+               "unknown bond-mode");
+  expect_error("iface bond0 inet manual\n\tbond-mode 4\n\tbond-lacp-rate quick\n", 3,
+               "bond-lacp-rate");
+  expect_error("\niface vmbr0 inet manual\n\tbridge-ports eno1\n\tbridge-stp maybe\n", 4,
+               "bridge-stp");
   expect_error("iface eno1.5000 inet manual\n", 1, "1..4094");
   expect_error("iface vlan7 inet manual\n", 1, "vlan-raw-device");
   expect_error("iface br0 inet manual\n\tbridge-ports br0\n", 1, "itself");

@@ -97,14 +97,17 @@ TEST(ReportCollect, LaneRowsAreTheCountersOfTheAuditPeriodOnly) {
   i.lane_flags = LW_LANE_PRESENT | LW_LANE_EXCLUSIVE;
   i.counters.c[LW_DIR_EGRESS][LW_CLASS_COROSYNC][LW_VERDICT_PASS] = {.packets = 100, .bytes = 9000};
   before.ifaces.push_back(i);
-  i.counters.c[LW_DIR_EGRESS][LW_CLASS_COROSYNC][LW_VERDICT_PASS] = {.packets = 120, .bytes = 10000};
-  i.counters.c[LW_DIR_INGRESS][LW_CLASS_CEPH_PUBLIC][LW_VERDICT_DROP] = {.packets = 3, .bytes = 300};
+  i.counters.c[LW_DIR_EGRESS][LW_CLASS_COROSYNC][LW_VERDICT_PASS] = {.packets = 120,
+                                                                     .bytes = 10000};
+  i.counters.c[LW_DIR_INGRESS][LW_CLASS_CEPH_PUBLIC][LW_VERDICT_DROP] = {.packets = 3,
+                                                                         .bytes = 300};
   i.counters.c[LW_DIR_EGRESS][LW_CLASS_CEPH_PUBLIC][LW_VERDICT_AUDIT] = {.packets = 1, .bytes = 50};
   after.ifaces.push_back(i);
   datapath::IfaceStatus fresh;  // attached during the audit: counts from zero
   fresh.name = "eno2";
   fresh.slot = 2;
-  fresh.counters.c[LW_DIR_INGRESS][LW_CLASS_STORAGE][LW_VERDICT_PASS] = {.packets = 4, .bytes = 400};
+  fresh.counters.c[LW_DIR_INGRESS][LW_CLASS_STORAGE][LW_VERDICT_PASS] = {.packets = 4,
+                                                                         .bytes = 400};
   after.ifaces.push_back(fresh);
 
   auto rows = lane_rows(before, after);

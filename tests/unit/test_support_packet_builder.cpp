@@ -111,8 +111,10 @@ TEST(SupportPacketBuilder, Icmp6ChecksumCoversPseudoHeader) {
 
 TEST(SupportPacketBuilder, VerifyChecksumsCatchesEachDamage) {
   auto ip = [] { return PacketBuilder().ipv4("198.51.100.1", "198.51.100.2"); };
-  EXPECT_FALSE(verify_checksums(
-      PacketBuilder().ipv4("198.51.100.1", "198.51.100.2", {.bad_checksum = true}).udp(1, 2).build()));
+  EXPECT_FALSE(verify_checksums(PacketBuilder()
+                                    .ipv4("198.51.100.1", "198.51.100.2", {.bad_checksum = true})
+                                    .udp(1, 2)
+                                    .build()));
   EXPECT_FALSE(verify_checksums(ip().udp(1, 2, {.bad_checksum = true}).payload(4).build()));
   EXPECT_FALSE(verify_checksums(ip().tcp(1, 2, {.bad_checksum = true}).build()));
   EXPECT_TRUE(verify_checksums(ip().udp(1, 2, {.zero_checksum = true}).payload(4).build()));
@@ -128,11 +130,13 @@ TEST(SupportPacketBuilder, VerifyChecksumsCatchesEachDamage) {
 
 TEST(SupportPacketBuilder, VlanTagsAndOffsets) {
   PacketBuilder b;
-  b.eth("02:00:00:00:00:0a", "02:00:00:00:00:0b").vlan(20, 5).ipv4("198.51.100.1", "198.51.100.2")
-      .udp(5405, 5406).payload(10);
+  b.eth("02:00:00:00:00:0a", "02:00:00:00:00:0b")
+      .vlan(20, 5)
+      .ipv4("198.51.100.1", "198.51.100.2")
+      .udp(5405, 5406)
+      .payload(10);
   auto f = b.build();
-  EXPECT_EQ(B(f.begin(), f.begin() + 12),
-            (B{2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa}));
+  EXPECT_EQ(B(f.begin(), f.begin() + 12), (B{2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa}));
   EXPECT_EQ(be16(f, 12), kTpid8021Q);
   EXPECT_EQ(be16(f, 14), 5 << 13 | 20);
   EXPECT_EQ(be16(f, 16), 0x0800);
@@ -160,7 +164,11 @@ TEST(SupportPacketBuilder, VlanTagsAndOffsets) {
 TEST(SupportPacketBuilder, Ipv4FieldsOptionsAndFragments) {
   PacketBuilder b;
   b.ipv4("198.51.100.1", "203.0.113.9",
-         {.ttl = 3, .dscp = 46, .id = 0x1234, .mf = true, .frag_offset = 185,
+         {.ttl = 3,
+          .dscp = 46,
+          .id = 0x1234,
+          .mf = true,
+          .frag_offset = 185,
           .options = {0x94, 0x04, 0x00, 0x00}})  // router alert
       .udp(1, 2);
   auto f = b.build();
@@ -214,13 +222,13 @@ TEST(SupportPacketBuilder, Ipv6ExtensionChain) {
   EXPECT_EQ(f[hbh], 43);  // -> routing
   EXPECT_EQ(f[hbh + 1], 0);
   size_t rt = hbh + 8;
-  EXPECT_EQ(f[rt], 60);  // -> destination options
+  EXPECT_EQ(f[rt], 60);     // -> destination options
   EXPECT_EQ(f[rt + 1], 4);  // two addresses
   size_t dst = rt + 40;
   EXPECT_EQ(f[dst], 44);  // -> fragment
   EXPECT_EQ(f[dst + 1], 1);
   size_t frag = dst + 16;
-  EXPECT_EQ(f[frag], 6);  // -> TCP
+  EXPECT_EQ(f[frag], 6);            // -> TCP
   EXPECT_EQ(be16(f, frag + 2), 1);  // offset 0, M set
   EXPECT_EQ(be32(f, frag + 4), 7u);
   EXPECT_EQ(b.l4_offset(), frag + 8);
@@ -260,8 +268,8 @@ TEST(SupportPacketBuilder, TcpOptionsAndDoff) {
   auto opts = tcp_option_mss(1460);
   auto ts = tcp_option_timestamp(0x01020304, 0x0a0b0c0d);
   opts.insert(opts.end(), ts.begin(), ts.end());
-  b.ipv4("198.51.100.1", "198.51.100.2").tcp(22, 50000, {.flags = kTcpSyn | kTcpAck, .seq = 5,
-                                                          .ack = 6, .options = opts});
+  b.ipv4("198.51.100.1", "198.51.100.2")
+      .tcp(22, 50000, {.flags = kTcpSyn | kTcpAck, .seq = 5, .ack = 6, .options = opts});
   auto f = b.build();
   size_t l4 = b.l4_offset();
   EXPECT_EQ(f[l4 + 12] >> 4, 9);  // 20 + 4 + 12 bytes
@@ -303,8 +311,8 @@ TEST(SupportPacketBuilder, IcmpErrorsQuoteTheOriginal) {
 
 TEST(SupportPacketBuilder, NeighbourDiscovery) {
   PacketBuilder ns;
-  ns.ipv6("2001:db8::1", "ff02::1:ff00:2").icmp6_neighbor_solicit("2001:db8::2",
-                                                                 "02:00:00:00:00:01");
+  ns.ipv6("2001:db8::1", "ff02::1:ff00:2")
+      .icmp6_neighbor_solicit("2001:db8::2", "02:00:00:00:00:01");
   auto f = ns.build();
   size_t l4 = ns.l4_offset();
   EXPECT_EQ(f[14 + 7], 255);  // ND requires hop limit 255
@@ -336,7 +344,7 @@ TEST(SupportPacketBuilder, LinkLocalControlFrames) {
   auto lldp = PacketBuilder().lldp().build();
   EXPECT_EQ(be16(lldp, 12), 0x88cc);
   EXPECT_EQ(B(lldp.begin(), lldp.begin() + 6), (B{0x01, 0x80, 0xc2, 0, 0, 0x0e}));
-  EXPECT_EQ(be16(lldp, 14) >> 9, 1);  // chassis id TLV first
+  EXPECT_EQ(be16(lldp, 14) >> 9, 1);          // chassis id TLV first
   EXPECT_EQ(be16(lldp, lldp.size() - 2), 0);  // end TLV last
 
   auto lacp = PacketBuilder().lacp().build();

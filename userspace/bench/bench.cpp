@@ -48,7 +48,8 @@ std::vector<BenchResult> run_datapath_bench(const BenchOptions& o) {
   datapath::Sandbox sandbox;
   policy::Policy p = policy::parse_string(bench_policy_toml(), "<bench policy>");
   auto compiled = datapath::compile_policy(
-      p, [](const std::string& n) -> std::optional<uint32_t> {
+      p,
+      [](const std::string& n) -> std::optional<uint32_t> {
         if (n == "lo") return 1;
         return std::nullopt;
       },

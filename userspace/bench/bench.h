@@ -18,8 +18,8 @@ struct BenchResult {
 };
 
 struct BenchOptions {
-  uint32_t rounds = 40;       // best of this many interleaved rounds
-  uint32_t repeat = 50000;    // packets per round: short calls are rarely preempted
+  uint32_t rounds = 40;     // best of this many interleaved rounds
+  uint32_t repeat = 50000;  // packets per round: short calls are rarely preempted
 };
 
 std::vector<BenchResult> run_datapath_bench(const BenchOptions& o);

@@ -15,8 +15,10 @@ int run_check(const CheckOptions& opts, std::ostream& out) {
     throw lw::UsageError("--format must be text or json, not '" + opts.format + "'");
   auto node = pve::load_node(opts.root);
   auto findings = run_rules(node);
-  if (opts.format == "json") print_json(out, findings);
-  else print_text(out, node.hostname, findings);
+  if (opts.format == "json")
+    print_json(out, findings);
+  else
+    print_text(out, node.hostname, findings);
   bool error = std::any_of(findings.begin(), findings.end(),
                            [](const Finding& f) { return f.severity == Severity::error; });
   return error ? lw::kExitFailure : lw::kExitOk;

@@ -8,8 +8,8 @@
 namespace lw::check {
 
 struct CheckOptions {
-  std::string root;            // "" = the running system
-  std::string format = "text"; // text | json
+  std::string root;             // "" = the running system
+  std::string format = "text";  // text | json
 };
 
 // Returns the exit code: 1 when any finding is an error, else 0. Unreadable

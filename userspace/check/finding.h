@@ -10,8 +10,8 @@ enum class Severity { info = 0, warning = 1, error = 2 };
 const char* severity_name(Severity s);
 
 struct Finding {
-  std::string id;       // "LW004", stable across releases
-  std::string name;     // "corosync-bond-mode"
+  std::string id;    // "LW004", stable across releases
+  std::string name;  // "corosync-bond-mode"
   Severity severity = Severity::warning;
   std::string file;
   int line = 0;         // 0: the file as a whole

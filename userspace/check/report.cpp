@@ -12,12 +12,13 @@ void print_text(std::ostream& out, const std::string& node, const std::vector<Fi
   for (auto& f : findings) ++count[static_cast<int>(f.severity)];
   for (auto& f : findings) {
     std::string where = f.line > 0 ? fmt::format("{}:{}", f.file, f.line) : f.file;
-    out << fmt::format("{}: {} {} {}\n", where, severity_name(f.severity), f.id, f.name)
-        << "  " << f.message << "\n"
+    out << fmt::format("{}: {} {} {}\n", where, severity_name(f.severity), f.id, f.name) << "  "
+        << f.message << "\n"
         << "  fix: " << f.fix << "\n"
         << "  source: " << f.source << "\n";
   }
-  out << fmt::format("{}: {} error(s), {} warning(s), {} info\n", node, count[2], count[1], count[0]);
+  out << fmt::format("{}: {} error(s), {} warning(s), {} info\n", node, count[2], count[1],
+                     count[0]);
 }
 
 void print_json(std::ostream& out, const std::vector<Finding>& findings) {

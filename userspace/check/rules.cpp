@@ -115,9 +115,12 @@ std::vector<Finding> run_rules(const pve::NodeConfig& node) {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::info: return "info";
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
+    case Severity::info:
+      return "info";
+    case Severity::warning:
+      return "warning";
+    case Severity::error:
+      return "error";
   }
   return "?";
 }

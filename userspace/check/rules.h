@@ -39,11 +39,11 @@ struct CheckContext {
 };
 
 // Rule groups, one file each.
-void check_corosync(CheckContext& ctx);   // rules_corosync.cpp
-void check_bonds(CheckContext& ctx);      // rules_bonds.cpp
-void check_interfaces(CheckContext& ctx); // rules_interfaces.cpp (STP, MTU, management)
-void check_migration(CheckContext& ctx);  // rules_migration.cpp
-void check_ceph(CheckContext& ctx);       // rules_ceph.cpp
+void check_corosync(CheckContext& ctx);    // rules_corosync.cpp
+void check_bonds(CheckContext& ctx);       // rules_bonds.cpp
+void check_interfaces(CheckContext& ctx);  // rules_interfaces.cpp (STP, MTU, management)
+void check_migration(CheckContext& ctx);   // rules_migration.cpp
+void check_ceph(CheckContext& ctx);        // rules_ceph.cpp
 
 // All rules, findings sorted by severity (errors first), then id and place.
 std::vector<Finding> run_rules(const pve::NodeConfig& node);

@@ -38,7 +38,9 @@ void check_corosync_bonds(CheckContext& ctx) {
     for (auto* i : ctx.topo.chain(c->iface->name)) {
       if (i->kind != pve::IfaceKind::bond) continue;
       auto slaves = join(i->slaves);
-      auto key = [&](const char* id) { return std::string(id) + i->name + std::to_string(c->link); };
+      auto key = [&](const char* id) {
+        return std::string(id) + i->name + std::to_string(c->link);
+      };
       if (c->link == primary && done.insert(key("LW003")).second)
         ctx.report("LW003", i->where,
                    fmt::format("{} is the primary Corosync link and runs over bond {} ({}): the "
@@ -62,7 +64,8 @@ void check_corosync_bonds(CheckContext& ctx) {
                                            i->name),
                    sev);
       if (i->bond_mode == "802.3ad" && i->lacp_rate != "fast" && done.insert(key("LW005")).second)
-        ctx.report("LW005", option_where(*i, i->option("bond-lacp-rate") ? "bond-lacp-rate" : "bond-mode"),
+        ctx.report("LW005",
+                   option_where(*i, i->option("bond-lacp-rate") ? "bond-lacp-rate" : "bond-mode"),
                    fmt::format("corosync link {} ({}) runs over 802.3ad bond {} with slow LACP "
                                "rate: a failed slave is dropped only after 3 missed LACPDUs sent "
                                "every 30 s (90 s), but HA nodes fence after about 60 s",
@@ -86,11 +89,12 @@ void check_live_bonds(CheckContext& ctx) {
     if (!cfg || cfg->kind != pve::IfaceKind::bond) continue;
     if (!live.mode.empty() && live.mode != cfg->bond_mode)
       ctx.report("LW021", option_where(*cfg, "bond-mode"),
-                 fmt::format("bond {} runs in {} mode but /etc/network/interfaces says {}",
-                             name, live.mode, cfg->bond_mode),
+                 fmt::format("bond {} runs in {} mode but /etc/network/interfaces says {}", name,
+                             live.mode, cfg->bond_mode),
                  "apply the configuration with 'ifreload -a' (or fix the file)");
     else if (live.mode == "802.3ad" && !live.lacp_rate.empty() && live.lacp_rate != cfg->lacp_rate)
-      ctx.report("LW021", option_where(*cfg, cfg->option("bond-lacp-rate") ? "bond-lacp-rate" : "bond-mode"),
+      ctx.report("LW021",
+                 option_where(*cfg, cfg->option("bond-lacp-rate") ? "bond-lacp-rate" : "bond-mode"),
                  fmt::format("bond {} runs with LACP rate {} but /etc/network/interfaces says {}",
                              name, live.lacp_rate, cfg->lacp_rate),
                  "apply the configuration with 'ifreload -a' (or fix the file)");

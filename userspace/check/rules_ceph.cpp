@@ -21,11 +21,12 @@ void check_ceph(CheckContext& ctx) {
                                cl.net.str(), pub.net.str()),
                    "give cluster_network its own subnet on separate NICs, or remove it");
   if (!c.public_networks.empty() && c.cluster_networks.empty())
-    ctx.report("LW024", c.public_networks.front().where,
-               fmt::format("no cluster_network: OSD replication and recovery run over the public "
-                           "network {}",
-                           c.public_networks.front().net.str()),
-               "add 'cluster_network = <CIDR>' on dedicated NICs when recovery traffic hurts clients");
+    ctx.report(
+        "LW024", c.public_networks.front().where,
+        fmt::format("no cluster_network: OSD replication and recovery run over the public "
+                    "network {}",
+                    c.public_networks.front().net.str()),
+        "add 'cluster_network = <CIDR>' on dedicated NICs when recovery traffic hurts clients");
   if (c.public_networks.empty()) return;
   for (auto& m : c.mons) {
     if (!m.addr) continue;
@@ -35,7 +36,8 @@ void check_ceph(CheckContext& ctx) {
       ctx.report("LW018", m.where,
                  fmt::format("monitor {} is outside the public network(s) {}: clients and OSDs "
                              "reach monitors on the public network",
-                             m.addr->str(), [&] {
+                             m.addr->str(),
+                             [&] {
                                std::vector<std::string> v;
                                for (auto& p : c.public_networks) v.push_back(p.net.str());
                                return join(v);

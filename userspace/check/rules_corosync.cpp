@@ -100,7 +100,8 @@ void check_links(CheckContext& ctx, const pve::CorosyncConf& cs, const pve::Coro
                              "bind link {}",
                              describe(*c), c->link),
                  "configure the address on the link's interface in /etc/network/interfaces, or "
-                 "correct ring" + std::to_string(c->link) + "_addr");
+                 "correct ring" +
+                     std::to_string(c->link) + "_addr");
   for (size_t i = 0; i < links.size(); ++i)
     for (size_t j = i + 1; j < links.size(); ++j) {
       std::string nic;
@@ -171,9 +172,10 @@ void check_corosync(CheckContext& ctx) {
   const auto* self = cs.node(ctx.node.hostname);
   if (!self) {
     pve::Where w{cs.file, cs.nodes.empty() ? 0 : cs.nodes.front().where.line};
-    ctx.report("LW022", w,
-               fmt::format("node '{}' (etc/hostname) is not in the corosync nodelist", ctx.node.hostname),
-               "check the host name, or join the node with pvecm add");
+    ctx.report(
+        "LW022", w,
+        fmt::format("node '{}' (etc/hostname) is not in the corosync nodelist", ctx.node.hostname),
+        "check the host name, or join the node with pvecm add");
     return;
   }
   auto links = ctx.traffic.of_class(LW_CLASS_COROSYNC);

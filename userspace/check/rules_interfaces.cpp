@@ -59,11 +59,12 @@ void check_mtu_stack(CheckContext& ctx) {
     for (auto& l : lower) {
       int parent = ctx.topo.effective_mtu(l);
       if (*i.mtu <= parent) continue;
-      ctx.report("LW008", mtu_where(i),
-                 fmt::format("{} {} has mtu {} but {} below it has {}: the kernel refuses the "
-                             "larger MTU (or caps it), large frames never leave",
-                             pve::kind_name(i.kind), i.name, *i.mtu, l, parent),
-                 fmt::format("raise the MTU of {} to at least {}, or lower {}'s", l, *i.mtu, i.name));
+      ctx.report(
+          "LW008", mtu_where(i),
+          fmt::format("{} {} has mtu {} but {} below it has {}: the kernel refuses the "
+                      "larger MTU (or caps it), large frames never leave",
+                      pve::kind_name(i.kind), i.name, *i.mtu, l, parent),
+          fmt::format("raise the MTU of {} to at least {}, or lower {}'s", l, *i.mtu, i.name));
     }
   }
 }
@@ -86,12 +87,12 @@ void check_management(CheckContext& ctx) {
       for (auto& a : m->attach)
         if (std::find(u.attach.begin(), u.attach.end(), a) != u.attach.end()) {
           done.insert(u.label);
-          ctx.report("LW013", use_where(*m),
-                     fmt::format("management ({}) and {} share the same segment on {} ({}): "
-                                 "one broadcast domain, no VLAN separation",
-                                 m->net.str(), describe(u), a.str(),
-                                 a.vlan ? "same VLAN" : "untagged"),
-                     "tag management into its own VLAN (e.g. vmbr0.10 or a VLAN on the NIC)");
+          ctx.report(
+              "LW013", use_where(*m),
+              fmt::format("management ({}) and {} share the same segment on {} ({}): "
+                          "one broadcast domain, no VLAN separation",
+                          m->net.str(), describe(u), a.str(), a.vlan ? "same VLAN" : "untagged"),
+              "tag management into its own VLAN (e.g. vmbr0.10 or a VLAN on the NIC)");
           break;
         }
     }

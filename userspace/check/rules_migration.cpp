@@ -36,20 +36,22 @@ void check_network(CheckContext& ctx) {
   const auto& net = *dc->migration_network;
   auto uses = ctx.traffic.of_class(LW_CLASS_MIGRATION);
   if (uses.empty() || !uses.front()->local())
-    ctx.report("LW019", line->where,
-               fmt::format("migration network {} has no address on this node: migrations to "
-                           "and from it fail ('could not get migration ip')",
-                           net.str()),
-               "configure an address in " + net.str() + " on the migration NIC, or correct the network");
+    ctx.report(
+        "LW019", line->where,
+        fmt::format("migration network {} has no address on this node: migrations to "
+                    "and from it fail ('could not get migration ip')",
+                    net.str()),
+        "configure an address in " + net.str() + " on the migration NIC, or correct the network");
   for (auto& u : ctx.traffic.uses) {
     if ((u.cls != LW_CLASS_MANAGEMENT && u.cls != LW_CLASS_COROSYNC) || !u.net.overlaps(net))
       continue;
-    ctx.report("LW010", line->where,
-               fmt::format("migration network {} is also the {} network: a migration competes "
-                           "with {} traffic",
-                           net.str(), u.label, u.cls == LW_CLASS_COROSYNC ? "Corosync" : "management"),
-               "use a network of its own for migration (\"Proxmox Cluster Network Design\" "
-               "uses 10.10.30.0/24, or the storage bond in its 2-node layout)");
+    ctx.report(
+        "LW010", line->where,
+        fmt::format("migration network {} is also the {} network: a migration competes "
+                    "with {} traffic",
+                    net.str(), u.label, u.cls == LW_CLASS_COROSYNC ? "Corosync" : "management"),
+        "use a network of its own for migration (\"Proxmox Cluster Network Design\" "
+        "uses 10.10.30.0/24, or the storage bond in its 2-node layout)");
     break;
   }
 }

@@ -55,9 +55,10 @@ int run_audit(const AuditArgs& a, const Context& ctx) {
     applied_here = true;
     spdlog::info("auditing with {} (audit mode) on {} interface(s)", a.policy, r.ifaces.size());
   } else if (!datapath::PinnedState::exists(ctx.pin_dir)) {
-    throw UsageError(fmt::format("nothing is pinned under {}: give --policy POLICY to audit "
-                                 "with a policy, or apply one first",
-                                 ctx.pin_dir));
+    throw UsageError(
+        fmt::format("nothing is pinned under {}: give --policy POLICY to audit "
+                    "with a policy, or apply one first",
+                    ctx.pin_dir));
   }
 
   const auto& stop = stop_on_signals();

@@ -18,7 +18,8 @@ void add_bench_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", *format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_option("--rounds", opts->rounds, "Interleaved rounds per packet (best of)")->capture_default_str();
+  cmd->add_option("--rounds", opts->rounds, "Interleaved rounds per packet (best of)")
+      ->capture_default_str();
   cmd->add_option("--repeat", opts->repeat, "Packets per round")->capture_default_str();
   cmd->callback([format, opts, &ctx] {
     auto results = bench::run_datapath_bench(*opts);
@@ -33,8 +34,9 @@ void add_bench_command(CLI::App& app, Context& ctx) {
                          .dump()
                   << "\n";
       } else {
-        std::cout << fmt::format("{:<22} {:<13} {:7.2f} ns/pkt   empty {:6.2f} ns/pkt   ratio {:5.2f}x\n",
-                                 r.packet, r.classified_as, r.lanewarden_ns, r.empty_ns, r.ratio);
+        std::cout << fmt::format(
+            "{:<22} {:<13} {:7.2f} ns/pkt   empty {:6.2f} ns/pkt   ratio {:5.2f}x\n", r.packet,
+            r.classified_as, r.lanewarden_ns, r.empty_ns, r.ratio);
       }
     }
     ctx.exit_code = kExitOk;

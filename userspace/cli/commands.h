@@ -22,13 +22,13 @@ void add_apply_command(CLI::App& app, Context& ctx);
 void add_status_command(CLI::App& app, Context& ctx);
 void add_detach_command(CLI::App& app, Context& ctx);
 void add_bench_command(CLI::App& app, Context& ctx);
-void add_check_command(CLI::App& app, Context& ctx);   // cli/check_cmd.cpp
-void add_derive_command(CLI::App& app, Context& ctx);  // cli/derive_cmd.cpp
-void add_watch_command(CLI::App& app, Context& ctx);   // cli/watch_cmd.cpp
-void add_hist_command(CLI::App& app, Context& ctx);    // cli/hist_cmd.cpp
-void add_confirm_command(CLI::App& app, Context& ctx); // cli/confirm_cmd.cpp
-void add_run_command(CLI::App& app, Context& ctx);     // cli/run_cmd.cpp
-void add_probe_command(CLI::App& app, Context& ctx);   // cli/probe_cmd.cpp
-void add_audit_command(CLI::App& app, Context& ctx);   // cli/audit_cmd.cpp
+void add_check_command(CLI::App& app, Context& ctx);    // cli/check_cmd.cpp
+void add_derive_command(CLI::App& app, Context& ctx);   // cli/derive_cmd.cpp
+void add_watch_command(CLI::App& app, Context& ctx);    // cli/watch_cmd.cpp
+void add_hist_command(CLI::App& app, Context& ctx);     // cli/hist_cmd.cpp
+void add_confirm_command(CLI::App& app, Context& ctx);  // cli/confirm_cmd.cpp
+void add_run_command(CLI::App& app, Context& ctx);      // cli/run_cmd.cpp
+void add_probe_command(CLI::App& app, Context& ctx);    // cli/probe_cmd.cpp
+void add_audit_command(CLI::App& app, Context& ctx);    // cli/audit_cmd.cpp
 
 }  // namespace lw::cli

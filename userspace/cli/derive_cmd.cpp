@@ -11,7 +11,8 @@ namespace lw::cli {
 
 void add_derive_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<derive::DeriveOptions>();
-  auto* cmd = app.add_subcommand("derive", "Write a policy derived from this node's Proxmox configuration");
+  auto* cmd =
+      app.add_subcommand("derive", "Write a policy derived from this node's Proxmox configuration");
   cmd->add_option("--root", opts->root, "Read DIR/etc/pve/... instead of /etc/pve/...");
   cmd->add_option("-o,--output", opts->output, "Write the policy to FILE instead of stdout");
   cmd->callback([opts, &ctx] {

@@ -13,8 +13,7 @@ void add_detach_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("detach", "Remove everything lanewarden attached");
   cmd->callback([&ctx] {
     auto names = datapath::detach_all(ctx.pin_dir);
-    if (names.empty())
-      std::cout << fmt::format("nothing was attached under {}\n", ctx.pin_dir);
+    if (names.empty()) std::cout << fmt::format("nothing was attached under {}\n", ctx.pin_dir);
     for (const auto& n : names) std::cout << fmt::format("detached from {}\n", n);
     ctx.exit_code = kExitOk;
   });

@@ -37,8 +37,8 @@ bool sleep_interval(double seconds, const std::atomic<bool>& stop) {
                                         std::chrono::duration<double>(seconds));
   while (Clock::now() < until) {
     if (stop.load()) return false;
-    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50),
-                                                          until - Clock::now()));
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));
   }
   return !stop.load();
 }

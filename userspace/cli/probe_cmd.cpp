@@ -46,7 +46,8 @@ void run_probe(const ProbeArgs& a, Context& ctx) {
   if (!a.interval.empty()) {
     std::string error;
     auto ns = policy::parse_duration(a.interval, &error);
-    if (!ns || *ns < 1'000'000) throw UsageError("--interval: " + (ns ? std::string("at least 1ms") : error));
+    if (!ns || *ns < 1'000'000)
+      throw UsageError("--interval: " + (ns ? std::string("at least 1ms") : error));
     o.interval = std::chrono::nanoseconds(*ns);
   }
   o.count = a.count;
@@ -57,8 +58,9 @@ void run_probe(const ProbeArgs& a, Context& ctx) {
   if (!plan.refused.empty())
     throw UsageError("probe: refusing to probe:" + join_lines(plan.refused));
   if (plan.targets.empty())
-    throw UsageError(a.policy + ": no peer to probe: list other nodes' Corosync link addresses "
-                                "in [probe] peers (lanewarden derive fills them in)");
+    throw UsageError(a.policy +
+                     ": no peer to probe: list other nodes' Corosync link addresses "
+                     "in [probe] peers (lanewarden derive fills them in)");
   for (auto& t : plan.targets) spdlog::info("probe: {} lane {}", t.label(), t.lane);
 
   probe::Prober prober(plan.targets, o);

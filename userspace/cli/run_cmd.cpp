@@ -18,8 +18,9 @@ void add_run_command(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<RunArgs>();
   a->o.metrics = metrics::kDefaultListen;
   auto* cmd = app.add_subcommand(
-      "run", "Foreground daemon: apply POLICY, log violations, serve metrics, reload on SIGHUP "
-             "or when the file changes (for systemd)");
+      "run",
+      "Foreground daemon: apply POLICY, log violations, serve metrics, reload on SIGHUP "
+      "or when the file changes (for systemd)");
   cmd->add_option("policy", a->o.policy_file, "Policy file (TOML)")->required();
   cmd->add_option("--metrics", a->o.metrics,
                   "Serve Prometheus metrics on ADDR:PORT ('off': no endpoint)")

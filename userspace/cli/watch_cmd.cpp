@@ -28,17 +28,17 @@ struct WatchArgs {
 
 void add_watch_command(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<WatchArgs>();
-  auto* cmd = app.add_subcommand("watch", "Stream violation events (bounded by --count/--duration)");
+  auto* cmd =
+      app.add_subcommand("watch", "Stream violation events (bounded by --count/--duration)");
   cmd->add_option("--format", a->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--count", a->count, "Stop after N events (0: no limit)");
   cmd->add_option("--duration", a->duration, "Stop after SECONDS (0: no limit)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--class", a->cls, "Only events of this class")
-      ->check([](const std::string& v) {
-        return policy::class_from_name(v) ? std::string() : "unknown class '" + v + "'";
-      });
+  cmd->add_option("--class", a->cls, "Only events of this class")->check([](const std::string& v) {
+    return policy::class_from_name(v) ? std::string() : "unknown class '" + v + "'";
+  });
   cmd->add_option("--alarm-interval", a->alarm_interval,
                   "How often latency alarms compare the p99 with the policy's latency_alarm, "
                   "with a unit (100ms to 3600s)")

@@ -51,12 +51,18 @@ void add_knet_value(std::vector<KnetLinkStats>& links, std::string_view key, uin
     it->nodeid = k->nodeid;
     it->link = k->link;
   }
-  if (k->field == "latency_ave") it->latency_ave_us = value;
-  else if (k->field == "latency_max") it->latency_max_us = value;
-  else if (k->field == "latency_min") it->latency_min_us = value;
-  else if (k->field == "latency_samples") it->latency_samples = value;
-  else if (k->field == "connected") it->connected = value != 0;
-  else if (k->field == "down_count") it->down_count = value;
+  if (k->field == "latency_ave")
+    it->latency_ave_us = value;
+  else if (k->field == "latency_max")
+    it->latency_max_us = value;
+  else if (k->field == "latency_min")
+    it->latency_min_us = value;
+  else if (k->field == "latency_samples")
+    it->latency_samples = value;
+  else if (k->field == "connected")
+    it->connected = value != 0;
+  else if (k->field == "down_count")
+    it->down_count = value;
 }
 
 nlohmann::json knet_json(const KnetSnapshot& s) {

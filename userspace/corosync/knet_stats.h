@@ -8,12 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace lw::corosync {
 
@@ -30,8 +29,8 @@ struct KnetLinkStats {
 struct KnetSnapshot {
   enum class State { ok, not_running };
   State state = State::not_running;
-  std::string detail;        // why not running (the libcmap error)
-  uint32_t local_nodeid = 0;  // 0 when unknown
+  std::string detail;                // why not running (the libcmap error)
+  uint32_t local_nodeid = 0;         // 0 when unknown
   std::vector<KnetLinkStats> links;  // peers only, sorted by (nodeid, link)
   bool running() const { return state == State::ok; }
 };

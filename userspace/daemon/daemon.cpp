@@ -126,9 +126,10 @@ class Daemon {
     if (!opts_.metrics.empty() && opts_.metrics != "off") {
       auto addr = metrics::parse_listen_address(opts_.metrics);
       if (!addr.loopback())
-        spdlog::warn("metrics are served on {}, not only on loopback: counters reveal the "
-                     "node's traffic mix",
-                     addr.civetweb());
+        spdlog::warn(
+            "metrics are served on {}, not only on loopback: counters reveal the "
+            "node's traffic mix",
+            addr.civetweb());
       server_ = std::make_unique<metrics::MetricsServer>(addr, collector_);
     }
   }
@@ -138,16 +139,15 @@ class Daemon {
     std::string content;
     if (!read_whole_file(opts_.policy_file, content))
       throw UsageError(fmt::format("cannot read policy file {}", opts_.policy_file));
-    auto p = std::make_shared<policy::Policy>(
-        policy::parse_string(content, opts_.policy_file));
+    auto p = std::make_shared<policy::Policy>(policy::parse_string(content, opts_.policy_file));
     if (opts_.mode) p->mode = *opts_.mode;
     // The same refusal as `apply`: a policy that would drop the SSH session
     // the daemon was started from is not applied (unless --force).
     datapath::guard_ssh_session(*p, opts_.pin_dir, opts_.force);
     auto report = datapath::apply_policy(*p, opts_.pin_dir);
     if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", opts_.pin_dir);
-    spdlog::info("policy generation {} in force ({} mode) on {} interface(s){}",
-                 report.generation, policy::mode_name(p->mode), report.ifaces.size(),
+    spdlog::info("policy generation {} in force ({} mode) on {} interface(s){}", report.generation,
+                 policy::mode_name(p->mode), report.ifaces.size(),
                  report.detached.empty()
                      ? ""
                      : fmt::format(", detached from {}", fmt::join(report.detached, ", ")));
@@ -212,9 +212,9 @@ class Daemon {
     metrics::add_counter(reloads, {{"result", "applied"}}, static_cast<double>(reloads_ok_));
     metrics::add_counter(reloads, {{"result", "refused"}}, static_cast<double>(reloads_failed_));
     out.push_back(std::move(reloads));
-    auto logged = metrics::family("lanewarden_events_logged_total",
-                                  "Violation events the daemon read and logged",
-                                  MetricType::Counter);
+    auto logged =
+        metrics::family("lanewarden_events_logged_total",
+                        "Violation events the daemon read and logged", MetricType::Counter);
     metrics::add_counter(logged, {}, static_cast<double>(logged_snapshot()));
     out.push_back(std::move(logged));
     std::shared_ptr<const policy::Policy> p;

@@ -15,11 +15,11 @@ namespace lw::daemon {
 struct DaemonOptions {
   std::string policy_file;
   std::string pin_dir;
-  std::optional<policy::Mode> mode;  // overrides the policy's mode (--mode)
+  std::optional<policy::Mode> mode;        // overrides the policy's mode (--mode)
   std::string metrics = "127.0.0.1:9775";  // "" or "off": no endpoint
-  bool detach_on_exit = false;     // SIGTERM/SIGINT detach instead of leaving enforcement
-  double recheck_seconds = 5;      // content check of the policy file (pmxcfs sends no inotify)
-  bool force = false;              // apply even if the policy would cut this SSH session
+  bool detach_on_exit = false;             // SIGTERM/SIGINT detach instead of leaving enforcement
+  double recheck_seconds = 5;  // content check of the policy file (pmxcfs sends no inotify)
+  bool force = false;          // apply even if the policy would cut this SSH session
 };
 
 // Runs until SIGTERM or SIGINT; returns the exit code. Throws (exit 2) when

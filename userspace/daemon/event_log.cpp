@@ -15,8 +15,7 @@
 
 namespace lw::daemon {
 
-EventLog::EventLog(int events_map_fd)
-    : clock_offset_(telemetry::monotonic_to_realtime_offset()) {
+EventLog::EventLog(int events_map_fd) : clock_offset_(telemetry::monotonic_to_realtime_offset()) {
   rb_ = ring_buffer__new(events_map_fd, &EventLog::on_sample, this, nullptr);
   if (!rb_) throw SystemError("cannot open the pinned events ring buffer", errno);
 }

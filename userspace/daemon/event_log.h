@@ -21,8 +21,8 @@ class EventLog {
   ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
-  int fd() const;            // epoll fd of the ring buffer: readable when events wait
-  uint64_t consume();        // logs every waiting event, returns how many
+  int fd() const;      // epoll fd of the ring buffer: readable when events wait
+  uint64_t consume();  // logs every waiting event, returns how many
   uint64_t logged() const { return logged_.load(); }  // any thread
 
  private:

@@ -39,8 +39,8 @@ void ProbeRunner::reconfigure(const policy::Policy& p) {
     prober_ = std::make_unique<probe::Prober>(plan.targets, o);
     prober_->start();
     signature_ = sig;
-    for (auto& t : plan.targets) spdlog::info("probe: {} every {} ms", t.label(),
-                                              p.probe.interval_ns / 1'000'000);
+    for (auto& t : plan.targets)
+      spdlog::info("probe: {} every {} ms", t.label(), p.probe.interval_ns / 1'000'000);
   } catch (const std::exception& e) {
     // Enforcement does not depend on probing: say why and carry on.
     spdlog::error("probe: cannot start the Corosync probes: {}", e.what());

@@ -22,11 +22,11 @@ struct ApplyOptions {
 
 struct ApplyReport {
   uint64_t generation = 0;
-  bool loaded_programs = false;      // first apply: programs loaded and pinned
-  bool upgraded_programs = false;    // programs an older build pinned were replaced
-  std::vector<IfaceBinding> ifaces;  // attached now
-  std::vector<std::string> detached; // no longer in the policy
-  uint64_t confirm_token = 0;        // apply --confirm: the token the watchdog waits on
+  bool loaded_programs = false;       // first apply: programs loaded and pinned
+  bool upgraded_programs = false;     // programs an older build pinned were replaced
+  std::vector<IfaceBinding> ifaces;   // attached now
+  std::vector<std::string> detached;  // no longer in the policy
+  uint64_t confirm_token = 0;         // apply --confirm: the token the watchdog waits on
 };
 
 // Validates and compiles first (nothing in the kernel changes if that fails),
@@ -66,7 +66,7 @@ struct Status {
   uint8_t enforce = 0;      // classes whose violations are dropped
   uint8_t constrained = 0;  // classes that have lanes
   std::vector<IfaceStatus> ifaces;
-  lw_iface_counters unknown{};  // packets on an ifindex the policy does not know
+  lw_iface_counters unknown{};         // packets on an ifindex the policy does not know
   lw_violation_counters violations{};  // all interfaces together
   bool confirm_pending = false;        // an `apply --confirm` awaits `lanewarden confirm`
   // Packets by parse reason, all interfaces together: [reason][dir].

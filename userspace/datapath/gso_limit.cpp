@@ -73,8 +73,9 @@ int reply_error(const nlmsghdr* nh, std::string* message) {
     const auto* a = reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(nh) + off);
     if (a->nla_len < sizeof(nlattr) || off + a->nla_len > nh->nlmsg_len) break;
     if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
-      message->assign(reinterpret_cast<const char*>(a) + NLA_HDRLEN,
-                      strnlen(reinterpret_cast<const char*>(a) + NLA_HDRLEN, a->nla_len - NLA_HDRLEN));
+      message->assign(
+          reinterpret_cast<const char*>(a) + NLA_HDRLEN,
+          strnlen(reinterpret_cast<const char*>(a) + NLA_HDRLEN, a->nla_len - NLA_HDRLEN));
     off += NLA_ALIGN(a->nla_len);
   }
   return err->error;

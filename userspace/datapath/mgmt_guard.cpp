@@ -30,9 +30,10 @@ std::string iface_holding(const policy::Address& a) {
   std::unique_ptr<ifaddrs, IfaddrsDeleter> list(raw);
   for (ifaddrs* i = raw; i; i = i->ifa_next) {
     if (!i->ifa_addr || i->ifa_addr->sa_family != a.family) continue;
-    const void* bytes = a.family == AF_INET
-                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
-                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
+    const void* bytes =
+        a.family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr);
     if (std::memcmp(bytes, a.bytes.data(), a.family == AF_INET ? 4 : 16) == 0) return i->ifa_name;
   }
   return "";
@@ -117,14 +118,14 @@ std::optional<std::string> management_drop_reason(const CompiledPolicy& compiled
   sandbox.install(*compiled.value);
   RunOptions o;
   o.ifindex = bound->ifindex;
-  auto in = sandbox.run(LW_DIR_INGRESS, tcp_frame(conn.client, conn.client_port, conn.server,
-                                                  conn.server_port), o);
-  auto out = sandbox.run(LW_DIR_EGRESS, tcp_frame(conn.server, conn.server_port, conn.client,
-                                                  conn.client_port), o);
+  auto in = sandbox.run(LW_DIR_INGRESS,
+                        tcp_frame(conn.client, conn.client_port, conn.server, conn.server_port), o);
+  auto out = sandbox.run(
+      LW_DIR_EGRESS, tcp_frame(conn.server, conn.server_port, conn.client, conn.client_port), o);
   if (in.retval != TC_ACT_SHOT && out.retval != TC_ACT_SHOT) return std::nullopt;
-  return "this policy would drop the SSH connection you are running it from (" +
-         conn.client.str() + ":" + std::to_string(conn.client_port) + " -> " + conn.server.str() +
-         ":" + std::to_string(conn.server_port) + " on " + ifname + ", " +
+  return "this policy would drop the SSH connection you are running it from (" + conn.client.str() +
+         ":" + std::to_string(conn.client_port) + " -> " + conn.server.str() + ":" +
+         std::to_string(conn.server_port) + " on " + ifname + ", " +
          (in.retval == TC_ACT_SHOT ? "ingress" : "egress") +
          "); allow its class on that lane, or use --force (with --confirm SECONDS to be safe)";
 }

@@ -221,8 +221,7 @@ void PinnedState::drop_staging(const std::string& pin_dir) {
 
 PinnedState PinnedState::open(const std::string& pin_dir) {
   install_libbpf_logger();
-  if (!exists(pin_dir))
-    throw Error("nothing is attached: no lanewarden state under " + pin_dir);
+  if (!exists(pin_dir)) throw Error("nothing is attached: no lanewarden state under " + pin_dir);
   inspect_pins(pin_dir);  // refuses a newer lanewarden's pins
   PinnedState st;
   st.ingress_ = get_pinned(pin_dir, pins::kIngress);

@@ -130,8 +130,8 @@ void fill_rates(lw_policy& p, const policy::Policy& policy) {
     const uint64_t burst =
         c.cap_burst ? c.cap_burst->bytes_per_sec
                     : std::max<uint64_t>(kMinPoliceBurst, cfg.rate / kPoliceBurstDivisor);
-    cfg.burst_ns = static_cast<uint64_t>(static_cast<unsigned __int128>(burst) * 1'000'000'000 /
-                                         cfg.rate);
+    cfg.burst_ns =
+        static_cast<uint64_t>(static_cast<unsigned __int128>(burst) * 1'000'000'000 / cfg.rate);
   }
 }
 

@@ -33,9 +33,9 @@ using IfindexResolver = std::function<std::optional<uint32_t>(const std::string&
 // Precedence when a packet matches several classes (e.g. TCP 22 on the
 // migration network is migration, not management; OSD ports on the cluster
 // network are ceph_cluster even where the public network overlaps).
-inline constexpr int kClassPrecedence[] = {
-    LW_CLASS_COROSYNC,   LW_CLASS_MIGRATION, LW_CLASS_CEPH_CLUSTER,
-    LW_CLASS_CEPH_PUBLIC, LW_CLASS_STORAGE,  LW_CLASS_MANAGEMENT};
+inline constexpr int kClassPrecedence[] = {LW_CLASS_COROSYNC,     LW_CLASS_MIGRATION,
+                                           LW_CLASS_CEPH_CLUSTER, LW_CLASS_CEPH_PUBLIC,
+                                           LW_CLASS_STORAGE,      LW_CLASS_MANAGEMENT};
 
 // `slots` keeps the counter slot of interfaces that stay attached; new ones
 // get the lowest free slot. Throws UsageError naming the lane's file:line for

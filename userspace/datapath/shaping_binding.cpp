@@ -57,10 +57,10 @@ void check_shaping_possible(const policy::Policy& policy, const shaping::Shaping
     for (const auto& b : ifaces) {
       const std::string root = shaping::describe_root_qdisc(b.ifindex);
       if (root.rfind("fq ", 0) != 0)
-        throw UsageError(fmt::format(
-            "{}: class {} uses cap_mode = \"pace\": {} needs fq as its root qdisc "
-            "(tc qdisc replace dev {} root fq); it has '{}'",
-            cls.where.str(), policy::kClassNames[c], b.name, b.name, root));
+        throw UsageError(
+            fmt::format("{}: class {} uses cap_mode = \"pace\": {} needs fq as its root qdisc "
+                        "(tc qdisc replace dev {} root fq); it has '{}'",
+                        cls.where.str(), policy::kClassNames[c], b.name, b.name, root));
     }
   }
 }

@@ -46,7 +46,8 @@ void attach_one(uint32_t ifindex, bpf_tc_attach_point point, int prog_fd) {
   opts.flags = BPF_TC_F_REPLACE;
   kernel_step(point == BPF_TC_INGRESS ? "attach the ingress filter" : "attach the egress filter");
   if (int err = bpf_tc_attach(&hook, &opts))
-    throw SystemError("cannot attach to " + std::string(point == BPF_TC_INGRESS ? "ingress" : "egress") +
+    throw SystemError("cannot attach to " +
+                          std::string(point == BPF_TC_INGRESS ? "ingress" : "egress") +
                           " of ifindex " + std::to_string(ifindex),
                       err);
 }
@@ -96,8 +97,8 @@ int count_foreign(nl_sock* sock, uint32_t ifindex, uint32_t parent) {
   for (nl_object* o = nl_cache_get_first(cache.get()); o; o = nl_cache_get_next(o)) {
     auto* cls = reinterpret_cast<rtnl_cls*>(o);
     auto* tc = TC_CAST(cls);
-    const bool ours = rtnl_cls_get_prio(cls) == LW_TC_PRIORITY &&
-                      rtnl_tc_get_handle(tc) == LW_TC_HANDLE;
+    const bool ours =
+        rtnl_cls_get_prio(cls) == LW_TC_PRIORITY && rtnl_tc_get_handle(tc) == LW_TC_HANDLE;
     // The kernel also reports a filter chain head without a handle per
     // priority; count only real filters (handle != 0).
     if (!ours && rtnl_tc_get_handle(tc) != 0) foreign++;
@@ -122,7 +123,8 @@ uint32_t attach_intent_flags(uint32_t ifindex) {
 
 uint32_t attach_tc(uint32_t ifindex, int ingress_fd, int egress_fd, uint32_t known_flags) {
   uint32_t flags = known_flags & LW_LINK_CREATED_CLSACT;
-  bpf_tc_hook hook = make_hook(ifindex, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
+  bpf_tc_hook hook =
+      make_hook(ifindex, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
   kernel_step("create the clsact qdisc");
   int err = bpf_tc_hook_create(&hook);
   if (err == 0)
@@ -152,11 +154,13 @@ void detach_tc(uint32_t ifindex, uint32_t flags) {
   int foreign = foreign_filter_count(ifindex);
   if (foreign != 0) {
     if (foreign > 0)
-      spdlog::info("ifindex {}: keeping the clsact qdisc lanewarden created: {} other filter(s) use it",
-                   ifindex, foreign);
+      spdlog::info(
+          "ifindex {}: keeping the clsact qdisc lanewarden created: {} other filter(s) use it",
+          ifindex, foreign);
     return;
   }
-  bpf_tc_hook hook = make_hook(ifindex, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
+  bpf_tc_hook hook =
+      make_hook(ifindex, static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS));
   kernel_step("remove the clsact qdisc");
   int err = bpf_tc_hook_destroy(&hook);
   if (err && err != -ENOENT && err != -ENODEV && err != -EINVAL)

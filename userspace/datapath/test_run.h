@@ -19,16 +19,16 @@ struct ring_buffer;
 namespace lw::datapath {
 
 struct RunResult {
-  int retval = 0;          // TC_ACT_* returned by the program
+  int retval = 0;            // TC_ACT_* returned by the program
   uint32_t duration_ns = 0;  // average per run, as the kernel measured it
-  uint32_t priority = 0;   // skb->priority after the run
-  uint64_t tstamp = 0;     // skb->tstamp after the run
+  uint32_t priority = 0;     // skb->priority after the run
+  uint64_t tstamp = 0;       // skb->tstamp after the run
 };
 
 struct RunOptions {
   uint32_t repeat = 1;
-  uint32_t ifindex = 0;     // 0: the kernel's default (loopback)
-  uint32_t priority = 0;    // skb->priority before the run
+  uint32_t ifindex = 0;   // 0: the kernel's default (loopback)
+  uint32_t priority = 0;  // skb->priority before the run
   uint64_t tstamp = 0;
   uint32_t gso_segs = 0;
   std::vector<uint8_t>* data_out = nullptr;  // the frame after the program ran

@@ -57,7 +57,8 @@ void choose_networks(const pve::NodeConfig& node, const pve::TrafficMap& tm, Der
       p.networks[c].push_back(n);
     }
     for (auto& u : tm.uses)
-      if (u.cls == c && std::find(p.networks[c].begin(), p.networks[c].end(), u.net) != p.networks[c].end())
+      if (u.cls == c &&
+          std::find(p.networks[c].begin(), p.networks[c].end(), u.net) != p.networks[c].end())
         p.network_why[c].push_back(use_text(node, u));
   }
   for (auto& note : tm.notes) p.notes.push_back(note);
@@ -87,8 +88,8 @@ bool corosync_only(const pve::NodeConfig& node, const pve::Topology& topo,
   return true;
 }
 
-void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo,
-                 const pve::TrafficMap& tm, DerivedPolicy& p) {
+void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const pve::TrafficMap& tm,
+                 DerivedPolicy& p) {
   std::map<std::pair<std::string, int>, DerivedLane> lanes;
   for (auto& u : tm.uses) {
     if (!u.local() || !kept(p, u)) continue;
@@ -111,7 +112,8 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo,
   for (auto& [key, lane] : lanes) {
     lane.exclusive = lane.classes == LW_CLASS_BIT(LW_CLASS_COROSYNC) &&
                      corosync_only(node, topo, tm, lane.iface);
-    if ((lane.classes & LW_CLASS_BIT(LW_CLASS_COROSYNC)) && !lane.exclusive && !p.corosync_priority) {
+    if ((lane.classes & LW_CLASS_BIT(LW_CLASS_COROSYNC)) && !lane.exclusive &&
+        !p.corosync_priority) {
       p.corosync_priority = true;
       p.corosync_priority_why = fmt::format("Corosync shares {} with other traffic", lane.iface);
     }
@@ -128,15 +130,16 @@ void migration_cap(const pve::NodeConfig& node, DerivedPolicy& p) {
   if (kib == 0) return;  // 0 = unlimited in Proxmox
   const char* key = node.datacenter->bwlimit_from_default ? "default" : "migration";
   if (p.networks[LW_CLASS_MIGRATION].empty()) {
-    p.notes.push_back(fmt::format("bwlimit {}={} KiB/s not turned into a cap: no migration "
-                                  "network, so migration traffic cannot be recognised",
-                                  key, kib));
+    p.notes.push_back(
+        fmt::format("bwlimit {}={} KiB/s not turned into a cap: no migration "
+                    "network, so migration traffic cannot be recognised",
+                    key, kib));
     return;
   }
   p.migration_cap_kib = kib;
-  p.migration_cap_why = fmt::format(
-      "bwlimit: {}={} ({}) is in KiB/s: {}", key, kib, rel(node, node.datacenter->bwlimit->where),
-      pve::describe_kib_per_sec(kib));
+  p.migration_cap_why =
+      fmt::format("bwlimit: {}={} ({}) is in KiB/s: {}", key, kib,
+                  rel(node, node.datacenter->bwlimit->where), pve::describe_kib_per_sec(kib));
 }
 
 // Every other node's ringN_addr of a link this node uses, resolved like the
@@ -166,8 +169,8 @@ void probe_peers(const pve::NodeConfig& node, DerivedPolicy& p) {
                                       peer.name, link, addr->str()));
         continue;
       }
-      p.probe_peers.emplace_back(*addr, fmt::format("{} ring{}_addr ({})", peer.name, link,
-                                                    rel(node, value.where)));
+      p.probe_peers.emplace_back(
+          *addr, fmt::format("{} ring{}_addr ({})", peer.name, link, rel(node, value.where)));
     }
   }
 }
@@ -184,9 +187,10 @@ DerivedPolicy derive_policy(const pve::NodeConfig& node) {
   migration_cap(node, p);
   probe_peers(node, p);
   if (p.lanes.empty())
-    throw lw::Error(fmt::format("derive: no traffic class of node '{}' maps to a local interface "
-                                "(is this a Proxmox cluster node?){}",
-                                node.hostname, p.notes.empty() ? "" : "; " + p.notes.front()));
+    throw lw::Error(
+        fmt::format("derive: no traffic class of node '{}' maps to a local interface "
+                    "(is this a Proxmox cluster node?){}",
+                    node.hostname, p.notes.empty() ? "" : "; " + p.notes.front()));
   return p;
 }
 

@@ -18,9 +18,9 @@
 namespace lw::derive {
 
 struct DerivedLane {
-  std::string iface;      // NIC or bond named in /etc/network/interfaces
-  int vlan = 0;           // 0 = untagged
-  uint8_t classes = 0;    // LW_CLASS_BIT set
+  std::string iface;    // NIC or bond named in /etc/network/interfaces
+  int vlan = 0;         // 0 = untagged
+  uint8_t classes = 0;  // LW_CLASS_BIT set
   bool exclusive = false;
   std::vector<std::string> why;  // one comment line per class use
 };

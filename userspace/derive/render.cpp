@@ -24,13 +24,16 @@ void comment_lines(std::string& out, const std::vector<std::string>& lines) {
 }
 
 // A TOML array of class names.
-std::string class_array(uint8_t classes) { return "[" + policy::class_names(classes, ", ", "\"") + "]"; }
+std::string class_array(uint8_t classes) {
+  return "[" + policy::class_names(classes, ", ", "\"") + "]";
+}
 
 }  // namespace
 
 std::string render_toml(const DerivedPolicy& p) {
   std::string out;
-  out += fmt::format("# lanewarden policy for node {}, written by `lanewarden derive` from\n", p.node);
+  out +=
+      fmt::format("# lanewarden policy for node {}, written by `lanewarden derive` from\n", p.node);
   out += "# /etc/pve and /etc/network/interfaces. Review it, apply it in audit mode,\n";
   out += "# watch the violations, then switch `mode` to \"enforce\".\n";
   out += "mode = \"audit\"\n";
@@ -44,7 +47,8 @@ std::string render_toml(const DerivedPolicy& p) {
     if (p.networks[c].empty()) continue;
     comment_lines(out, p.network_why[c]);
     std::string list;
-    for (auto& n : p.networks[c]) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", n.str());
+    for (auto& n : p.networks[c])
+      list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", n.str());
     out += fmt::format("{} = [{}]\n", policy::kClassNames[c], list);
   }
 

@@ -15,9 +15,12 @@ using prometheus::MetricType;
 
 const char* cap_mode_name(policy::CapMode m) {
   switch (m) {
-    case policy::CapMode::shape: return "shape";
-    case policy::CapMode::police: return "police";
-    case policy::CapMode::pace: return "pace";
+    case policy::CapMode::shape:
+      return "shape";
+    case policy::CapMode::police:
+      return "police";
+    case policy::CapMode::pace:
+      return "pace";
   }
   return "shape";
 }
@@ -51,11 +54,10 @@ Families status_families(const datapath::Status& s) {
                         "Packets seen by lanewarden's tc programs, by interface, direction, "
                         "traffic class and verdict (pass, audit = violation let through, drop)",
                         MetricType::Counter);
-  auto bytes = family("lanewarden_bytes_total", "Bytes (skb->len) of those packets",
-                      MetricType::Counter);
+  auto bytes =
+      family("lanewarden_bytes_total", "Bytes (skb->len) of those packets", MetricType::Counter);
   auto drops = family("lanewarden_dropped_packets_total",
-                      "Packets dropped because they broke an enforced lane",
-                      MetricType::Counter);
+                      "Packets dropped because they broke an enforced lane", MetricType::Counter);
   auto violations = family("lanewarden_violations_total",
                            "Packets that broke the policy, by kind (counted exactly, whatever "
                            "flood control does to the events)",
@@ -66,7 +68,9 @@ Families status_families(const datapath::Status& s) {
         for (int v = 0; v < LW_NR_VERDICTS; v++) {
           const lw_counter& k = i.counters.c[d][c][v];
           if (!k.packets) continue;
-          Labels l{{"iface", i.name}, {"dir", kDirNames[d]}, {"class", kClassNames[c]},
+          Labels l{{"iface", i.name},
+                   {"dir", kDirNames[d]},
+                   {"class", kClassNames[c]},
                    {"verdict", kVerdictNames[v]}};
           add_counter(packets, l, static_cast<double>(k.packets));
           add_counter(bytes, l, static_cast<double>(k.bytes));
@@ -81,7 +85,9 @@ Families status_families(const datapath::Status& s) {
           const uint64_t n = i.violations.n[d][k][c];
           if (!n) continue;
           add_counter(violations,
-                      {{"iface", i.name}, {"dir", kDirNames[d]}, {"kind", kViolationNames[k]},
+                      {{"iface", i.name},
+                       {"dir", kDirNames[d]},
+                       {"kind", kViolationNames[k]},
                        {"class", kClassNames[c]}},
                       static_cast<double>(n));
         }
@@ -101,16 +107,15 @@ Families status_families(const datapath::Status& s) {
                     static_cast<double>(n));
     }
 
-  auto events = family("lanewarden_events_total",
-                       "Violation events written to the ring buffer", MetricType::Counter);
+  auto events = family("lanewarden_events_total", "Violation events written to the ring buffer",
+                       MetricType::Counter);
   add_counter(events, {}, static_cast<double>(s.violations.events));
-  auto suppressed = family("lanewarden_events_suppressed_total",
-                           "Violations folded into a later event by flood control",
-                           MetricType::Counter);
+  auto suppressed =
+      family("lanewarden_events_suppressed_total",
+             "Violations folded into a later event by flood control", MetricType::Counter);
   add_counter(suppressed, {}, static_cast<double>(s.violations.suppressed));
   auto lost = family("lanewarden_events_lost_total",
-                     "Violation events lost because the ring buffer was full",
-                     MetricType::Counter);
+                     "Violation events lost because the ring buffer was full", MetricType::Counter);
   add_counter(lost, {}, static_cast<double>(s.violations.lost));
 
   auto parse = family("lanewarden_parse_errors_total",
@@ -123,21 +128,21 @@ Families status_families(const datapath::Status& s) {
         add_counter(parse, {{"dir", kDirNames[d]}, {"reason", kParseReasonNames[r]}},
                     static_cast<double>(s.parse[r][d]));
 
-  auto generation = family("lanewarden_policy_generation",
-                           "Generation of the policy in force (grows with every apply)",
-                           MetricType::Gauge);
+  auto generation =
+      family("lanewarden_policy_generation",
+             "Generation of the policy in force (grows with every apply)", MetricType::Gauge);
   add_gauge(generation, {}, static_cast<double>(s.generation));
   auto attached = family("lanewarden_attached_interfaces",
                          "Interfaces lanewarden's programs are attached to", MetricType::Gauge);
   add_gauge(attached, {}, static_cast<double>(s.ifaces.size()));
-  auto pending = family("lanewarden_confirm_pending",
-                        "1 while an 'apply --confirm' waits for 'lanewarden confirm'",
-                        MetricType::Gauge);
+  auto pending =
+      family("lanewarden_confirm_pending",
+             "1 while an 'apply --confirm' waits for 'lanewarden confirm'", MetricType::Gauge);
   add_gauge(pending, {}, s.confirm_pending ? 1 : 0);
 
-  return {std::move(packets), std::move(bytes),  std::move(drops),     std::move(violations),
-          std::move(unlisted), std::move(events), std::move(suppressed), std::move(lost),
-          std::move(parse),   std::move(generation), std::move(attached), std::move(pending)};
+  return {std::move(packets),  std::move(bytes),      std::move(drops),      std::move(violations),
+          std::move(unlisted), std::move(events),     std::move(suppressed), std::move(lost),
+          std::move(parse),    std::move(generation), std::move(attached),   std::move(pending)};
 }
 
 Families policy_families(const policy::Policy& p) {
@@ -145,9 +150,9 @@ Families policy_families(const policy::Policy& p) {
                     "Bandwidth cap of a traffic class, per interface it crosses, and how it is "
                     "enforced (shape: HTB, police: token bucket, pace: EDT)",
                     MetricType::Gauge);
-  auto enforced = family("lanewarden_class_enforced",
-                         "1 when violations of the class are dropped, 0 when only reported",
-                         MetricType::Gauge);
+  auto enforced =
+      family("lanewarden_class_enforced",
+             "1 when violations of the class are dropped, 0 when only reported", MetricType::Gauge);
   for (int c = 0; c < LW_NR_CLASSES; c++) {
     const auto& cp = p.classes[c];
     if (cp.cap)

@@ -20,8 +20,8 @@ prometheus::MetricFamily latency_family(const telemetry::HistMap& hists,
   for (const auto& [key, h] : hists) {
     auto it = names.find(key.slot);
     const std::string iface = key.slot == LW_IFACE_SLOT_UNKNOWN ? "unlisted"
-                              : it != names.end()              ? it->second
-                                                               : fmt::format("slot{}", key.slot);
+                              : it != names.end()               ? it->second
+                                                                : fmt::format("slot{}", key.slot);
     prometheus::ClientMetric m;
     m.label = {{"iface", iface}, {"class", policy::kClassNames[key.cls]}};
     m.histogram.sample_count = h.count();
@@ -56,8 +56,8 @@ void add_latency_families(const std::string& pin_dir, Families& out) {
     spdlog::debug("metrics: no RTT histograms: {}", e.what());
     return;
   }
-  out.push_back(latency_family(telemetry::read_histograms(*hist),
-                               telemetry::slot_names(links.get())));
+  out.push_back(
+      latency_family(telemetry::read_histograms(*hist), telemetry::slot_names(links.get())));
 }
 
 }  // namespace lw::metrics

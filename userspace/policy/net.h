@@ -11,14 +11,14 @@
 namespace lw::policy {
 
 struct Address {
-  int family = 0;                    // AF_INET or AF_INET6
-  std::array<uint8_t, 16> bytes{};   // network byte order; IPv4 uses the first 4
+  int family = 0;                   // AF_INET or AF_INET6
+  std::array<uint8_t, 16> bytes{};  // network byte order; IPv4 uses the first 4
   bool operator==(const Address&) const = default;
   std::string str() const;
 };
 
 struct Cidr {
-  Address addr;   // host bits cleared
+  Address addr;  // host bits cleared
   int prefix = 0;
   bool contains(const Address& a) const;
   bool overlaps(const Cidr& other) const;

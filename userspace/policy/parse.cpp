@@ -4,8 +4,6 @@
 // the location of the offending key or value from toml++'s source regions.
 #include "policy/parse.h"
 
-#include "policy/node_lanes.h"
-
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -18,6 +16,7 @@
 #include <sstream>
 
 #include "policy/defaults.h"
+#include "policy/node_lanes.h"
 #include "policy/rate.h"
 #include "policy/validate.h"
 
@@ -35,9 +34,8 @@ constexpr std::string_view kProbeKeys[] = {"interval", "peers"};
 // Probes every few ms would be traffic of their own; one a minute measures nothing.
 constexpr uint64_t kMinProbeIntervalNs = 10'000'000;
 constexpr uint64_t kMaxProbeIntervalNs = 60'000'000'000;
-constexpr std::string_view kLaneKeys[] = {"interface", "node", "vlan",         "classes",
-                                          "exclusive", "no_fragments", "link_rate",
-                                          "gso_max_segs"};
+constexpr std::string_view kLaneKeys[] = {"interface", "node",         "vlan",      "classes",
+                                          "exclusive", "no_fragments", "link_rate", "gso_max_segs"};
 constexpr std::string_view kClassKeys[] = {"action",    "cap",       "cap_mode",
                                            "burst",     "priority",  "dscp",
                                            "tcp_ports", "udp_ports", "latency_alarm"};
@@ -519,8 +517,8 @@ void Reader::read_probe(const toml::node& n, Policy& p) const {
     auto ns = parse_duration(expect_string(*v, "interval"), &error);
     if (!ns) fail(v->source(), fmt::format("'interval': {}", error));
     if (*ns < kMinProbeIntervalNs || *ns > kMaxProbeIntervalNs) {
-      fail(v->source(), fmt::format("'interval' {} is out of range 10ms..60s",
-                                    v->as_string()->get()));
+      fail(v->source(),
+           fmt::format("'interval' {} is out of range 10ms..60s", v->as_string()->get()));
     }
     probe.interval_ns = *ns;
   }

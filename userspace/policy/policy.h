@@ -40,11 +40,11 @@ struct ClassPolicy {
   CapMode cap_mode = CapMode::shape;
   std::optional<Rate> cap_burst;  // a size: bytes_per_sec holds bytes ("4MiB")
   Priority priority = Priority::normal;
-  std::optional<uint8_t> dscp;  // DSCP value to mark (0..63)
+  std::optional<uint8_t> dscp;       // DSCP value to mark (0..63)
   std::vector<PortRange> tcp_ports;  // policy/defaults.cpp when not written
   std::vector<PortRange> udp_ports;
   std::optional<uint64_t> latency_alarm_ns;  // report latency above this ("5ms")
-  SourceLocation where;  // the [class.NAME] header; empty when not written
+  SourceLocation where;                      // the [class.NAME] header; empty when not written
 };
 
 struct Lane {
@@ -72,17 +72,17 @@ struct Lane {
 // Corosync link to each peer address in that link's network, through that
 // link's lane only. The datapath times them like any ICMP echo.
 struct ProbePolicy {
-  uint64_t interval_ns = 200'000'000;  // per peer
-  std::vector<Address> peers;          // other nodes' Corosync link addresses
+  uint64_t interval_ns = 200'000'000;      // per peer
+  std::vector<Address> peers;              // other nodes' Corosync link addresses
   std::vector<SourceLocation> peer_where;  // parallel to peers
-  SourceLocation where;                // the [probe] header; empty when not written
+  SourceLocation where;                    // the [probe] header; empty when not written
 };
 
 struct Policy {
   Mode mode = Mode::audit;
   std::array<std::vector<Cidr>, LW_NR_CLASSES> networks;  // by class id
   std::vector<Lane> lanes;
-  std::array<ClassPolicy, LW_NR_CLASSES> classes;         // by class id
+  std::array<ClassPolicy, LW_NR_CLASSES> classes;  // by class id
   ProbePolicy probe;
   std::string source;  // file name it was read from
 
@@ -94,7 +94,7 @@ struct Policy {
 
 // Class names are ABI (docs/architecture.md): index = class id.
 inline constexpr std::array<const char*, LW_NR_CLASSES> kClassNames = {
-    "other",      "corosync",   "migration", "ceph_public",
+    "other",        "corosync",   "migration", "ceph_public",
     "ceph_cluster", "management", "storage",   "infra"};
 
 std::optional<int> class_from_name(std::string_view name);

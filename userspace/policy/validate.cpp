@@ -124,8 +124,8 @@ void check_probe_peers(const Policy& policy) {
   const auto& coro = policy.networks[LW_CLASS_COROSYNC];
   for (size_t i = 0; i < policy.probe.peers.size(); ++i) {
     const Address& peer = policy.probe.peers[i];
-    bool in_link = std::any_of(coro.begin(), coro.end(),
-                               [&](const Cidr& net) { return net.contains(peer); });
+    bool in_link =
+        std::any_of(coro.begin(), coro.end(), [&](const Cidr& net) { return net.contains(peer); });
     if (!in_link) {
       throw PolicyError(policy.probe.peer_where[i],
                         fmt::format("probe peer {} is in no corosync network of [networks]: "

@@ -33,7 +33,8 @@ Plan plan_probes(const policy::Policy& policy, const LocalNetwork& local) {
   for (const auto& peer : policy.probe.peers) {
     if (local.is_local(peer)) {
       // One policy may list every node's addresses: a node skips its own.
-      plan.notes.push_back(fmt::format("peer {} is this node's own address: not probed", peer.str()));
+      plan.notes.push_back(
+          fmt::format("peer {} is this node's own address: not probed", peer.str()));
       continue;
     }
     auto net = std::find_if(links.begin(), links.end(),
@@ -50,10 +51,10 @@ Plan plan_probes(const policy::Policy& policy, const LocalNetwork& local) {
     auto src = std::find_if(local.addresses.begin(), local.addresses.end(),
                             [&](const LocalAddress& a) { return net->contains(a.addr); });
     if (src == local.addresses.end()) {
-      plan.refused.push_back(fmt::format(
-          "corosync link {} ({}): this node has no address in that network, so peer {} "
-          "cannot be probed over it",
-          t.link, net->str(), peer.str()));
+      plan.refused.push_back(
+          fmt::format("corosync link {} ({}): this node has no address in that network, so peer {} "
+                      "cannot be probed over it",
+                      t.link, net->str(), peer.str()));
       continue;
     }
     t.local = src->addr;

@@ -2,9 +2,9 @@
 #include "probe/prober.h"
 
 #include <fmt/format.h>
+#include <linux/icmp.h>  // ICMP_FILTER (glibc has no copy)
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
-#include <linux/icmp.h>  // ICMP_FILTER (glibc has no copy)
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
@@ -139,8 +139,8 @@ void Prober::receive(Peer& p, Clock::time_point now) {
   for (;;) {
     sockaddr_storage from{};
     socklen_t from_len = sizeof from;
-    ssize_t n = ::recvfrom(p.fd.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from),
-                           &from_len);
+    ssize_t n =
+        ::recvfrom(p.fd.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
     if (n < 0) return;  // EAGAIN: drained
     if (!same_address(from, p.stats.target.peer)) continue;
     auto reply = parse_echo_reply(p.stats.target.peer.family,
@@ -175,8 +175,8 @@ void Prober::loop(const std::atomic<bool>* stop_flag) {
   auto start = Clock::now();
   // Peers are spread over the interval rather than probed in one burst.
   for (size_t i = 0; i < peers_.size(); ++i)
-    peers_[i]->next_send = start + options_.interval * static_cast<long>(i) /
-                                       static_cast<long>(peers_.size());
+    peers_[i]->next_send =
+        start + options_.interval * static_cast<long>(i) / static_cast<long>(peers_.size());
   auto stopped = [&] { return stopping_.load() || (stop_flag && stop_flag->load()); };
   std::vector<pollfd> fds;
   for (auto& p : peers_) fds.push_back({p->fd.get(), POLLIN, 0});

@@ -27,7 +27,7 @@ struct ProbeOptions {
   std::chrono::nanoseconds interval{200'000'000};  // per peer
   // A probe unanswered this long is lost; a later reply is ignored.
   std::chrono::nanoseconds timeout{1'000'000'000};
-  uint64_t count = 0;                 // probes per peer, then stop (0: no limit)
+  uint64_t count = 0;                    // probes per peer, then stop (0: no limit)
   std::chrono::nanoseconds duration{0};  // stop after this long (0: no limit)
 };
 

@@ -12,11 +12,16 @@ double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 nlohmann::json stats_json(const PeerStats& s) {
   const Target& t = s.target;
-  nlohmann::json j = {{"type", "probe"},       {"link", t.link},
-                      {"network", t.network.str()}, {"local", t.local.str()},
-                      {"peer", t.peer.str()},  {"device", t.device},
-                      {"lane", t.lane},        {"sent", s.sent},
-                      {"answered", s.answered}, {"lost", s.lost},
+  nlohmann::json j = {{"type", "probe"},
+                      {"link", t.link},
+                      {"network", t.network.str()},
+                      {"local", t.local.str()},
+                      {"peer", t.peer.str()},
+                      {"device", t.device},
+                      {"lane", t.lane},
+                      {"sent", s.sent},
+                      {"answered", s.answered},
+                      {"lost", s.lost},
                       {"send_errors", s.send_errors}};
   // Userspace RTT (send to receive in this process): coarser than the
   // datapath's, which `lanewarden hist --class corosync` shows.

@@ -21,7 +21,8 @@ std::string mon_address(std::string_view e) {
     return std::string(e.substr(1, close == std::string_view::npos ? e.npos : close - 1));
   }
   auto first = e.find(':');
-  if (first != std::string_view::npos && first == e.rfind(':')) e = e.substr(0, first);  // host:port
+  if (first != std::string_view::npos && first == e.rfind(':'))
+    e = e.substr(0, first);  // host:port
   return std::string(e);
 }
 
@@ -61,7 +62,7 @@ std::vector<std::string> split_mon_host(std::string_view value) {
     size_t end;
     std::string_view item;
     bool vector = c == '[' && (value.substr(i + 1, 3) == "v2:" || value.substr(i + 1, 3) == "v1:");
-    if (vector) {  // an address vector: one mon, several protocols
+    if (vector) {     // an address vector: one mon, several protocols
       int depth = 0;  // IPv6 entries nest brackets: [v2:[fd00::1]:3300/0,...]
       for (end = i; end < value.size(); ++end) {
         if (value[end] == '[') ++depth;
@@ -125,7 +126,8 @@ CephConf parse_ceph_conf(std::string_view text, const std::string& file) {
   if (auto* v = c.get("global", "cluster_network")) c.cluster_networks = read_networks(*v);
   auto add_mons = [&](const Value& v) {
     for (auto& host : split_mon_host(v.text)) {
-      bool seen = std::any_of(c.mons.begin(), c.mons.end(), [&](auto& m) { return m.host == host; });
+      bool seen =
+          std::any_of(c.mons.begin(), c.mons.end(), [&](auto& m) { return m.host == host; });
       if (!seen) c.mons.push_back({host, parse_ip(host), v.where});
     }
   };

@@ -21,8 +21,8 @@ struct CephNetwork {
 };
 
 struct CephMon {
-  std::string host;             // address as written (or a name)
-  std::optional<IpAddr> addr;   // when it is an address
+  std::string host;            // address as written (or a name)
+  std::optional<IpAddr> addr;  // when it is an address
   Where where;
 };
 

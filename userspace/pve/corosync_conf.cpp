@@ -51,16 +51,15 @@ Section parse_tree(std::string_view text, const std::string& file) {
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos)
-      throw ConfigError(here, "expected 'key: value', 'section {' or '}', got '" +
-                                  std::string(line) + "'");
+      throw ConfigError(
+          here, "expected 'key: value', 'section {' or '}', got '" + std::string(line) + "'");
     auto key = std::string(trim(line.substr(0, colon)));
     if (key.empty() || key.find_first_of(" \t{}") != std::string::npos)
       throw ConfigError(here, "bad key '" + key + "'");
     stack.back()->keys.push_back({key, Value{std::string(trim(line.substr(colon + 1))), here}});
   }
   if (stack.size() > 1)
-    throw ConfigError(stack.back()->where,
-                      "section '" + stack.back()->name + "' is never closed");
+    throw ConfigError(stack.back()->where, "section '" + stack.back()->name + "' is never closed");
   return root;
 }
 
@@ -78,7 +77,8 @@ std::optional<Value> opt_key(const Section& s, std::string_view key) {
 
 int to_int(const Value& v, std::string_view key) {
   auto n = parse_uint(v.text);
-  if (!n || *n > 1000000000) throw ConfigError(v.where, std::string(key) + ": '" + v.text + "' is not a number");
+  if (!n || *n > 1000000000)
+    throw ConfigError(v.where, std::string(key) + ": '" + v.text + "' is not a number");
   return static_cast<int>(*n);
 }
 
@@ -89,7 +89,8 @@ CorosyncInterface read_interface(const Section& s) {
   if (!n) n = find_key(s, "ringnumber");  // corosync 2 spelling, still accepted
   if (n) i.link = to_int(*n, "linknumber");
   if (i.link > 7) throw ConfigError(n->where, "linknumber must be 0..7 (knet has 8 links)");
-  if (auto* p = find_key(s, "knet_link_priority")) i.knet_link_priority = to_int(*p, "knet_link_priority");
+  if (auto* p = find_key(s, "knet_link_priority"))
+    i.knet_link_priority = to_int(*p, "knet_link_priority");
   if (auto* p = find_key(s, "mcastport")) i.mcastport = to_int(*p, "mcastport");
   return i;
 }
@@ -98,8 +99,10 @@ CorosyncNode read_node(const Section& s) {
   CorosyncNode n;
   n.where = s.where;
   for (auto& [k, v] : s.keys) {
-    if (k == "name") n.name = v.text;
-    else if (k == "nodeid") n.nodeid = to_int(v, k);
+    if (k == "name")
+      n.name = v.text;
+    else if (k == "nodeid")
+      n.nodeid = to_int(v, k);
     else if (starts_with(k, "ring") && k.size() > 9 && k.substr(k.size() - 5) == "_addr") {
       auto num = parse_uint(std::string_view(k).substr(4, k.size() - 9));
       if (!num || *num > 7) throw ConfigError(v.where, "'" + k + "': ring number must be 0..7");

@@ -25,8 +25,8 @@ std::map<std::string, std::string> parse_property_string(std::string_view text,
 std::string describe_kib_per_sec(uint64_t kib) {
   double mib = kib / 1024.0;
   double mbit = kib * 1024.0 * 8 / 1e6;
-  std::string bits = mbit >= 1000 ? fmt::format("{:.3g} Gbit/s", mbit / 1000)
-                                  : fmt::format("{:.3g} Mbit/s", mbit);
+  std::string bits =
+      mbit >= 1000 ? fmt::format("{:.3g} Gbit/s", mbit / 1000) : fmt::format("{:.3g} Mbit/s", mbit);
   return fmt::format("{} KiB/s = {:.4g} MiB/s ({})", kib, mib, bits);
 }
 
@@ -57,9 +57,11 @@ DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& fil
     }
     if (props.count("network")) {
       // Proxmox's format for it is 'CIDR': the prefix is required.
-      if (props["network"].find('/') != std::string::npos) d.migration_network = parse_net(props["network"]);
+      if (props["network"].find('/') != std::string::npos)
+        d.migration_network = parse_net(props["network"]);
       if (!d.migration_network)
-        throw ConfigError(it->second.where, "migration network '" + props["network"] + "' is not a CIDR");
+        throw ConfigError(it->second.where,
+                          "migration network '" + props["network"] + "' is not a CIDR");
     }
   } else if (auto old = d.keys.find("migration_unsecure"); old != d.keys.end()) {
     // Pre-5.0 spelling, still honoured by Proxmox.
@@ -72,8 +74,9 @@ DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& fil
     for (auto key : {"migration", "default"}) {
       if (!props.count(key)) continue;
       auto n = parse_uint(props[key]);
-      if (!n) throw ConfigError(it->second.where, std::string("bwlimit ") + key + "='" + props[key] +
-                                                      "' is not a number (KiB/s)");
+      if (!n)
+        throw ConfigError(it->second.where, std::string("bwlimit ") + key + "='" + props[key] +
+                                                "' is not a number (KiB/s)");
       if (!d.bwlimit_migration_kib) {
         d.bwlimit_migration_kib = static_cast<uint64_t>(*n);
         d.bwlimit_from_default = std::string_view(key) == "default";

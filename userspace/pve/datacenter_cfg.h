@@ -19,8 +19,8 @@ struct DatacenterCfg {
   std::string file;
   std::map<std::string, Value> keys;
   // migration: [type=]secure|insecure,network=CIDR
-  std::optional<Value> migration;           // the whole line
-  std::string migration_type = "secure";    // Proxmox default
+  std::optional<Value> migration;         // the whole line
+  std::string migration_type = "secure";  // Proxmox default
   std::optional<IpNet> migration_network;
   // bwlimit: migration=N,default=N; N in KiB/s (pve docs, datacenter.cfg(5)).
   std::optional<Value> bwlimit;

@@ -13,7 +13,8 @@ namespace {
 IpNet make_net(const IpAddr& a, int prefix) {
   IpNet n{a, prefix};
   int bits = a.family == AF_INET ? 32 : 128;
-  for (int i = prefix; i < bits; ++i) n.addr.bytes[i / 8] &= static_cast<uint8_t>(~(0x80u >> (i % 8)));
+  for (int i = prefix; i < bits; ++i)
+    n.addr.bytes[i / 8] &= static_cast<uint8_t>(~(0x80u >> (i % 8)));
   return n;
 }
 

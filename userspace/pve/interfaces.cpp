@@ -56,7 +56,8 @@ class Parser {
       auto* m = i.option("bond-master");
       if (!m) continue;
       for (auto& b : result_.ifaces)
-        if (b.name == m->text && std::find(b.slaves.begin(), b.slaves.end(), i.name) == b.slaves.end()) {
+        if (b.name == m->text &&
+            std::find(b.slaves.begin(), b.slaves.end(), i.name) == b.slaves.end()) {
           b.slaves.push_back(i.name);
           b.kind = IfaceKind::bond;
         }
@@ -136,7 +137,8 @@ class Parser {
       i.gateway = v;
     } else if (name == "mtu") {
       auto m = parse_uint(v.text);
-      if (!m || *m < 68 || *m > 65535) throw ConfigError(here, "mtu '" + v.text + "' is not 68..65535");
+      if (!m || *m < 68 || *m > 65535)
+        throw ConfigError(here, "mtu '" + v.text + "' is not 68..65535");
       i.mtu = static_cast<int>(*m);
     }
     i.options[name] = v;
@@ -146,8 +148,9 @@ class Parser {
     if (root_.empty()) return;
     if (depth >= kMaxSourceDepth) throw ConfigError(here, "'source' nested too deep (a loop?)");
     std::filesystem::path p(pattern);
-    std::filesystem::path full = p.is_absolute() ? root_ / p.relative_path()
-                                                 : std::filesystem::path(here.file).parent_path() / p;
+    std::filesystem::path full = p.is_absolute()
+                                     ? root_ / p.relative_path()
+                                     : std::filesystem::path(here.file).parent_path() / p;
     std::vector<std::string> files;
     if (directory) {
       std::error_code ec;
@@ -193,9 +196,12 @@ class Parser {
       }
       if (auto* r = i.option("bond-lacp-rate")) {
         auto l = lower(r->text);
-        if (l == "1" || l == "fast") i.lacp_rate = "fast";
-        else if (l == "0" || l == "slow") i.lacp_rate = "slow";
-        else throw ConfigError(r->where, "bond-lacp-rate '" + r->text + "' is neither fast nor slow");
+        if (l == "1" || l == "fast")
+          i.lacp_rate = "fast";
+        else if (l == "0" || l == "slow")
+          i.lacp_rate = "slow";
+        else
+          throw ConfigError(r->where, "bond-lacp-rate '" + r->text + "' is neither fast nor slow");
       }
     } else if (ports) {
       i.kind = IfaceKind::bridge;
@@ -205,7 +211,8 @@ class Parser {
         if (!b) throw ConfigError(s->where, "bridge-stp '" + s->text + "' is neither on nor off");
         i.stp = *b;
       }
-      if (auto* s = i.option("bridge-vlan-aware")) i.vlan_aware = parse_bool(s->text).value_or(false);
+      if (auto* s = i.option("bridge-vlan-aware"))
+        i.vlan_aware = parse_bool(s->text).value_or(false);
     } else if (raw || starts_with(i.name, "vlan") ||
                (dot != std::string::npos && dot > 0 && parse_uint(i.name.substr(dot + 1)))) {
       i.kind = IfaceKind::vlan;
@@ -251,11 +258,16 @@ class Parser {
 
 const char* kind_name(IfaceKind k) {
   switch (k) {
-    case IfaceKind::loopback: return "loopback";
-    case IfaceKind::physical: return "physical";
-    case IfaceKind::bond: return "bond";
-    case IfaceKind::bridge: return "bridge";
-    case IfaceKind::vlan: return "vlan";
+    case IfaceKind::loopback:
+      return "loopback";
+    case IfaceKind::physical:
+      return "physical";
+    case IfaceKind::bond:
+      return "bond";
+    case IfaceKind::bridge:
+      return "bridge";
+    case IfaceKind::vlan:
+      return "vlan";
   }
   return "?";
 }

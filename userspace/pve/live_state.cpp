@@ -50,12 +50,15 @@ BondLive parse_proc_bonding(std::string_view text, const std::string& file) {
     if (colon == std::string::npos) continue;
     auto key = trim(std::string_view(line).substr(0, colon));
     auto val = trim(std::string_view(line).substr(colon + 1));
-    if (key == "Bonding Mode") b.mode = mode_from_text(val);
-    else if (key == "LACP rate" && !slave) b.lacp_rate = std::string(val);
+    if (key == "Bonding Mode")
+      b.mode = mode_from_text(val);
+    else if (key == "LACP rate" && !slave)
+      b.lacp_rate = std::string(val);
     else if (key == "Slave Interface") {
       b.slaves.push_back({std::string(val), false, std::nullopt});
       slave = &b.slaves.back();
-    } else if (slave && key == "MII Status") slave->mii_up = val == "up";
+    } else if (slave && key == "MII Status")
+      slave->mii_up = val == "up";
     else if (slave && key == "Speed") {
       auto n = parse_uint(split_any(val, " ").empty() ? "" : split_any(val, " ")[0]);
       if (n) slave->speed_mbps = static_cast<int>(*n);

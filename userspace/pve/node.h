@@ -19,9 +19,9 @@ namespace lw::pve {
 
 struct NodeConfig {
   std::filesystem::path root;
-  std::string hostname;  // short name: corosync nodelist names are short
-  Interfaces interfaces;                  // required
-  std::optional<CorosyncConf> corosync;   // absent on a standalone node
+  std::string hostname;                  // short name: corosync nodelist names are short
+  Interfaces interfaces;                 // required
+  std::optional<CorosyncConf> corosync;  // absent on a standalone node
   std::optional<CephConf> ceph;
   std::optional<DatacenterCfg> datacenter;
   std::optional<StorageCfg> storage;

@@ -16,8 +16,8 @@ namespace lw::pve {
 struct StorageTarget {
   std::string type;  // nfs, cifs, iscsi, iscsidirect
   std::string id;
-  std::string server;            // as written
-  std::optional<IpAddr> addr;    // when it is an address
+  std::string server;          // as written
+  std::optional<IpAddr> addr;  // when it is an address
   Where where;
 };
 

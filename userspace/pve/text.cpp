@@ -8,9 +8,7 @@
 
 namespace lw::pve {
 
-std::string Where::str() const {
-  return line > 0 ? file + ":" + std::to_string(line) : file;
-}
+std::string Where::str() const { return line > 0 ? file + ":" + std::to_string(line) : file; }
 
 ConfigError::ConfigError(const Where& where, const std::string& what)
     : lw::UsageError(where.str() + ": " + what) {}
@@ -68,7 +66,8 @@ std::optional<std::string> read_optional(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec))
     throw ConfigError({path.string(), 0}, "is a directory, expected a file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError({path.string(), 0}, std::string("cannot read: ") + std::strerror(errno));
+  if (!in)
+    throw ConfigError({path.string(), 0}, std::string("cannot read: ") + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

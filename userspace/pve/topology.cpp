@@ -18,9 +18,7 @@ void unique_in_order(std::vector<T>& v) {
 
 }  // namespace
 
-std::string Attach::str() const {
-  return vlan ? iface + " VLAN " + std::to_string(vlan) : iface;
-}
+std::string Attach::str() const { return vlan ? iface + " VLAN " + std::to_string(vlan) : iface; }
 
 Topology::Topology(const Interfaces& ifs) : ifs_(ifs) {}
 
@@ -58,7 +56,7 @@ void Topology::walk(std::string_view name, int vlan, bool through_bonds, int dep
       if (!through_bonds) {
         out.push_back({i->name, vlan});  // tc on a bond sees all of its traffic
         if (!chain) return;
-        std::vector<Attach> below;       // only the chain wants the slaves
+        std::vector<Attach> below;  // only the chain wants the slaves
         for (auto& s : i->slaves) walk(s, vlan, true, depth + 1, below, chain);
         return;
       }

@@ -43,8 +43,15 @@ void map_corosync(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
     return;
   }
   for (auto& [link, value] : self->ring_addr) {
-    ClassUse u{LW_CLASS_COROSYNC, "corosync link " + std::to_string(link), link, {}, nullptr,
-               nullptr, value.where, {}, {}};
+    ClassUse u{LW_CLASS_COROSYNC,
+               "corosync link " + std::to_string(link),
+               link,
+               {},
+               nullptr,
+               nullptr,
+               value.where,
+               {},
+               {}};
     auto addr = resolve_host(node, value.text);
     if (!addr) {
       m.notes.push_back(u.label + ": cannot resolve '" + value.text + "'");
@@ -55,7 +62,8 @@ void map_corosync(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
     // address alone (corosync would fail to bind, check reports it).
     u.net = la.addr ? la.addr->addr.net : host_net(*addr);
     fill(u, topo, la);
-    if (!la.iface) m.notes.push_back(u.label + " " + addr->str() + ": not configured on any interface");
+    if (!la.iface)
+      m.notes.push_back(u.label + " " + addr->str() + ": not configured on any interface");
     add_net(m.networks[LW_CLASS_COROSYNC], u.net);
     // Peers outside the local subnet (routed corosync) still belong to the link.
     for (auto& peer : cs.nodes) {
@@ -93,8 +101,15 @@ void map_management(const NodeConfig& node, const Topology& topo, TrafficMap& m)
     m.notes.push_back("management: neither etc/hosts nor a gateway names a local address");
     return;
   }
-  ClassUse u{LW_CLASS_MANAGEMENT, "management network", -1, la.addr->addr.net, nullptr, nullptr,
-             where, {}, {}};
+  ClassUse u{LW_CLASS_MANAGEMENT,
+             "management network",
+             -1,
+             la.addr->addr.net,
+             nullptr,
+             nullptr,
+             where,
+             {},
+             {}};
   fill(u, topo, la);
   add_net(m.networks[LW_CLASS_MANAGEMENT], u.net);
   m.uses.push_back(u);
@@ -110,8 +125,15 @@ void map_storage(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
           return u.cls == LW_CLASS_STORAGE && u.net == a.addr.net;
         });
         if (known) continue;
-        ClassUse u{LW_CLASS_STORAGE, "storage network (" + t.type + " '" + t.id + "')", -1,
-                   a.addr.net, nullptr, nullptr, t.where, {}, {}};
+        ClassUse u{LW_CLASS_STORAGE,
+                   "storage network (" + t.type + " '" + t.id + "')",
+                   -1,
+                   a.addr.net,
+                   nullptr,
+                   nullptr,
+                   t.where,
+                   {},
+                   {}};
         fill(u, topo, {&i, &a});
         add_net(m.networks[LW_CLASS_STORAGE], u.net);
         m.uses.push_back(u);

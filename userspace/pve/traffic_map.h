@@ -16,15 +16,15 @@
 namespace lw::pve {
 
 struct ClassUse {
-  int cls = LW_CLASS_OTHER;   // LW_CLASS_*
-  std::string label;          // "corosync link 0", "migration network", ...
-  int link = -1;              // corosync link number
-  IpNet net;                  // the network the class uses
-  const Iface* iface = nullptr;         // local stanza with the address; nullptr: none
+  int cls = LW_CLASS_OTHER;      // LW_CLASS_*
+  std::string label;             // "corosync link 0", "migration network", ...
+  int link = -1;                 // corosync link number
+  IpNet net;                     // the network the class uses
+  const Iface* iface = nullptr;  // local stanza with the address; nullptr: none
   const IfaceAddr* addr = nullptr;
-  Where where;                // the line that defines the class network
-  std::vector<Attach> attach;           // NIC/bond + VLAN where the traffic leaves
-  std::vector<std::string> nics;        // physical NICs below
+  Where where;                    // the line that defines the class network
+  std::vector<Attach> attach;     // NIC/bond + VLAN where the traffic leaves
+  std::vector<std::string> nics;  // physical NICs below
   bool local() const { return iface != nullptr; }
 };
 

@@ -12,8 +12,8 @@
 #include "datapath/hist_maps.h"
 #include "datapath/names.h"
 #include "policy/policy.h"
-#include "telemetry/histogram_report.h"
 #include "telemetry/event_format.h"
+#include "telemetry/histogram_report.h"
 
 namespace lw::report {
 namespace {
@@ -57,8 +57,8 @@ std::string host_name() {
 // Sleeps until `until` or a stop request, waking every 100 ms to notice it.
 void sleep_until(Clock::time_point until, const std::atomic<bool>* stop) {
   while (Clock::now() < until && !(stop && stop->load()))
-    std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(),
-                                                          std::chrono::milliseconds(100)));
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(100)));
 }
 
 // Totals since load, or nothing when the pins predate RTT histograms.
@@ -137,8 +137,8 @@ ReportData collect_audit(const AuditOptions& o) {
   d.bin_seconds = o.duration_s / bins;
   const datapath::Status first = datapath::read_status(o.pin_dir);
   const auto latency_before = read_latency(o.pin_dir);
-  d.mode = first.enforce ? fmt::format("enforce ({})", datapath::class_list(first.enforce))
-                         : "audit";
+  d.mode =
+      first.enforce ? fmt::format("enforce ({})", datapath::class_list(first.enforce)) : "audit";
   datapath::Status prev = first;
   const auto start = Clock::now();
   for (int i = 0; i < bins; i++) {
@@ -161,8 +161,9 @@ ReportData collect_audit(const AuditOptions& o) {
     d.latency = latency_by_class(*latency_before, *latency_after);
     if (d.latency.empty()) d.latency_note = "No round trips were measured during the audit.";
   } else {
-    d.latency_note = "Latency histograms are not available: the pinned state predates them "
-                     "(detach and apply again).";
+    d.latency_note =
+        "Latency histograms are not available: the pinned state predates them "
+        "(detach and apply again).";
   }
   return d;
 }

@@ -16,8 +16,8 @@ namespace lw::report {
 struct AuditOptions {
   std::string pin_dir;
   double duration_s = 60;
-  int bins = 30;                              // time bins of the violations chart
-  const std::atomic<bool>* stop = nullptr;    // ends the audit early (signal)
+  int bins = 30;                            // time bins of the violations chart
+  const std::atomic<bool>* stop = nullptr;  // ends the audit early (signal)
 };
 
 ReportData collect_audit(const AuditOptions& o);

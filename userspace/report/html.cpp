@@ -62,9 +62,9 @@ std::string cell(const LaneRow& row, int c) {
   } else {
     text = allowed ? "allowed" : "–";
   }
-  const std::string title = fmt::format("{} on {}: {} packets that belong, {} that break a lane",
-                                        policy::kClassNames[c], row.iface, k.packets_ok,
-                                        k.packets_violating);
+  const std::string title =
+      fmt::format("{} on {}: {} packets that belong, {} that break a lane", policy::kClassNames[c],
+                  row.iface, k.packets_ok, k.packets_violating);
   return fmt::format(
       "<td class=\"{}\" data-iface=\"{}\" data-class=\"{}\" data-bytes=\"{}\" "
       "data-violating=\"{}\" title=\"{}\">{}</td>",
@@ -84,8 +84,7 @@ std::string lane_map(const ReportData& d) {
     out += "</tr>";
   }
   if (d.lanes.empty())
-    out += fmt::format("<tr><td colspan=\"{}\">no interface attached</td></tr>",
-                       LW_NR_CLASSES + 2);
+    out += fmt::format("<tr><td colspan=\"{}\">no interface attached</td></tr>", LW_NR_CLASSES + 2);
   return out + "</tbody></table>";
 }
 
@@ -104,12 +103,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -129,39 +139,40 @@ std::string human_bytes(uint64_t bytes) {
 std::string render_html(const ReportData& d) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   // No network: a CSP that forbids every fetch makes that checkable.
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">";
-  out += fmt::format("<title>{}</title><style>{}</style></head><body>", html_escape(d.title),
-                     kStyle);
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">";
+  out +=
+      fmt::format("<title>{}</title><style>{}</style></head><body>", html_escape(d.title), kStyle);
   out += fmt::format("<h1>{}</h1>", html_escape(d.title));
   out += "<table class=\"meta\">";
   out += fmt::format("<tr><td>node</td><td id=\"node\">{}</td></tr>", html_escape(d.node));
   out += fmt::format("<tr><td>period</td><td>{} – {} ({:g} s)</td></tr>", html_escape(d.started),
                      html_escape(d.ended), d.duration_s);
   out += fmt::format("<tr><td>policy</td><td>{}</td></tr>",
-                     d.policy_source.empty() ? "live pinned state"
-                                             : html_escape(d.policy_source));
+                     d.policy_source.empty() ? "live pinned state" : html_escape(d.policy_source));
   out += fmt::format("<tr><td>mode</td><td>{}</td></tr></table>", html_escape(d.mode));
   out += "<p id=\"summary\">(summary needs script)</p>";
 
-  out += "<h2>Lane map</h2><p>Bytes per interface and traffic class during the audit. "
-         "<span class=\"legend\"><span style=\"background:#a6d9a6\">belongs there</span>"
-         "<span style=\"background:#f28b82\">breaks a lane</span>"
-         "<span style=\"background:#f9c97c\">both</span>"
-         "<span style=\"background:#eef8ee\">allowed, unused</span></span></p>";
+  out +=
+      "<h2>Lane map</h2><p>Bytes per interface and traffic class during the audit. "
+      "<span class=\"legend\"><span style=\"background:#a6d9a6\">belongs there</span>"
+      "<span style=\"background:#f28b82\">breaks a lane</span>"
+      "<span style=\"background:#f9c97c\">both</span>"
+      "<span style=\"background:#eef8ee\">allowed, unused</span></span></p>";
   out += lane_map(d);
 
-  out += fmt::format("<h2>Violations over time</h2><p>Packets that broke the policy, per {:g} s "
-                     "(exact kernel counters).</p>",
-                     d.bin_seconds);
+  out += fmt::format(
+      "<h2>Violations over time</h2><p>Packets that broke the policy, per {:g} s "
+      "(exact kernel counters).</p>",
+      d.bin_seconds);
   out += kind_legend();
   out += violations_chart(d);
 
   out += "<h2>Latency per class</h2>";
   if (d.latency.empty()) {
     out += fmt::format("<p id=\"latency-missing\">{}</p>",
-                       html_escape(d.latency_note.empty() ? "no latency samples"
-                                                          : d.latency_note));
+                       html_escape(d.latency_note.empty() ? "no latency samples" : d.latency_note));
   }
   for (const auto& h : d.latency) {
     out += fmt::format("<h3>{} ({} samples)</h3>", html_escape(h.cls), h.samples);

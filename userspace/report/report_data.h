@@ -15,8 +15,8 @@
 namespace lw::report {
 
 struct LaneCell {
-  uint64_t bytes_ok = 0;        // verdict pass: the class belongs here
-  uint64_t bytes_violating = 0; // verdict audit or drop: it does not
+  uint64_t bytes_ok = 0;         // verdict pass: the class belongs here
+  uint64_t bytes_violating = 0;  // verdict audit or drop: it does not
   uint64_t packets_ok = 0, packets_violating = 0;
 };
 
@@ -46,11 +46,11 @@ struct ClassHistogram {
 
 struct ReportData {
   std::string title = "lanewarden audit";
-  std::string node;             // host name
-  std::string started, ended;   // RFC 3339
+  std::string node;            // host name
+  std::string started, ended;  // RFC 3339
   double duration_s = 0;
-  std::string policy_source;    // policy file, "" when the live state was read
-  std::string mode;             // "audit", "enforce", ...
+  std::string policy_source;  // policy file, "" when the live state was read
+  std::string mode;           // "audit", "enforce", ...
   std::vector<LaneRow> lanes;
   double bin_seconds = 0;
   std::vector<ViolationBin> violations;

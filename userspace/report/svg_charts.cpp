@@ -68,14 +68,14 @@ std::string violations_chart(const ReportData& d) {
           datapath::kViolationNames[k]);
     }
   }
-  svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"tick\">0 s</text>", kLeft,
-                     kHeight - 8);
+  svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"tick\">0 s</text>", kLeft, kHeight - 8);
   svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"tick\" text-anchor=\"end\">{:g} s</text>",
                      kWidth - 8, kHeight - 8, d.duration_s);
   if (!max)
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"empty\" text-anchor=\"middle\">no "
-                       "violations</text>",
-                       kWidth / 2, kHeight / 2);
+    svg += fmt::format(
+        "<text x=\"{}\" y=\"{}\" class=\"empty\" text-anchor=\"middle\">no "
+        "violations</text>",
+        kWidth / 2, kHeight / 2);
   return svg + "</svg>";
 }
 
@@ -110,8 +110,8 @@ std::string histogram_chart(const ClassHistogram& h) {
         b.count);
     // Label every few buckets so the labels do not overlap.
     if (i % std::max<size_t>(1, n / 8) == 0)
-      svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\">{}</text>", x,
-                         kHeight - 8, seconds_label(b.le_seconds));
+      svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"tick\">{}</text>", x, kHeight - 8,
+                         seconds_label(b.le_seconds));
   }
   return svg + "</svg>";
 }

@@ -54,7 +54,8 @@ Qdisc root_qdisc(nl_sock* sock, uint32_t ifindex) {
 
 bool is_ours(rtnl_qdisc* q) {
   const char* kind = rtnl_tc_get_kind(TC_CAST(q));
-  return kind && std::strcmp(kind, "htb") == 0 && rtnl_tc_get_handle(TC_CAST(q)) == (kHtbMajor << 16);
+  return kind && std::strcmp(kind, "htb") == 0 &&
+         rtnl_tc_get_handle(TC_CAST(q)) == (kHtbMajor << 16);
 }
 
 bool is_default(rtnl_qdisc* q) {

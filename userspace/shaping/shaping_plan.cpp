@@ -69,8 +69,8 @@ uint64_t frame_rate_for_payload(uint64_t payload_bytes_per_sec, uint32_t mtu) {
 
 uint32_t class_burst(const InterfacePlan& plan, uint64_t ceil) {
   constexpr uint64_t kGsoPacket = 64 * 1024;
-  const uint64_t burst = plan.max_packet ? std::max(ceil / 1000, plan.max_packet)
-                                         : std::max(ceil / 100, kGsoPacket);
+  const uint64_t burst =
+      plan.max_packet ? std::max(ceil / 1000, plan.max_packet) : std::max(ceil / 100, kGsoPacket);
   return static_cast<uint32_t>(std::min<uint64_t>(burst, UINT32_MAX));
 }
 
@@ -113,13 +113,13 @@ ShapingPlan plan_shaping(const policy::Policy& p, SpeedLookup speed, MtuLookup m
       if (!(caps_here & LW_CLASS_BIT(c))) continue;
       const uint64_t cap =
           std::min(frame_rate_for_payload(p.classes[c].cap->bytes_per_sec, ip.mtu), ip.link_rate);
-      ip.classes.push_back({capped_minor(c), cap, cap, 1,
-                            std::string(policy::kClassNames[c]) + " cap"});
+      ip.classes.push_back(
+          {capped_minor(c), cap, cap, 1, std::string(policy::kClassNames[c]) + " cap"});
       reserved += cap / 10;  // a capped class rarely needs its full guarantee
     }
     const uint64_t rest = ip.link_rate > reserved ? ip.link_rate - reserved : ip.link_rate / 100;
-    ip.classes.push_back({kDefaultMinor, std::max<uint64_t>(rest, ip.link_rate / 100), ip.link_rate,
-                          1, "default"});
+    ip.classes.push_back(
+        {kDefaultMinor, std::max<uint64_t>(rest, ip.link_rate / 100), ip.link_rate, 1, "default"});
     plan.interfaces.push_back(std::move(ip));
   }
 

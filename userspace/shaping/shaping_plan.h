@@ -45,16 +45,16 @@ uint64_t frame_rate_for_payload(uint64_t payload_bytes_per_sec, uint32_t mtu);
 
 struct HtbClass {
   uint32_t minor = 0;
-  uint64_t rate = 0;  // bytes/s guaranteed
-  uint64_t ceil = 0;  // bytes/s at most
-  uint32_t prio = 1;  // HTB prio: lower is served first when borrowing
-  std::string what;   // for logs and status: "corosync (priority)", "migration cap"
+  uint64_t rate = 0;   // bytes/s guaranteed
+  uint64_t ceil = 0;   // bytes/s at most
+  uint32_t prio = 1;   // HTB prio: lower is served first when borrowing
+  std::string what;    // for logs and status: "corosync (priority)", "migration cap"
   uint32_t burst = 0;  // bytes; 0: class_burst() of the plan (read_htb() sets it)
 };
 
 struct InterfacePlan {
   std::string interface;
-  uint64_t link_rate = 0;  // bytes/s of the root class
+  uint64_t link_rate = 0;      // bytes/s of the root class
   uint32_t mtu = kDefaultMtu;  // the interface's MTU, for payload caps
   // Largest packet HTB sees when the lane limits GSO (gso_max_segs x frame);
   // 0: unlimited (64 KB GSO packets). See class_burst().

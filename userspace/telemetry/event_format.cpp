@@ -58,10 +58,14 @@ std::string event_dst(const lw_event& ev) { return address(ev.family, ev.dst_hi,
 
 std::string proto_name(uint8_t l4, uint8_t family) {
   switch (l4) {
-    case IPPROTO_TCP: return "tcp";
-    case IPPROTO_UDP: return "udp";
-    case IPPROTO_ICMP: return "icmp";
-    case IPPROTO_ICMPV6: return "icmpv6";
+    case IPPROTO_TCP:
+      return "tcp";
+    case IPPROTO_UDP:
+      return "udp";
+    case IPPROTO_ICMP:
+      return "icmp";
+    case IPPROTO_ICMPV6:
+      return "icmpv6";
   }
   if (family == 0) return "";
   return std::to_string(l4);
@@ -94,15 +98,15 @@ std::string event_text(const lw_event& ev, const IfaceNamer& names, int64_t cloc
     if (!ports) return addr;
     return ev.family == 6 ? fmt::format("[{}]:{}", addr, port) : fmt::format("{}:{}", addr, port);
   };
-  std::string line = fmt::format(
-      "[{}] [{}] {} class={} iface={} dir={} action={} {} {} -> {} len={}",
-      rfc3339_ns(static_cast<int64_t>(ev.ts_ns) + clock_offset),
-      ev.verdict == LW_VERDICT_DROP ? "error" : "warning",
-      name_or(datapath::kViolationNames, ev.kind, "unknown"),
-      name_or(policy::kClassNames, ev.cls, "unknown"), names(ev.ifindex),
-      name_or(datapath::kDirNames, ev.dir, "unknown"), action_name(ev.verdict),
-      proto_name(ev.l4, ev.family), endpoint(event_src(ev), ev.sport),
-      endpoint(event_dst(ev), ev.dport), ev.len);
+  std::string line =
+      fmt::format("[{}] [{}] {} class={} iface={} dir={} action={} {} {} -> {} len={}",
+                  rfc3339_ns(static_cast<int64_t>(ev.ts_ns) + clock_offset),
+                  ev.verdict == LW_VERDICT_DROP ? "error" : "warning",
+                  name_or(datapath::kViolationNames, ev.kind, "unknown"),
+                  name_or(policy::kClassNames, ev.cls, "unknown"), names(ev.ifindex),
+                  name_or(datapath::kDirNames, ev.dir, "unknown"), action_name(ev.verdict),
+                  proto_name(ev.l4, ev.family), endpoint(event_src(ev), ev.sport),
+                  endpoint(event_dst(ev), ev.dport), ev.len);
   if (ev.vlan) line += fmt::format(" vlan={}", ev.vlan);
   if (ev.suppressed) line += fmt::format(" (+{} suppressed)", ev.suppressed);
   return line;

@@ -75,8 +75,7 @@ std::optional<uint64_t> Histogram::quantile_ns(double q) const {
   if (!count_ || !(q > 0.0)) return std::nullopt;
   q = std::min(q, 1.0);
   // Nearest rank; the epsilon keeps 0.99 * 100 from rounding up to 100.
-  uint64_t rank =
-      static_cast<uint64_t>(std::ceil(q * static_cast<double>(count_) - 1e-9));
+  uint64_t rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(count_) - 1e-9));
   rank = std::clamp<uint64_t>(rank, 1, count_);
   uint64_t seen = 0;
   for (int i = 0; i < kHistBuckets; i++) {

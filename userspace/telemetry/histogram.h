@@ -37,7 +37,7 @@ class Histogram {
  public:
   Histogram() = default;
   void add(const lw_hist& value);  // adds a map value (datapath::HistMaps::read)
-  void record(uint64_t ns);          // one sample (tests, userspace sources)
+  void record(uint64_t ns);        // one sample (tests, userspace sources)
 
   // What happened between `earlier` and this snapshot of the same counters:
   // counts and sums subtract; the maximum is exact when it grew in the

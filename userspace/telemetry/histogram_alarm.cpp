@@ -47,8 +47,8 @@ std::vector<LatencyEvent> check_latency(const HistMap& before, const HistMap& no
     ev.cls = k.cls;
     auto n = names.find(k.slot);
     ev.iface = k.slot == LW_IFACE_SLOT_UNKNOWN ? "unknown"
-               : n != names.end()             ? n->second
-                                              : fmt::format("slot{}", k.slot);
+               : n != names.end()              ? n->second
+                                               : fmt::format("slot{}", k.slot);
     ev.p99_ns = *p99;
     ev.threshold_ns = threshold_ns;
     ev.samples = h.count();
@@ -70,9 +70,10 @@ nlohmann::json latency_event_json(const LatencyEvent& ev) {
 }
 
 std::string latency_event_text(const LatencyEvent& ev) {
-  return fmt::format("[{}] [warning] latency class={} iface={} p99={} above {} ({} samples in {:g} s)",
-                     rfc3339_ns(ev.realtime_ns), policy::kClassNames[ev.cls], ev.iface,
-                     ms(ev.p99_ns), ms(ev.threshold_ns), ev.samples, ev.interval_s);
+  return fmt::format(
+      "[{}] [warning] latency class={} iface={} p99={} above {} ({} samples in {:g} s)",
+      rfc3339_ns(ev.realtime_ns), policy::kClassNames[ev.cls], ev.iface, ms(ev.p99_ns),
+      ms(ev.threshold_ns), ev.samples, ev.interval_s);
 }
 
 double parse_alarm_interval(const std::string& text) {

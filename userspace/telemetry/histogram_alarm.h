@@ -8,11 +8,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/fd.h"
 #include "lanewarden.h"
@@ -26,7 +25,7 @@ struct LatencyEvent {
   std::string iface;
   uint64_t p99_ns = 0;
   uint64_t threshold_ns = 0;
-  uint64_t samples = 0;     // samples in the interval
+  uint64_t samples = 0;  // samples in the interval
   double interval_s = 0;
 };
 

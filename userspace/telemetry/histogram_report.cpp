@@ -145,9 +145,10 @@ void render_snapshot_text(std::ostream& out, const HistSnapshot& s) {
     }
   }
   if (s.rtt.bad_options || s.rtt.expired || s.rtt.arm_failed)
-    out << fmt::format("\nnot measured since load: {} malformed TCP option lists, {} expired, {} "
-                       "not stored\n",
-                       s.rtt.bad_options, s.rtt.expired, s.rtt.arm_failed);
+    out << fmt::format(
+        "\nnot measured since load: {} malformed TCP option lists, {} expired, {} "
+        "not stored\n",
+        s.rtt.bad_options, s.rtt.expired, s.rtt.arm_failed);
   out.flush();
 }
 

@@ -8,11 +8,10 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "datapath/hist_maps.h"
 #include "lanewarden.h"

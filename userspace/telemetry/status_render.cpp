@@ -56,8 +56,7 @@ void counters_text(std::ostream& out, const lw_iface_counters& ic) {
       if (!total) continue;
       any = true;
       out << fmt::format("    {:<8} {:<13} {:>12} pkts {:>15} B", kDirNames[d],
-                         policy::kClassNames[c], total,
-                         v[0].bytes + v[1].bytes + v[2].bytes);
+                         policy::kClassNames[c], total, v[0].bytes + v[1].bytes + v[2].bytes);
       if (v[LW_VERDICT_AUDIT].packets)
         out << fmt::format("  violations passed {}", v[LW_VERDICT_AUDIT].packets);
       if (v[LW_VERDICT_DROP].packets)
@@ -107,8 +106,8 @@ uint64_t drops(const lw_iface_counters& ic) {
 // put back yet: the others keep their own value and need no line.
 void gso_text(std::ostream& out, const datapath::IfaceStatus& i) {
   if (i.gso_max_segs && i.gso_max_segs_own)
-    out << fmt::format("    gso_max_segs {} (own value {} comes back on detach)\n",
-                       i.gso_max_segs, *i.gso_max_segs_own);
+    out << fmt::format("    gso_max_segs {} (own value {} comes back on detach)\n", i.gso_max_segs,
+                       *i.gso_max_segs_own);
   else if (i.gso_max_segs)
     out << fmt::format("    gso_max_segs {} (own value not recorded)\n", i.gso_max_segs);
   else if (i.gso_max_segs_own)
@@ -122,8 +121,9 @@ void violations_text(std::ostream& out, const datapath::IfaceStatus& i) {
   for (int k = 1; k < LW_NR_VIOLATIONS; k++)
     for (int c = 0; c < LW_NR_CLASSES; c++) {
       uint64_t n = v.n[0][k][c] + v.n[1][k][c];
-      if (n) line += fmt::format("{}{} {} {}", line.empty() ? "" : ", ", kViolationNames[k],
-                                 policy::kClassNames[c], n);
+      if (n)
+        line += fmt::format("{}{} {} {}", line.empty() ? "" : ", ", kViolationNames[k],
+                            policy::kClassNames[c], n);
     }
   out << fmt::format("    violations: {}\n", line.empty() ? "none" : line);
   out << fmt::format("    dropped {}, events {} emitted, {} suppressed, {} lost\n",
@@ -153,8 +153,9 @@ void render_status_text(std::ostream& out, const datapath::Status& s, const std:
     if (n) parse += fmt::format(" {} {}", kParseReasonNames[r], n);
   }
   out << "parser notes:" << (parse.empty() ? " none" : parse) << "\n";
-  out << fmt::format("events: {} emitted, {} suppressed by flood control, {} lost (ring buffer full)\n",
-                     s.violations.events, s.violations.suppressed, s.violations.lost);
+  out << fmt::format(
+      "events: {} emitted, {} suppressed by flood control, {} lost (ring buffer full)\n",
+      s.violations.events, s.violations.suppressed, s.violations.lost);
 }
 
 void render_status_json(std::ostream& out, const datapath::Status& s, const std::string& pin_dir) {
@@ -182,10 +183,14 @@ void render_status_json(std::ostream& out, const datapath::Status& s, const std:
     // null: lanewarden leaves the interface's GSO limit alone.
     json gso = i.gso_max_segs ? json(i.gso_max_segs) : json(nullptr);
     json gso_own = i.gso_max_segs_own ? json(*i.gso_max_segs_own) : json(nullptr);
-    out << json{{"type", "iface"},     {"iface", i.name},  {"ifindex", i.ifindex},
+    out << json{{"type", "iface"},
+                {"iface", i.name},
+                {"ifindex", i.ifindex},
                 {"slot", i.slot},
-                {"lane", lane},        {"vlan_lanes", vlans},
-                {"gso_max_segs", gso}, {"gso_max_segs_own", gso_own},
+                {"lane", lane},
+                {"vlan_lanes", vlans},
+                {"gso_max_segs", gso},
+                {"gso_max_segs_own", gso_own},
                 {"mode", iface_mode(s.enforce)},
                 {"counters", counters_json(i.counters)},
                 {"violations", violations_json(i.violations)},
@@ -197,9 +202,7 @@ void render_status_json(std::ostream& out, const datapath::Status& s, const std:
   json reasons = json::object();
   for (int r = 0; r < LW_NR_PARSE_REASONS; r++)
     reasons[kParseReasonNames[r]] = {{"ingress", s.parse[r][0]}, {"egress", s.parse[r][1]}};
-  out << json{{"type", "parse"},
-              {"reasons", reasons},
-              {"unknown_iface", counters_json(s.unknown)}}
+  out << json{{"type", "parse"}, {"reasons", reasons}, {"unknown_iface", counters_json(s.unknown)}}
              .dump()
       << "\n";
 }

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <memory>
 
@@ -105,8 +105,8 @@ WatchSummary run_watch(const std::string& pin_dir, const WatchOptions& opts, std
   LatencyWatch latency(pin_dir, st.policy_outer(), st.links(), opts.cls,
                        opts.latency_interval_s > 0 ? opts.latency_interval_s : 1.0);
   const auto start = Clock::now();
-  const auto limit = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(opts.duration_s));
+  const auto limit =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.duration_s));
   for (;;) {
     if (stop && stop->load()) break;
     int wait_ms = 100;  // short, so signals and the deadline are noticed soon
@@ -130,19 +130,17 @@ WatchSummary run_watch(const std::string& pin_dir, const WatchOptions& opts, std
 
 void render_watch_summary(std::ostream& out, const WatchSummary& s, bool json) {
   if (json) {
-    out << nlohmann::json{{"type", "summary"},
-                          {"delivered", s.delivered},
-                          {"suppressed", s.suppressed},
-                          {"lost", s.lost},
-                          {"lost_total", s.lost_total},
-                          {"filtered", s.filtered}}
+    out << nlohmann::json{{"type", "summary"},          {"delivered", s.delivered},
+                          {"suppressed", s.suppressed}, {"lost", s.lost},
+                          {"lost_total", s.lost_total}, {"filtered", s.filtered}}
                .dump()
         << "\n";
   } else {
-    out << fmt::format("{} events delivered, {} suppressed (folded into them), {} lost ({} lost "
-                       "since load){}\n",
-                       s.delivered, s.suppressed, s.lost, s.lost_total,
-                       s.filtered ? fmt::format(", {} of other classes skipped", s.filtered) : "");
+    out << fmt::format(
+        "{} events delivered, {} suppressed (folded into them), {} lost ({} lost "
+        "since load){}\n",
+        s.delivered, s.suppressed, s.lost, s.lost_total,
+        s.filtered ? fmt::format(", {} of other classes skipped", s.filtered) : "");
   }
   out.flush();
 }

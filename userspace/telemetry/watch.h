@@ -14,9 +14,9 @@ namespace lw::telemetry {
 
 struct WatchOptions {
   bool json = false;
-  uint64_t count = 0;        // stop after this many events (0: no limit)
-  double duration_s = 0;     // stop after this long (0: no limit)
-  std::optional<int> cls;    // only events of this class
+  uint64_t count = 0;      // stop after this many events (0: no limit)
+  double duration_s = 0;   // stop after this long (0: no limit)
+  std::optional<int> cls;  // only events of this class
   // How often the RTT histograms are compared with the policy's latency
   // alarms; each interval whose p99 exceeds a class's alarm is one event.
   double latency_interval_s = 1.0;
