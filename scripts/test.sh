@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Installs dependencies, builds, and runs the whole test suite (unit, BPF, e2e).
+# Installs dependencies, builds, and runs the whole test suite (unit, BPF, e2e,
+# the trixie package and the kernel matrix).
 # Privileged tests fail (never skip) when CI=true and they cannot run.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -11,4 +12,11 @@ cmake --build "$build" -j"$(nproc)"
 # The previous build for the upgrade test (cached in the build tree; the test
 # builds it itself when this did not, and says why it cannot).
 scripts/build-previous.sh "$build" || echo "test.sh: no previous build; the upgrade test reports why" >&2
+# Without arguments: everything but the bookworm package (label package-bookworm:
+# 25-40 minutes from nothing, run it with `scripts/test.sh -L package-bookworm`)
+# and the load-only kernel matrix (label kernels), which the full matrix
+# (kernels-full) contains. Arguments replace this selection: they go to ctest.
+if (($# == 0)); then
+  set -- -LE 'package-bookworm|^kernels$'
+fi
 ctest --test-dir "$build" --output-on-failure --timeout 600 "$@"
