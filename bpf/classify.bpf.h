@@ -26,23 +26,32 @@
  * (64-bit compares); with 128-bit compares they cannot, the branches
  * multiply the verifier's states past its limit.
  */
-/* Classes whose networks contain each of two v4 addresses (host order), in one loop. */
-static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __u32 b, __u32 *ca,
-					  __u32 *cb)
-{
-	__u64 ia = 0, ib = 0, step = p->v4_step;
-
-	for (; step; step >>= 1) { /* at most 8 halvings of a u8 */
-		__u64 pa = (ia + step) & (LW_MAX_RANGES - 1);
-		__u64 pb = (ib + step) & (LW_MAX_RANGES - 1);
-		if (p->v4[pa].start <= a)
-			ia = pa;
-		if (p->v4[pb].start <= b)
-			ib = pb;
+/*
+ * One loop searching two addresses `a` and `b` in the sorted table
+ * p->`table`, comparing each entry's `field` with them; the classes of the
+ * range each lands in go to *ca and *cb. The IPv4 and the /64 IPv6 search
+ * are the same loop over different tables and key widths.
+ */
+#define LW_DEFINE_PAIR_SEARCH(name, key_t, table, field, step_field)                               \
+	static __always_inline void name(const struct lw_policy *p, key_t a, key_t b, __u32 *ca,   \
+					 __u32 *cb)                                                \
+	{                                                                                          \
+		__u64 ia = 0, ib = 0, step = p->step_field;                                        \
+                                                                                                   \
+		for (; step; step >>= 1) { /* at most 8 halvings of a u8 */                        \
+			__u64 pa = (ia + step) & (LW_MAX_RANGES - 1);                              \
+			__u64 pb = (ib + step) & (LW_MAX_RANGES - 1);                              \
+			if (p->table[pa].field <= a)                                               \
+				ia = pa;                                                           \
+			if (p->table[pb].field <= b)                                               \
+				ib = pb;                                                           \
+		}                                                                                  \
+		*ca = p->table[ia & (LW_MAX_RANGES - 1)].classes;                                  \
+		*cb = p->table[ib & (LW_MAX_RANGES - 1)].classes;                                  \
 	}
-	*ca = p->v4[ia & (LW_MAX_RANGES - 1)].classes;
-	*cb = p->v4[ib & (LW_MAX_RANGES - 1)].classes;
-}
+
+/* Classes whose networks contain each of two v4 addresses (host order). */
+LW_DEFINE_PAIR_SEARCH(lw_v4_classes, __u32, v4, start, v4_step)
 
 /*
  * Classes of two v6 addresses when every range starts on a /64 boundary
@@ -51,24 +60,8 @@ static __always_inline void lw_v4_classes(const struct lw_policy *p, __u32 a, __
  * at all-ones, and a probe that lands on it still reads the last range's
  * classes.
  */
-static __always_inline void lw_v6_hi_classes(const struct lw_policy *p, __u64 a, __u64 b, __u32 *ca,
-					     __u32 *cb)
-{
-	__u64 ia = 0, ib = 0, step = p->v6_step;
+LW_DEFINE_PAIR_SEARCH(lw_v6_hi_classes, __u64, v6, start_hi, v6_step)
 
-	for (; step; step >>= 1) { /* at most 8 halvings of a u8 */
-		__u64 pa = (ia + step) & (LW_MAX_RANGES - 1);
-		__u64 pb = (ib + step) & (LW_MAX_RANGES - 1);
-		if (p->v6[pa].start_hi <= a)
-			ia = pa;
-		if (p->v6[pb].start_hi <= b)
-			ib = pb;
-	}
-	*ca = p->v6[ia & (LW_MAX_RANGES - 1)].classes;
-	*cb = p->v6[ib & (LW_MAX_RANGES - 1)].classes;
-}
-
-/* Does the range start at or below (hi, lo)? */
 static __always_inline int lw_v6_le(const struct lw_v6_range *r, __u64 hi, __u64 lo)
 {
 	return r->start_hi < hi || (r->start_hi == hi && r->start_lo <= lo);
@@ -90,7 +83,7 @@ static __always_inline __u32 lw_v6_classes(const struct lw_policy *p, __u64 hi, 
 	return p->v6[idx & (LW_MAX_RANGES - 1)].classes;
 }
 
-static __always_inline int is_icmp_echo(const struct lw_pkt *pkt)
+static __always_inline int lw_is_icmp_echo(const struct lw_pkt *pkt)
 {
 	if (pkt->l4 == IPPROTO_ICMP)
 		return pkt->icmp_type == ICMP_ECHO || pkt->icmp_type == ICMP_ECHOREPLY;
@@ -98,18 +91,20 @@ static __always_inline int is_icmp_echo(const struct lw_pkt *pkt)
 }
 
 /* ICMP errors and IPv6 neighbour discovery/MLD keep the network working: infra. */
-static __always_inline int is_icmp_infra(const struct lw_pkt *pkt)
+static __always_inline int lw_is_icmp_infra(const struct lw_pkt *pkt)
 {
 	__u8 t = pkt->icmp_type;
 
 	if (pkt->l4 == IPPROTO_ICMP)
 		return t == ICMP_DEST_UNREACH || t == ICMP_TIME_EXCEEDED ||
 		       t == ICMP_PARAMETERPROB || t == ICMP_SOURCE_QUENCH || t == ICMP_REDIRECT;
-	return t < 128 || (t >= 130 && t <= 137) || t == 143;
+	/* Errors (types 0-127), MLD (130-132, 143), then RS, RA, NS, NA, redirect (133-137). */
+	return !(t & ICMPV6_INFOMSG_MASK) ||
+	       (t >= ICMPV6_MGM_QUERY && t <= LW_ICMPV6_ND_REDIRECT) || t == ICMPV6_MLD2_REPORT;
 }
 
 /* ICMP "fragmentation needed" / ICMPv6 "packet too big": an MTU problem on the path. */
-static __always_inline int is_icmp_mtu(const struct lw_pkt *pkt)
+static __always_inline int lw_is_icmp_mtu(const struct lw_pkt *pkt)
 {
 	if (!pkt->has_icmp)
 		return 0;
@@ -120,7 +115,7 @@ static __always_inline int is_icmp_mtu(const struct lw_pkt *pkt)
 	return 0;
 }
 
-static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_pkt *pkt)
+static __always_inline __u8 lw_classify(const struct lw_policy *p, const struct lw_pkt *pkt)
 {
 	if (pkt->infra)
 		return LW_CLASS_INFRA;
@@ -156,10 +151,10 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 			cand = LW_CLASS_BIT(LW_CLASS_COROSYNC);
 			break;
 		}
-		if (is_icmp_infra(pkt))
+		if (lw_is_icmp_infra(pkt))
 			return LW_CLASS_INFRA;
 		/* Echo between Corosync link addresses: knet's and lanewarden's probes. */
-		cand = is_icmp_echo(pkt) ? LW_CLASS_BIT(LW_CLASS_COROSYNC) : 0;
+		cand = lw_is_icmp_echo(pkt) ? LW_CLASS_BIT(LW_CLASS_COROSYNC) : 0;
 		break;
 	default:
 		return LW_CLASS_OTHER;
@@ -181,7 +176,7 @@ static __always_inline __u8 classify(const struct lw_policy *p, const struct lw_
 	__u32 any = (src | dst) & ~LW_CLASS_BIT(LW_CLASS_COROSYNC);
 	__u32 both = (src & dst) | any;
 
-	return p->pick[(cand & both) & 0xFF];
+	return p->pick[(cand & both) & (sizeof(p->pick) - 1)];
 }
 
 /* The lane a packet travels on: the VLAN's own lane, else the interface's. */
@@ -236,8 +231,8 @@ static __always_inline int lw_find_lane(const struct lw_policy *p, __u32 ifindex
 }
 
 /* Does class `cls` break the lane rules here? */
-static __always_inline __u8 lane_violation(const struct lw_policy *p, __u8 cls,
-					   const struct lw_lane_view *lane)
+static __always_inline __u8 lw_lane_violation(const struct lw_policy *p, __u8 cls,
+					      const struct lw_lane_view *lane)
 {
 	__u8 bit = LW_CLASS_BIT(cls);
 
@@ -254,8 +249,8 @@ static __always_inline __u8 lane_violation(const struct lw_policy *p, __u8 cls,
  * A fragment on a lane that must never see one: on a jumbo-frame storage
  * lane, fragments mean some hop has a smaller MTU. infra is exempt.
  */
-static __always_inline __u8 fragment_violation(const struct lw_pkt *pkt, __u8 cls,
-					       const struct lw_lane_view *lane)
+static __always_inline __u8 lw_fragment_violation(const struct lw_pkt *pkt, __u8 cls,
+						  const struct lw_lane_view *lane)
 {
 	if (pkt->frag != LW_FRAG_NONE && (lane->flags & LW_LANE_NO_FRAGMENTS) &&
 	    cls != LW_CLASS_INFRA)

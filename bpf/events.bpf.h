@@ -20,8 +20,8 @@
  * The compare-and-swap on last_ns makes exactly one CPU win an interval, so
  * concurrent floods of one key still give one event per interval.
  */
-static __always_inline int flood_admit(const struct lw_flood_key *key, __u64 now, __u64 interval,
-				       __u64 *folded)
+static __always_inline int lw_flood_admit(const struct lw_flood_key *key, __u64 now, __u64 interval,
+					  __u64 *folded)
 {
 	struct lw_flood_state *st = bpf_map_lookup_elem(&lw_flood, key);
 
@@ -44,9 +44,9 @@ static __always_inline int flood_admit(const struct lw_flood_key *key, __u64 now
 	return 1;
 }
 
-static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, int dir,
-					     const struct lw_pkt *pkt, __u8 cls, __u8 kind,
-					     __u8 verdict, __u64 interval)
+static __always_inline void lw_report_violation(struct __sk_buff *skb, __u16 slot, int dir,
+						const struct lw_pkt *pkt, __u8 cls, __u8 kind,
+						__u8 verdict, __u64 interval)
 {
 	__u32 key = slot;
 	struct lw_violation_counters *vc = bpf_map_lookup_elem(&lw_violations, &key);
@@ -72,7 +72,7 @@ static __always_inline void report_violation(struct __sk_buff *skb, __u16 slot, 
 	};
 	__u64 now = bpf_ktime_get_ns();
 	__u64 folded;
-	if (!flood_admit(&fk, now, interval, &folded)) {
+	if (!lw_flood_admit(&fk, now, interval, &folded)) {
 		__sync_fetch_and_add(&vc->suppressed, 1);
 		return;
 	}

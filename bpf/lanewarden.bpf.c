@@ -24,8 +24,8 @@ struct lw_decision {
 	__u8 violation;
 };
 
-static __always_inline void count(struct __sk_buff *skb, __u16 slot, int dir,
-				  const struct lw_decision *d, __u8 reason)
+static __always_inline void lw_count(struct __sk_buff *skb, __u16 slot, int dir,
+				     const struct lw_decision *d, __u8 reason)
 {
 	__u32 key = slot;
 	struct lw_iface_counters *ic = bpf_map_lookup_elem(&lw_counters, &key);
@@ -43,7 +43,7 @@ static __always_inline void count(struct __sk_buff *skb, __u16 slot, int dir,
 		ic->parse[dir][reason] += segs;
 }
 
-static __always_inline int handle(struct __sk_buff *skb, int dir)
+static __always_inline int lw_handle(struct __sk_buff *skb, int dir)
 {
 	__u32 zero = 0;
 	void *inner = bpf_map_lookup_elem(&lw_policy_outer, &zero);
@@ -54,8 +54,8 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 		return TC_ACT_UNSPEC;
 
 	struct lw_pkt pkt = {};
-	__u16 tci_vlan = skb->vlan_present ? (skb->vlan_tci & 0x0FFF) : 0;
-	parse_packet((void *)(long)skb->data, (void *)(long)skb->data_end, tci_vlan, &pkt);
+	__u16 tci_vlan = skb->vlan_present ? (skb->vlan_tci & LW_VLAN_VID_MASK) : 0;
+	lw_parse_packet((void *)(long)skb->data, (void *)(long)skb->data_end, tci_vlan, &pkt);
 
 	/*
 	 * Classify before the lane lookup: the address searches then run
@@ -63,46 +63,46 @@ static __always_inline int handle(struct __sk_buff *skb, int dir)
 	 * less on every representative packet).
 	 */
 	struct lw_decision d = {.verdict = LW_VERDICT_PASS};
-	d.cls = classify(p, &pkt);
+	d.cls = lw_classify(p, &pkt);
 
 	struct lw_lane_view lane;
 	lw_find_lane(p, skb->ifindex, pkt.vlan, &lane);
 	if (lane.slot != LW_IFACE_SLOT_UNKNOWN) {
-		d.violation = lane_violation(p, d.cls, &lane);
+		d.violation = lw_lane_violation(p, d.cls, &lane);
 		if (d.violation == LW_VIOL_NONE)
-			d.violation = fragment_violation(&pkt, d.cls, &lane);
+			d.violation = lw_fragment_violation(&pkt, d.cls, &lane);
 		/* A smaller MTU somewhere on the path: worth an event, never a drop. */
-		if (d.violation == LW_VIOL_NONE && dir == LW_DIR_INGRESS && is_icmp_mtu(&pkt))
+		if (d.violation == LW_VIOL_NONE && dir == LW_DIR_INGRESS && lw_is_icmp_mtu(&pkt))
 			d.violation = LW_VIOL_MTU;
 	}
 	const struct lw_class_cfg *cfg = &p->cls[d.cls & (LW_NR_CLASSES - 1)];
-	if (d.violation == LW_VIOL_NONE && over_rate(skb, cfg, &pkt, lane.slot, dir, d.cls))
+	if (d.violation == LW_VIOL_NONE && lw_over_rate(skb, cfg, &pkt, lane.slot, dir, d.cls))
 		d.violation = LW_VIOL_RATE_CAP;
 	if (d.violation != LW_VIOL_NONE)
 		d.verdict = (d.violation != LW_VIOL_MTU && (p->enforce & LW_CLASS_BIT(d.cls)))
 				? LW_VERDICT_DROP
 				: LW_VERDICT_AUDIT;
 
-	count(skb, lane.slot, dir, &d, pkt.reason);
+	lw_count(skb, lane.slot, dir, &d, pkt.reason);
 	if (d.violation != LW_VIOL_NONE) {
 		__u64 interval = lw_cfg.event_interval_ns ? lw_cfg.event_interval_ns
 							  : LW_DEFAULT_EVENT_INTERVAL_NS;
-		report_violation(skb, lane.slot, dir, &pkt, d.cls, d.violation, d.verdict,
-				 interval);
+		lw_report_violation(skb, lane.slot, dir, &pkt, d.cls, d.violation, d.verdict,
+				    interval);
 	}
 	if (d.verdict == LW_VERDICT_DROP)
 		return TC_ACT_SHOT;
-	/* Before steer(): it may rewrite the packet and move its data. */
+	/* Before lw_steer(): it may rewrite the packet and move its data. */
 	lw_rtt_observe(skb, &pkt, dir, lane.slot, d.cls);
 	if (dir == LW_DIR_EGRESS)
-		steer(skb, cfg, &pkt, lane.shaped);
+		lw_steer(skb, cfg, &pkt, lane.shaped);
 	return TC_ACT_UNSPEC;
 }
 
 SEC("tc")
-int lw_ingress(struct __sk_buff *skb) { return handle(skb, LW_DIR_INGRESS); }
+int lw_ingress(struct __sk_buff *skb) { return lw_handle(skb, LW_DIR_INGRESS); }
 
 SEC("tc")
-int lw_egress(struct __sk_buff *skb) { return handle(skb, LW_DIR_EGRESS); }
+int lw_egress(struct __sk_buff *skb) { return lw_handle(skb, LW_DIR_EGRESS); }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -35,6 +35,24 @@
 #define ICMP_PARAMETERPROB 12
 #define ICMP_FRAG_NEEDED 4
 
+/* The last neighbour discovery type (RFC 4861: 133-137); uapi names none of them. */
+#define LW_ICMPV6_ND_REDIRECT 137
+
+/* type, code, checksum and the 4-byte rest of header (echo identifier, sequence) */
+#define LW_ICMP_HDR_LEN 8
+#define LW_ICMP_ECHO_ID_OFF 4
+#define LW_ICMP_ECHO_SEQ_OFF 6
+
+#define LW_VLAN_VID_MASK 0x0FFF /* the 12-bit VLAN id of a TCI (PCP 3, DEI 1, VID 12) */
+
+/* IPv4 frag_off in host order: flags(3) | offset(13, 8-byte units) (RFC 791) */
+#define LW_IP_MF 0x2000
+#define LW_IP_OFFSET_MASK 0x1FFF
+/* IPv6 fragment header: offset(13) | reserved(2) | M(1) (RFC 8200 4.5) */
+#define LW_IP6_FRAG_OFFSET_MASK 0xFFF8
+#define LW_IP6_FRAG_MF 0x0001
+#define LW_IP6_FRAG_HDR_LEN 8
+
 #define ETH_P_8021AD_ 0x88A8
 #define ETH_P_LLDP_ 0x88CC
 #define ETH_P_SLOW_ 0x8809
@@ -45,7 +63,7 @@ enum lw_frag {
 	LW_FRAG_LATER = 2,
 };
 
-struct cursor {
+struct lw_cursor {
 	void *pos;
 	void *end;
 };
@@ -69,7 +87,7 @@ struct lw_pkt {
 	__u16 l4_off;  /* offset of the TCP/UDP/ICMP header, valid when has_ports or has_icmp */
 };
 
-static __always_inline int is_vlan_proto(__u16 h_proto)
+static __always_inline int lw_is_vlan_proto(__u16 h_proto)
 {
 	return h_proto == bpf_htons(ETH_P_8021Q) || h_proto == bpf_htons(ETH_P_8021AD_);
 }
@@ -78,7 +96,7 @@ static __always_inline int is_vlan_proto(__u16 h_proto)
  * Reserved link-local group 01:80:C2:00:00:0X carries STP, LACP, LLDP and
  * other bridge control protocols: never a tenant's traffic.
  */
-static __always_inline int is_link_local_mac(const unsigned char *d)
+static __always_inline int lw_is_link_local_mac(const unsigned char *d)
 {
 	return d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xC2 && d[3] == 0x00 && d[4] == 0x00 &&
 	       (d[5] & 0xF0) == 0x00;
@@ -89,8 +107,8 @@ static __always_inline int is_link_local_mac(const unsigned char *d)
  * (network order) in *proto, or -1 with pkt->reason set. (0 is a valid value
  * of the type/length field, so it cannot also mean "failed".)
  */
-static __always_inline int parse_eth(struct cursor *c, struct lw_pkt *pkt, int *link_local,
-				     __u16 *proto_out)
+static __always_inline int lw_parse_eth(struct lw_cursor *c, struct lw_pkt *pkt, int *link_local,
+					__u16 *proto_out)
 {
 	struct ethhdr *eth = c->pos;
 
@@ -99,16 +117,16 @@ static __always_inline int parse_eth(struct cursor *c, struct lw_pkt *pkt, int *
 		return -1;
 	}
 	c->pos = eth + 1;
-	*link_local = is_link_local_mac(eth->h_dest);
+	*link_local = lw_is_link_local_mac(eth->h_dest);
 
 	/* struct ethhdr is packed: through its member clang loads byte by byte. */
 	__u16 proto = *(const __u16 *)((const __u8 *)eth + offsetof(struct ethhdr, h_proto));
 
 #pragma unroll
 	for (int i = 0; i < LW_MAX_VLAN_TAGS; i++) {
-		if (!is_vlan_proto(proto))
+		if (!lw_is_vlan_proto(proto))
 			break;
-		struct vlan_hdr {
+		struct lw_vlan_hdr {
 			__be16 tci;
 			__be16 proto;
 		} *vh = c->pos;
@@ -118,11 +136,11 @@ static __always_inline int parse_eth(struct cursor *c, struct lw_pkt *pkt, int *
 		}
 		/* The outermost tag names the lane; an offloaded tag is outer still. */
 		if (!pkt->vlan)
-			pkt->vlan = bpf_ntohs(vh->tci) & 0x0FFF;
+			pkt->vlan = bpf_ntohs(vh->tci) & LW_VLAN_VID_MASK;
 		proto = vh->proto;
 		c->pos = vh + 1;
 	}
-	if (is_vlan_proto(proto)) {
+	if (lw_is_vlan_proto(proto)) {
 		pkt->reason = LW_PARSE_VLAN_TOO_DEEP;
 		return -1;
 	}
@@ -130,7 +148,7 @@ static __always_inline int parse_eth(struct cursor *c, struct lw_pkt *pkt, int *
 	return 0;
 }
 
-static __always_inline int parse_ipv4(struct cursor *c, struct lw_pkt *pkt)
+static __always_inline int lw_parse_ipv4(struct lw_cursor *c, struct lw_pkt *pkt)
 {
 	struct iphdr *ip = c->pos;
 
@@ -163,12 +181,12 @@ static __always_inline int parse_ipv4(struct cursor *c, struct lw_pkt *pkt)
 	c->pos += hlen;
 
 	__u16 frag = bpf_ntohs(ip->frag_off);
-	if (frag & 0x1FFF) {
+	if (frag & LW_IP_OFFSET_MASK) {
 		pkt->frag = LW_FRAG_LATER;
 		pkt->reason = LW_PARSE_FRAGMENT_LATER;
 		return -1;
 	}
-	if (frag & 0x2000) {
+	if (frag & LW_IP_MF) {
 		pkt->frag = LW_FRAG_FIRST;
 		pkt->reason = LW_PARSE_FRAGMENT_FIRST;
 	}
@@ -176,7 +194,7 @@ static __always_inline int parse_ipv4(struct cursor *c, struct lw_pkt *pkt)
 }
 
 /* Two 64-bit loads and byte swaps (unaligned packet loads are fine for tc programs). */
-static __always_inline void load_v6(__u64 *hi, __u64 *lo, const struct in6_addr *a)
+static __always_inline void lw_load_v6(__u64 *hi, __u64 *lo, const struct in6_addr *a)
 {
 	*hi = bpf_be64_to_cpu(*(const __u64 *)&a->in6_u.u6_addr32[0]);
 	*lo = bpf_be64_to_cpu(*(const __u64 *)&a->in6_u.u6_addr32[2]);
@@ -191,18 +209,18 @@ static __always_inline void load_v6(__u64 *hi, __u64 *lo, const struct in6_addr 
 	((1ULL << IPPROTO_HOPOPTS) | (1ULL << IPPROTO_ROUTING) | (1ULL << IPPROTO_FRAGMENT) |      \
 	 (1ULL << IPPROTO_AH) | (1ULL << IPPROTO_DSTOPTS))
 
-static __always_inline int is_ipv6_ext(__u8 nh)
+static __always_inline int lw_is_ipv6_ext(__u8 nh)
 {
-	return nh < 64 && ((1ULL << nh) & LW_IPV6_EXT_MASK);
+	return nh < 8 * sizeof(__u64) && ((1ULL << nh) & LW_IPV6_EXT_MASK);
 }
 
-struct ipv6_ext {
+struct lw_ipv6_ext {
 	__u8 nexthdr;
 	__u8 hdrlen;
 	__be16 frag_off; /* only meaningful in a fragment header */
 };
 
-static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
+static __always_inline int lw_parse_ipv6(struct lw_cursor *c, struct lw_pkt *pkt)
 {
 	struct ipv6hdr *ip6 = c->pos;
 
@@ -215,17 +233,17 @@ static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
 		return -1;
 	}
 	pkt->family = 6;
-	load_v6(&pkt->src_hi, &pkt->src_lo, &ip6->saddr);
-	load_v6(&pkt->dst_hi, &pkt->dst_lo, &ip6->daddr);
+	lw_load_v6(&pkt->src_hi, &pkt->src_lo, &ip6->saddr);
+	lw_load_v6(&pkt->dst_hi, &pkt->dst_lo, &ip6->daddr);
 	c->pos = ip6 + 1;
 
 	__u8 nh = ip6->nexthdr;
 
 #pragma unroll
 	for (int i = 0; i < LW_MAX_IPV6_EXT; i++) {
-		if (!is_ipv6_ext(nh))
+		if (!lw_is_ipv6_ext(nh))
 			break;
-		struct ipv6_ext *ext = c->pos;
+		struct lw_ipv6_ext *ext = c->pos;
 		if ((void *)(ext + 1) > c->end) {
 			pkt->l4 = nh;
 			pkt->reason = LW_PARSE_TRUNC_IPV6_EXT;
@@ -233,22 +251,22 @@ static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
 		}
 		__u32 len;
 		if (nh == IPPROTO_FRAGMENT) {
-			len = 8;
+			len = LW_IP6_FRAG_HDR_LEN;
 			__u16 off = bpf_ntohs(ext->frag_off);
-			if (off & 0xFFF8) {
+			if (off & LW_IP6_FRAG_OFFSET_MASK) {
 				pkt->l4 = ext->nexthdr;
 				pkt->frag = LW_FRAG_LATER;
 				pkt->reason = LW_PARSE_FRAGMENT_LATER;
 				return -1;
 			}
-			if (off & 1) {
+			if (off & LW_IP6_FRAG_MF) {
 				pkt->frag = LW_FRAG_FIRST;
 				pkt->reason = LW_PARSE_FRAGMENT_FIRST;
 			}
 		} else if (nh == IPPROTO_AH) {
 			len = ((__u32)ext->hdrlen + 2) * 4; /* RFC 4302: 32-bit words minus 2 */
 		} else {
-			len = ((__u32)ext->hdrlen + 1) * 8;
+			len = ((__u32)ext->hdrlen + 1) * 8; /* RFC 8200: 8-octet units minus 1 */
 		}
 		nh = ext->nexthdr;
 		if (c->pos + len > c->end) {
@@ -258,7 +276,7 @@ static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
 		c->pos += len;
 	}
 	pkt->l4 = nh;
-	if (is_ipv6_ext(nh)) {
+	if (lw_is_ipv6_ext(nh)) {
 		pkt->reason = LW_PARSE_IPV6_EXT_TOO_DEEP;
 		return -1;
 	}
@@ -266,19 +284,19 @@ static __always_inline int parse_ipv6(struct cursor *c, struct lw_pkt *pkt)
 }
 
 /* Only sets a reason when the packet had none yet (a first fragment keeps its own). */
-static __always_inline void set_reason(struct lw_pkt *pkt, __u8 reason)
+static __always_inline void lw_set_reason(struct lw_pkt *pkt, __u8 reason)
 {
 	if (pkt->reason == LW_PARSE_OK)
 		pkt->reason = reason;
 }
 
-static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
+static __always_inline void lw_parse_l4(struct lw_cursor *c, struct lw_pkt *pkt)
 {
 	switch (pkt->l4) {
 	case IPPROTO_TCP: {
 		struct tcphdr *th = c->pos;
 		if ((void *)(th + 1) > c->end) {
-			set_reason(pkt, LW_PARSE_TRUNC_TCP);
+			lw_set_reason(pkt, LW_PARSE_TRUNC_TCP);
 			return;
 		}
 		pkt->sport = bpf_ntohs(th->source);
@@ -286,13 +304,13 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 		pkt->has_ports = 1;
 		pkt->hdr_len += th->doff * 4;
 		if (th->doff < 5)
-			set_reason(pkt, LW_PARSE_BAD_TCP_DOFF);
+			lw_set_reason(pkt, LW_PARSE_BAD_TCP_DOFF);
 		return;
 	}
 	case IPPROTO_UDP: {
 		struct udphdr *uh = c->pos;
 		if ((void *)(uh + 1) > c->end) {
-			set_reason(pkt, LW_PARSE_TRUNC_UDP);
+			lw_set_reason(pkt, LW_PARSE_TRUNC_UDP);
 			return;
 		}
 		pkt->sport = bpf_ntohs(uh->source);
@@ -305,13 +323,12 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 	case IPPROTO_ICMPV6: {
 		/* ICMP belongs to IPv4 and ICMPv6 to IPv6: crossed, the type rules lie. */
 		if ((pkt->l4 == IPPROTO_ICMP) != (pkt->family == 4)) {
-			set_reason(pkt, LW_PARSE_UNKNOWN_L4);
+			lw_set_reason(pkt, LW_PARSE_UNKNOWN_L4);
 			return;
 		}
-		/* type, code, checksum and the 4-byte rest (echo id/seq) */
 		__u8 *ic = c->pos;
-		if (ic + 8 > (__u8 *)c->end) {
-			set_reason(pkt, LW_PARSE_TRUNC_ICMP);
+		if (ic + LW_ICMP_HDR_LEN > (__u8 *)c->end) {
+			lw_set_reason(pkt, LW_PARSE_TRUNC_ICMP);
 			return;
 		}
 		pkt->icmp_type = ic[0];
@@ -320,7 +337,7 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
 		return;
 	}
 	default:
-		set_reason(pkt, LW_PARSE_UNKNOWN_L4);
+		lw_set_reason(pkt, LW_PARSE_UNKNOWN_L4);
 	}
 }
 
@@ -329,16 +346,16 @@ static __always_inline void parse_l4(struct cursor *c, struct lw_pkt *pkt)
  * from skb->vlan_tci (0 if none): the kernel strips the outer tag into the skb
  * on receive, so the packet then holds only inner tags, if any.
  */
-static __always_inline void parse_packet(void *data, void *data_end, __u16 tci_vlan,
-					 struct lw_pkt *pkt)
+static __always_inline void lw_parse_packet(void *data, void *data_end, __u16 tci_vlan,
+					    struct lw_pkt *pkt)
 {
-	struct cursor c = {.pos = data, .end = data_end};
+	struct lw_cursor c = {.pos = data, .end = data_end};
 
 	int link_local = 0;
 
 	pkt->vlan = tci_vlan;
 	__u16 proto = 0;
-	if (parse_eth(&c, pkt, &link_local, &proto) < 0)
+	if (lw_parse_eth(&c, pkt, &link_local, &proto) < 0)
 		return;
 
 	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6)) {
@@ -357,11 +374,11 @@ static __always_inline void parse_packet(void *data, void *data_end, __u16 tci_v
 	}
 
 	pkt->l3_off = (__u8)(c.pos - data); /* at most 14 + 2 tags: fits */
-	int ret = proto == bpf_htons(ETH_P_IP) ? parse_ipv4(&c, pkt) : parse_ipv6(&c, pkt);
+	int ret = proto == bpf_htons(ETH_P_IP) ? lw_parse_ipv4(&c, pkt) : lw_parse_ipv6(&c, pkt);
 	if (ret == 0) {
 		pkt->hdr_len = (__u16)(c.pos - data);
 		pkt->l4_off = pkt->hdr_len;
-		parse_l4(&c, pkt);
+		lw_parse_l4(&c, pkt);
 		if (!pkt->has_ports)
 			pkt->hdr_len = 0;
 	}

@@ -16,8 +16,15 @@
 #include "parse.bpf.h"
 
 #define LW_NSEC_PER_SEC 1000000000ULL
+/*
+ * How far into the packet the IP header may start for DSCP marking: 14 bytes
+ * of Ethernet and two tags need 22; a constant bound the verifier can see.
+ */
+#define LW_DSCP_MAX_L3_OFF 64
+#define LW_ECN_MASK 0x3 /* the two low bits of TOS / traffic class (RFC 3168) */
+#define LW_DSCP_SHIFT 2
 
-static __always_inline struct lw_bucket *bucket_of(__u16 slot, int dir, __u8 cls)
+static __always_inline struct lw_bucket *lw_bucket_of(__u16 slot, int dir, __u8 cls)
 {
 	__u32 key = ((__u32)slot * LW_NR_DIRS + (__u32)dir) * LW_NR_CLASSES + cls;
 
@@ -25,7 +32,7 @@ static __always_inline struct lw_bucket *bucket_of(__u16 slot, int dir, __u8 cls
 }
 
 /* Time the rate needs to send `len` bytes. */
-static __always_inline __u64 cost_ns(const struct lw_class_cfg *cfg, __u32 len)
+static __always_inline __u64 lw_cost_ns(const struct lw_class_cfg *cfg, __u32 len)
 {
 	return cfg->rate ? (__u64)len * LW_NSEC_PER_SEC / cfg->rate : 0;
 }
@@ -38,10 +45,10 @@ static __always_inline __u64 cost_ns(const struct lw_class_cfg *cfg, __u32 len)
  * only a clock that moves forward refills, or a stale `now` would wrap
  * around into a huge refill (measured: 83 Mbit/s through a 50 Mbit/s cap).
  */
-static __always_inline int police_pass(struct lw_bucket *b, const struct lw_class_cfg *cfg,
-				       __u32 len, __u64 now)
+static __always_inline int lw_police_pass(struct lw_bucket *b, const struct lw_class_cfg *cfg,
+					  __u32 len, __u64 now)
 {
-	__u64 cost = cost_ns(cfg, len);
+	__u64 cost = lw_cost_ns(cfg, len);
 	int pass;
 
 	bpf_spin_lock(&b->lock);
@@ -62,10 +69,10 @@ static __always_inline int police_pass(struct lw_bucket *b, const struct lw_clas
  * one plus its own time at the rate. Returns the departure time, or 0 when it
  * lies beyond the horizon (burst_ns ahead of now) and the packet must drop.
  */
-static __always_inline __u64 pace_departure(struct lw_bucket *b, const struct lw_class_cfg *cfg,
-					    __u32 len, __u64 now, __u64 tstamp)
+static __always_inline __u64 lw_pace_departure(struct lw_bucket *b, const struct lw_class_cfg *cfg,
+					       __u32 len, __u64 now, __u64 tstamp)
 {
-	__u64 cost = cost_ns(cfg, len);
+	__u64 cost = lw_cost_ns(cfg, len);
 	__u64 earliest = tstamp > now ? tstamp : now;
 	__u64 depart;
 
@@ -90,7 +97,7 @@ static __always_inline __u64 pace_departure(struct lw_bucket *b, const struct lw
  * else is charged from its L3 offset on. A packet without payload (a pure
  * ACK) costs nothing.
  */
-static __always_inline __u32 payload_len(struct __sk_buff *skb, const struct lw_pkt *pkt)
+static __always_inline __u32 lw_payload_len(struct __sk_buff *skb, const struct lw_pkt *pkt)
 {
 	__u32 len = skb->len;
 	__u32 hdr = pkt->hdr_len;
@@ -98,32 +105,32 @@ static __always_inline __u32 payload_len(struct __sk_buff *skb, const struct lw_
 	if (!hdr) {
 		hdr = pkt->l3_off;
 		if (pkt->family == 6) {
-			hdr += 40;
+			hdr += sizeof(struct ipv6hdr);
 		} else if (pkt->family == 4) {
 			__u8 vihl = 0;
 			if (bpf_skb_load_bytes(skb, pkt->l3_off, &vihl, 1) == 0)
-				hdr += (vihl & 0xF) * 4;
+				hdr += (vihl & 0xF) * 4; /* ihl: 32-bit words */
 		}
 	}
 	return len > hdr ? len - hdr : 0;
 }
 
 /* Is the packet over its class's rate? Sets skb->tstamp when pacing. */
-static __always_inline int over_rate(struct __sk_buff *skb, const struct lw_class_cfg *cfg,
-				     const struct lw_pkt *pkt, __u16 slot, int dir, __u8 cls)
+static __always_inline int lw_over_rate(struct __sk_buff *skb, const struct lw_class_cfg *cfg,
+					const struct lw_pkt *pkt, __u16 slot, int dir, __u8 cls)
 {
 	if (!(cfg->flags & (LW_CLASS_F_POLICE | LW_CLASS_F_PACE)) || !cfg->rate ||
 	    slot == LW_IFACE_SLOT_UNKNOWN)
 		return 0;
-	struct lw_bucket *b = bucket_of(slot, dir, cls);
+	struct lw_bucket *b = lw_bucket_of(slot, dir, cls);
 	if (!b)
 		return 0;
 	__u64 now = bpf_ktime_get_ns();
 	if (cfg->flags & LW_CLASS_F_POLICE)
-		return !police_pass(b, cfg, payload_len(skb, pkt), now);
+		return !lw_police_pass(b, cfg, lw_payload_len(skb, pkt), now);
 	if (dir != LW_DIR_EGRESS)
 		return 0;
-	__u64 depart = pace_departure(b, cfg, payload_len(skb, pkt), now, skb->tstamp);
+	__u64 depart = lw_pace_departure(b, cfg, lw_payload_len(skb, pkt), now, skb->tstamp);
 	if (!depart)
 		return 1;
 	skb->tstamp = depart;
@@ -131,19 +138,19 @@ static __always_inline int over_rate(struct __sk_buff *skb, const struct lw_clas
 }
 
 /* DSCP sits in the upper six bits of the IPv4 TOS / IPv6 traffic class. */
-static __always_inline void mark_dscp(struct __sk_buff *skb, const struct lw_pkt *pkt, __u8 dscp)
+static __always_inline void lw_mark_dscp(struct __sk_buff *skb, const struct lw_pkt *pkt, __u8 dscp)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
 	__u32 off = pkt->l3_off;
 
-	if (off > 64)
+	if (off > LW_DSCP_MAX_L3_OFF)
 		return;
 	if (pkt->family == 4) {
 		struct iphdr *ip = data + off;
 		if ((void *)(ip + 1) > end)
 			return;
-		__u8 tos = (__u8)((dscp << 2) | (ip->tos & 0x3));
+		__u8 tos = (__u8)((dscp << LW_DSCP_SHIFT) | (ip->tos & LW_ECN_MASK));
 		if (tos == ip->tos)
 			return;
 		/* The checksum covers the 16-bit word holding version/ihl and TOS. */
@@ -156,7 +163,11 @@ static __always_inline void mark_dscp(struct __sk_buff *skb, const struct lw_pkt
 		__u8 *b = data + off;
 		if ((void *)(b + 2) > end)
 			return;
-		/* version(4) | traffic class(8) | flow label(20); no IPv6 header checksum */
+		/*
+		 * version(4) | traffic class(8) | flow label(20); no IPv6 header
+		 * checksum. DSCP's upper four bits end byte 0, its lower two start
+		 * byte 1, above ECN and the flow label's top nibble.
+		 */
 		__u8 hi = (__u8)((b[0] & 0xF0) | (dscp >> 2));
 		__u8 lo = (__u8)(((dscp & 0x3) << 6) | (b[1] & 0x3F));
 		__u8 bytes[2] = {hi, lo};
@@ -165,13 +176,13 @@ static __always_inline void mark_dscp(struct __sk_buff *skb, const struct lw_pkt
 }
 
 /* Egress: steer into lanewarden's HTB class, mark DSCP. Packet data may move. */
-static __always_inline void steer(struct __sk_buff *skb, const struct lw_class_cfg *cfg,
-				  const struct lw_pkt *pkt, int shaped)
+static __always_inline void lw_steer(struct __sk_buff *skb, const struct lw_class_cfg *cfg,
+				     const struct lw_pkt *pkt, int shaped)
 {
 	if (shaped && cfg->skb_priority)
 		skb->priority = cfg->skb_priority;
 	if (cfg->flags & LW_CLASS_F_DSCP)
-		mark_dscp(skb, pkt, cfg->dscp);
+		lw_mark_dscp(skb, pkt, cfg->dscp);
 }
 
 #endif /* LW_RATE_BPF_H */

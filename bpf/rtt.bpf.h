@@ -36,6 +36,20 @@
 #define LW_TCPOPT_NOP_NOP_TS 0x0101080A
 #define LW_TCPOLEN_NOP_NOP_TS 12
 #define LW_TCP_OPTS_MAX 40 /* bytes of options at most (doff 15): also the most iterations */
+/* Offsets of TSval and TSecr in NOP NOP TS, and in a timestamp option (kind, len, TSval, TSecr). */
+#define LW_NOP_NOP_TS_TSVAL_OFF 4
+#define LW_NOP_NOP_TS_TSECR_OFF 8
+#define LW_TS_TSVAL_OFF 2
+#define LW_TS_TSECR_OFF 6
+/*
+ * The copy of the option list: 64 bytes, so an index masked with
+ * LW_OPT_BUF_MASK stays inside whatever the verifier thinks it is.
+ */
+#define LW_OPT_BUF_SIZE 64
+#define LW_OPT_BUF_MASK (LW_OPT_BUF_SIZE - 1)
+/* The last offset a whole timestamp option fits at; masking with 0x1F keeps its reads below 64. */
+#define LW_TS_LAST_OFF (LW_TCP_OPTS_MAX - LW_TCPOLEN_TIMESTAMP)
+#define LW_TS_OFF_MASK 0x1F
 /*
  * Headers in front of L4 that RTT tracking still reads through: the verifier
  * needs a packet offset well below 64 KiB, and only IPv6 extension chains go
@@ -78,9 +92,9 @@ struct lw_tcp_ts {
 
 /* State of one walk over a copy of the option list (bpf_loop context). */
 struct lw_opt_walk {
-	__u8 buf[64]; /* the options; 40 bytes at most, 64 so masked indexes stay inside */
-	__u32 len;    /* bytes of options */
-	__u32 off;    /* next option */
+	__u8 buf[LW_OPT_BUF_SIZE]; /* the options; LW_TCP_OPTS_MAX bytes at most */
+	__u32 len;		   /* bytes of options */
+	__u32 off;		   /* next option */
 	struct lw_tcp_ts ts;
 	int result; /* enum lw_ts_result */
 };
@@ -97,7 +111,7 @@ static long lw_opt_step(__u32 i, void *ctx)
 
 	if (off >= w->len || off >= LW_TCP_OPTS_MAX)
 		return 1; /* result stays LW_TS_NONE */
-	off &= 0x3F;
+	off &= LW_OPT_BUF_MASK;
 	__u8 kind = w->buf[off];
 	if (kind == LW_TCPOPT_EOL)
 		return 1;
@@ -105,7 +119,7 @@ static long lw_opt_step(__u32 i, void *ctx)
 		w->off = off + 1;
 		return 0;
 	}
-	__u32 len = off + 1 < w->len ? w->buf[(off + 1) & 0x3F] : 0;
+	__u32 len = off + 1 < w->len ? w->buf[(off + 1) & LW_OPT_BUF_MASK] : 0;
 	if (len < 2 || off + len > w->len) {
 		w->result = LW_TS_BAD;
 		return 1;
@@ -116,13 +130,14 @@ static long lw_opt_step(__u32 i, void *ctx)
 			return 1;
 		}
 		/* off + 10 <= len <= 40: indexes below stay under 64 after masking */
-		__u8 *p = &w->buf[off & 0x1F];
-		if (off > 30) {
+		__u8 *p = &w->buf[off & LW_TS_OFF_MASK];
+		if (off > LW_TS_LAST_OFF) {
 			w->result = LW_TS_BAD;
 			return 1;
 		}
-		w->ts.tsval = ((__u32)p[2] << 24) | ((__u32)p[3] << 16) | ((__u32)p[4] << 8) | p[5];
-		w->ts.tsecr = ((__u32)p[6] << 24) | ((__u32)p[7] << 16) | ((__u32)p[8] << 8) | p[9];
+		const __u8 *v = p + LW_TS_TSVAL_OFF, *e = p + LW_TS_TSECR_OFF;
+		w->ts.tsval = ((__u32)v[0] << 24) | ((__u32)v[1] << 16) | ((__u32)v[2] << 8) | v[3];
+		w->ts.tsecr = ((__u32)e[0] << 24) | ((__u32)e[1] << 16) | ((__u32)e[2] << 8) | e[3];
 		w->result = LW_TS_FOUND;
 		return 1;
 	}
@@ -139,7 +154,7 @@ static __always_inline int lw_tcp_ts_walk(struct __sk_buff *skb, __u32 opt_off, 
 	if (opt_len == 0 || opt_len > LW_TCP_OPTS_MAX)
 		return LW_TS_NONE;
 	/* doff promised more options than the packet holds: a cut header */
-	if (bpf_skb_load_bytes(skb, opt_off, w.buf, opt_len & 0x3F) != 0)
+	if (bpf_skb_load_bytes(skb, opt_off, w.buf, opt_len & LW_OPT_BUF_MASK) != 0)
 		return LW_TS_BAD;
 	bpf_loop(LW_TCP_OPTS_MAX, lw_opt_step, &w, 0);
 	if (w.result == LW_TS_FOUND)
@@ -164,8 +179,8 @@ static __always_inline int lw_tcp_timestamps(struct __sk_buff *skb, const struct
 
 	if (opt_len >= LW_TCPOLEN_NOP_NOP_TS && (void *)(opt + LW_TCPOLEN_NOP_NOP_TS) <= data_end &&
 	    *(__u32 *)opt == bpf_htonl(LW_TCPOPT_NOP_NOP_TS)) {
-		ts->tsval = bpf_ntohl(*(__u32 *)(opt + 4));
-		ts->tsecr = bpf_ntohl(*(__u32 *)(opt + 8));
+		ts->tsval = bpf_ntohl(*(__u32 *)(opt + LW_NOP_NOP_TS_TSVAL_OFF));
+		ts->tsecr = bpf_ntohl(*(__u32 *)(opt + LW_NOP_NOP_TS_TSECR_OFF));
 		return LW_TS_FOUND;
 	}
 	return lw_tcp_ts_walk(skb, off + sizeof(*th), opt_len, ts);
@@ -295,10 +310,10 @@ static __always_inline void lw_rtt_on_echo(struct __sk_buff *skb, const struct l
 	if (off > LW_RTT_MAX_L4_OFF)
 		return;
 	__u8 *ic = data + off;
-	if ((void *)(ic + 8) > data_end)
+	if ((void *)(ic + LW_ICMP_HDR_LEN) > data_end)
 		return;
-	__u16 id = ((__u16)ic[4] << 8) | ic[5];
-	__u16 seq = ((__u16)ic[6] << 8) | ic[7];
+	__u16 id = ((__u16)ic[LW_ICMP_ECHO_ID_OFF] << 8) | ic[LW_ICMP_ECHO_ID_OFF + 1];
+	__u16 seq = ((__u16)ic[LW_ICMP_ECHO_SEQ_OFF] << 8) | ic[LW_ICMP_ECHO_SEQ_OFF + 1];
 	struct lw_rtt_key k = {};
 	/* The identifier stands in for the local port; the remote one stays 0. */
 	if (dir == LW_DIR_EGRESS) {

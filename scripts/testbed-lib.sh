@@ -91,8 +91,15 @@ lwt_find_lanewarden() {
 		echo "$LW_BINARY"
 		return
 	fi
-	local b=$LWT_ROOT/build/userspace/lanewarden
-	[[ -x $b ]] || b=$(ls -t "$LWT_ROOT"/build*/userspace/lanewarden 2>/dev/null | head -1 || true)
+	local b=$LWT_ROOT/build/userspace/lanewarden c
+	if [[ ! -x $b ]]; then
+		b=""
+		for c in "$LWT_ROOT"/build*/userspace/lanewarden; do
+			if [[ -x $c ]] && [[ -z $b || $c -nt $b ]]; then
+				b=$c
+			fi
+		done
+	fi
 	[[ -n $b ]] || {
 		echo "testbed: no lanewarden binary (build it, or set LW_BINARY)" >&2
 		return 1

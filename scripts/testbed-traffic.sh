@@ -45,8 +45,14 @@ while (($#)); do
 	esac
 done
 [[ $from =~ ^[1-3]$ && $to =~ ^[1-3]$ && $from != "$to" ]] || usage
-[[ $secs =~ ^[0-9]+$ ]] && ((secs >= 1 && secs <= 120)) || { echo "testbed-traffic: --seconds 1..120" >&2; exit 2; }
-[[ $streams =~ ^[0-9]+$ ]] && ((streams >= 1 && streams <= 8)) || { echo "testbed-traffic: --streams 1..8" >&2; exit 2; }
+if [[ ! $secs =~ ^[0-9]+$ ]] || ((secs < 1 || secs > 120)); then
+	echo "testbed-traffic: --seconds 1..120" >&2
+	exit 2
+fi
+if [[ ! $streams =~ ^[0-9]+$ ]] || ((streams < 1 || streams > 8)); then
+	echo "testbed-traffic: --streams 1..8" >&2
+	exit 2
+fi
 lwt_require_up
 variant=$(lwt_variant)
 

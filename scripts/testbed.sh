@@ -68,8 +68,9 @@ cmd_down() {
 			kill "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null || true
 		fi
 		if [[ -e ${LWT_PIN_PREFIX}$n ]]; then
-			[[ -n $lw ]] && ns_exists "lwtn$n" &&
+			if [[ -n $lw ]] && ns_exists "lwtn$n"; then
 				"$lw" --netns "lwtn$n" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
+			fi
 			rm -rf "${LWT_PIN_PREFIX}$n"
 		fi
 	done
@@ -203,6 +204,7 @@ start_corosync() { # variant
 		# The pid/lock file is fixed at /run/corosync.pid: each node gets a
 		# private /run in a mount namespace of its own. Every step execs, so
 		# $! is corosync's own pid.
+		# shellcheck disable=SC2016 # "$1" is the inner sh's argument, expanded there
 		setsid ip netns exec "lwtn$n" unshare -m --propagation private \
 			sh -c 'mount -t tmpfs lwttmpfs /run && exec corosync -f -c "$1"' sh "$dir/corosync.conf" \
 			</dev/null >"$dir/corosync.out" 2>&1 &

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Address parsing for crafted frames and the test-network address policy:
+// The test-network address policy:
 // tests may only use the documentation ranges (CONTRIBUTING.md "Tests").
 #pragma once
 
@@ -8,17 +8,18 @@
 #include <string>
 #include <string_view>
 
+#include "frames/address.h"
+
 namespace lw::test {
 
-using Mac = std::array<uint8_t, 6>;
-using Ipv4Addr = std::array<uint8_t, 4>;
-using Ipv6Addr = std::array<uint8_t, 16>;
-
-// Parsers throw std::invalid_argument naming the bad text.
-Mac parse_mac(std::string_view text);
-Ipv4Addr parse_ipv4(std::string_view text);
-Ipv6Addr parse_ipv6(std::string_view text);
-std::string format_mac(const Mac& mac);
+// The address types and parsers of the frame builder (userspace/frames/).
+using frames::format_mac;
+using frames::Ipv4Addr;
+using frames::Ipv6Addr;
+using frames::Mac;
+using frames::parse_ipv4;
+using frames::parse_ipv6;
+using frames::parse_mac;
 
 // True for addresses tests may put on interfaces: 198.51.100.0/24,
 // 203.0.113.0/24 (TEST-NET-2/3) and 2001:db8::/32. 192.0.2.0/24 is this

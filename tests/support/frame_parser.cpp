@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <string>
 
-#include "support/checksum.h"
+#include "frames/checksum.h"
 
 namespace lw::test {
+
+using namespace lw::frames;  // checksums
 
 namespace {
 

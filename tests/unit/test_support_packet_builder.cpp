@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "support/checksum.h"
+#include "frames/checksum.h"
 #include "support/packet_builder.h"
 
 namespace lw::test {

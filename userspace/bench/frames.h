@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The representative frames `lanewarden bench` runs through the programs.
-// Only what classification reads is filled in (checksums are not checked by
-// the programs, so they are left zero).
+// The representative frames `lanewarden bench` runs through the programs,
+// made with the frame builder (userspace/frames/).
 #pragma once
 
 #include <cstdint>

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "common/stop_signal.h"
 #include "corosync/knet_stats.h"
 #include "datapath/hist_maps.h"
@@ -23,12 +24,6 @@
 
 namespace lw::cli {
 namespace {
-
-int64_t realtime_now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // Sleeps `seconds` in short steps so that a signal ends it soon; false if stopped.
 bool sleep_interval(double seconds, const std::atomic<bool>& stop) {

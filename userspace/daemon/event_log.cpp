@@ -3,7 +3,6 @@
 
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
-#include <net/if.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -31,21 +30,11 @@ uint64_t EventLog::consume() {
   return logged_ - before;
 }
 
-std::string EventLog::iface_name(uint32_t ifindex) {
-  auto it = names_.find(ifindex);
-  if (it != names_.end()) return it->second;
-  char buf[IF_NAMESIZE] = {};
-  if (!if_indextoname(ifindex, buf)) return fmt::format("if{}", ifindex);
-  // Only names that resolved are cached: an interface may appear later.
-  names_.emplace(ifindex, buf);
-  return buf;
-}
-
 int EventLog::on_sample(void* ctx, void* data, size_t size) {
   auto* self = static_cast<EventLog*>(ctx);
   lw_event ev{};
   std::memcpy(&ev, data, std::min(size, sizeof(ev)));
-  auto namer = [self](uint32_t i) { return self->iface_name(i); };
+  auto namer = [self](uint32_t i) { return self->iface_labels_(i); };
   spdlog::warn("violation: {}", telemetry::event_text(ev, namer, self->clock_offset_));
   self->logged_++;
   return 0;

@@ -7,9 +7,10 @@
 
 #include <atomic>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
+
+#include "common/iface_name.h"
 
 struct ring_buffer;
 
@@ -27,11 +28,10 @@ class EventLog {
 
  private:
   static int on_sample(void* ctx, void* data, size_t size);
-  std::string iface_name(uint32_t ifindex);
   ring_buffer* rb_ = nullptr;
   int64_t clock_offset_ = 0;
   std::atomic<uint64_t> logged_{0};
-  std::map<uint32_t, std::string> names_;
+  IfaceLabels iface_labels_;
 };
 
 }  // namespace lw::daemon

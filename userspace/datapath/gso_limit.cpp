@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/iface_name.h"
 #include "common/kernel_step.h"
 #include "datapath/pin_names.h"
 
@@ -25,12 +25,6 @@ namespace {
 // IFLA_GSO_MAX_SEGS is a u32 in the kernel, but GSO_MAX_SEGS is 65535.
 constexpr uint32_t kMaxSegs = 65535;
 constexpr uint32_t kMaxSaved = LW_MAX_IFACES;
-
-std::string ifname(uint32_t ifindex) {
-  char name[IF_NAMESIZE] = {};
-  if (if_indextoname(ifindex, name)) return name;
-  return "ifindex " + std::to_string(ifindex);
-}
 
 UniqueFd rtnl_socket() {
   UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
@@ -129,7 +123,7 @@ uint32_t read_gso_max_segs(uint32_t ifindex) {
   if (nh->nlmsg_type == NLMSG_ERROR) {
     std::string msg;
     const int err = reply_error(nh, &msg);
-    throw SystemError("cannot read the GSO limit of " + ifname(ifindex), -err);
+    throw SystemError("cannot read the GSO limit of " + iface_label(ifindex), -err);
   }
   const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(nh));
   int len = static_cast<int>(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi)));
@@ -140,7 +134,7 @@ uint32_t read_gso_max_segs(uint32_t ifindex) {
       return v;
     }
   }
-  throw Error("the kernel reports no GSO limit (IFLA_GSO_MAX_SEGS) for " + ifname(ifindex));
+  throw Error("the kernel reports no GSO limit (IFLA_GSO_MAX_SEGS) for " + iface_label(ifindex));
 }
 
 void set_gso_max_segs(uint32_t ifindex, uint32_t segs) {
@@ -156,10 +150,10 @@ void set_gso_max_segs(uint32_t ifindex, uint32_t segs) {
   const size_t n = transact(fd.get(), req, buf, sizeof(buf));
   const auto* nh = reinterpret_cast<const nlmsghdr*>(buf);
   if (n < sizeof(nlmsghdr) || !NLMSG_OK(nh, n) || nh->nlmsg_type != NLMSG_ERROR)
-    throw Error("unexpected netlink reply while setting the GSO limit of " + ifname(ifindex));
+    throw Error("unexpected netlink reply while setting the GSO limit of " + iface_label(ifindex));
   std::string msg;
   if (const int err = reply_error(nh, &msg); err != 0)
-    throw Error(fmt::format("cannot set gso_max_segs {} on {}: {}{}", segs, ifname(ifindex),
+    throw Error(fmt::format("cannot set gso_max_segs {} on {}: {}{}", segs, iface_label(ifindex),
                             std::strerror(-err), msg.empty() ? "" : " (" + msg + ")"));
 }
 
@@ -202,10 +196,10 @@ void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted) {
       const uint32_t original = read_gso_max_segs(ifindex);
       kernel_step("record an own gso_max_segs");
       if (bpf_map_update_elem(map.get(), &ifindex, &original, BPF_NOEXIST) != 0)
-        throw SystemError("cannot record the GSO limit of " + ifname(ifindex), errno);
+        throw SystemError("cannot record the GSO limit of " + iface_label(ifindex), errno);
     }
     set_gso_max_segs(ifindex, segs);
-    spdlog::debug("{}: gso_max_segs {}", ifname(ifindex), segs);
+    spdlog::debug("{}: gso_max_segs {}", iface_label(ifindex), segs);
   }
   for (const auto& [ifindex, original] : saved) {
     if (wanted.count(ifindex)) continue;
@@ -213,13 +207,12 @@ void sync_gso_limits(const std::string& pin_dir, const GsoLimits& wanted) {
       set_gso_max_segs(ifindex, original);
     } catch (const Error& e) {
       // The interface may be gone; its record must not outlive it.
-      char name[IF_NAMESIZE];
-      if (if_indextoname(ifindex, name)) throw;
+      if (iface_name(ifindex)) throw;
       spdlog::debug("{}", e.what());
     }
     kernel_step("forget an own gso_max_segs");
     bpf_map_delete_elem(map.get(), &ifindex);
-    spdlog::debug("{}: gso_max_segs {} restored", ifname(ifindex), original);
+    spdlog::debug("{}: gso_max_segs {} restored", iface_label(ifindex), original);
   }
 }
 

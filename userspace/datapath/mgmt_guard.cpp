@@ -15,6 +15,7 @@
 #include "datapath/datapath.h"
 #include "datapath/names.h"
 #include "datapath/test_run.h"
+#include "frames/packet_builder.h"
 
 namespace lw::datapath {
 namespace {
@@ -39,40 +40,17 @@ std::string iface_holding(const policy::Address& a) {
   return "";
 }
 
-void put16(std::vector<uint8_t>& f, size_t off, uint16_t v) {
-  f[off] = static_cast<uint8_t>(v >> 8);
-  f[off + 1] = static_cast<uint8_t>(v);
-}
-
-// A TCP ACK segment from `src` to `dst`; only what classification reads.
+// A TCP ACK segment from `src` to `dst`, as an established connection sends.
 std::vector<uint8_t> tcp_frame(const policy::Address& src, uint16_t sport,
                                const policy::Address& dst, uint16_t dport) {
-  const bool v4 = src.family == AF_INET;
-  const size_t l3 = v4 ? 20 : 40;
-  std::vector<uint8_t> f(14 + l3 + 20, 0);
-  put16(f, 12, v4 ? 0x0800 : 0x86DD);
-  uint8_t* ip = &f[14];
-  if (v4) {
-    ip[0] = 0x45;
-    put16(f, 16, static_cast<uint16_t>(l3 + 20));
-    ip[8] = 64;
-    ip[9] = IPPROTO_TCP;
-    std::memcpy(ip + 12, src.bytes.data(), 4);
-    std::memcpy(ip + 16, dst.bytes.data(), 4);
-  } else {
-    ip[0] = 0x60;
-    put16(f, 18, 20);
-    ip[6] = IPPROTO_TCP;
-    ip[7] = 64;
-    std::memcpy(ip + 8, src.bytes.data(), 16);
-    std::memcpy(ip + 24, dst.bytes.data(), 16);
-  }
-  const size_t th = 14 + l3;
-  put16(f, th, sport);
-  put16(f, th + 2, dport);
-  f[th + 12] = 5 << 4;
-  f[th + 13] = 0x10;  // ACK: an established connection
-  return f;
+  frames::PacketBuilder b;
+  if (src.family == AF_INET)
+    b.ipv4(src.str(), dst.str());
+  else
+    b.ipv6(src.str(), dst.str());
+  frames::TcpOpts ack;
+  ack.flags = frames::kTcpAck;
+  return b.tcp(sport, dport, ack).build();
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/kernel_step.h"
 #include "datapath/maps.h"
@@ -146,10 +147,8 @@ uint64_t arm_rollback(const PinDirLock& lock, const std::optional<DesiredState>&
   while (token == 0)
     if (getrandom(&token, sizeof(token), 0) != sizeof(token))
       throw SystemError("getrandom failed", errno);
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
   value.generation = generation;
-  value.deadline_ns = (uint64_t(now.tv_sec) + seconds) * 1000000000ull + now.tv_nsec;
+  value.deadline_ns = static_cast<uint64_t>(realtime_now_ns() + int64_t{seconds} * kNsPerSec);
   kernel_step("record the pending token");
   if (bpf_map_update_elem(cm.get(), &token, &value, BPF_NOEXIST) != 0)
     throw SystemError("cannot record the pending confirmation", errno);

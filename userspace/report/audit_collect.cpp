@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/clock.h"
 #include "datapath/hist_maps.h"
 #include "datapath/names.h"
 #include "policy/policy.h"
@@ -42,11 +43,7 @@ std::array<uint64_t, LW_NR_VIOLATIONS> violations_by_kind(const datapath::Status
   return k;
 }
 
-std::string now_rfc3339() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return telemetry::rfc3339_ns(static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec);
-}
+std::string now_rfc3339() { return telemetry::rfc3339_ns(realtime_now_ns()); }
 
 std::string host_name() {
   char buf[256] = {};

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "datapath/hist_maps.h"
 #include "datapath/maps.h"
@@ -15,12 +16,6 @@
 
 namespace lw::telemetry {
 namespace {
-
-int64_t realtime_now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // "86.0 us", "5.21 ms": sub-millisecond thresholds stay readable.
 std::string ms(uint64_t ns) {

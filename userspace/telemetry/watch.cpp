@@ -3,16 +3,15 @@
 
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
-#include <net/if.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <map>
 #include <memory>
 
 #include "common/error.h"
+#include "common/iface_name.h"
 #include "datapath/maps.h"
 #include "datapath/pinned_state.h"
 #include "telemetry/event_format.h"
@@ -43,16 +42,7 @@ struct Watcher {
   std::ostream& out;
   WatchSummary summary;
   int64_t clock_offset = monotonic_to_realtime_offset();
-  std::map<uint32_t, std::string> names;
-
-  std::string iface_name(uint32_t ifindex) {
-    auto it = names.find(ifindex);
-    if (it != names.end()) return it->second;
-    char buf[IF_NAMESIZE] = {};
-    std::string name = if_indextoname(ifindex, buf) ? buf : fmt::format("if{}", ifindex);
-    names.emplace(ifindex, name);
-    return name;
-  }
+  IfaceLabels iface_labels;
 
   int on_event(const lw_event& ev) {
     if (opts.count && summary.delivered >= opts.count) return kEnough;
@@ -60,7 +50,7 @@ struct Watcher {
       summary.filtered++;
       return 0;
     }
-    auto namer = [this](uint32_t i) { return iface_name(i); };
+    auto namer = [this](uint32_t i) { return iface_labels(i); };
     if (opts.json)
       out << event_json(ev, namer, clock_offset).dump() << "\n";
     else

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "support/checksum.h"
+#include "frames/checksum.h"
 
-namespace lw::test {
+namespace lw::frames {
 
 namespace {
 
@@ -42,4 +42,4 @@ uint32_t pseudo_header_v6(const Ipv6Addr& src, const Ipv6Addr& dst, uint8_t next
   return fold(sum + next_header + (l4_len & 0xffff) + (l4_len >> 16));
 }
 
-}  // namespace lw::test
+}  // namespace lw::frames

@@ -3,15 +3,15 @@
 // UDP, payload, and the build pass that links and finishes the layers.
 // ICMP lives in packet_builder_icmp.cpp, link-local control protocols in
 // packet_builder_l2.cpp.
-#include "support/packet_builder.h"
+#include "frames/packet_builder.h"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "support/checksum.h"
-#include "support/packet_bytes.h"
+#include "frames/bytes.h"
+#include "frames/checksum.h"
 
-namespace lw::test {
+namespace lw::frames {
 
 using namespace bytes;
 using Kind = PacketBuilder::Layer::Kind;
@@ -57,7 +57,7 @@ PacketBuilder& PacketBuilder::add(Layer layer) {
   bool any_l4 = has([](const Layer& l) { return is_l4(l.kind); });
   bool any_payload = has([](const Layer& l) { return l.kind == Kind::kPayload; });
   Kind last = layers_.empty() ? Kind::kVlan : layers_.back().kind;
-  // Misordered calls are test bugs: fail loudly instead of crafting nonsense.
+  // Misordered calls are caller bugs: fail loudly instead of crafting nonsense.
   if (any_payload && k != Kind::kPayload)
     throw std::logic_error("PacketBuilder: headers cannot follow payload()");
   if (k == Kind::kVlan && any_l3) throw std::logic_error("PacketBuilder: vlan() after L3");
@@ -304,7 +304,7 @@ void PacketBuilder::finish_layer(Serialized& s, size_t index) const {
         std::copy_n(f.begin() + ip + 8, 16, a.begin());
         size_t dst = ip + 24;
         // A routing header with segments left: the pseudo header uses the
-        // final destination (RFC 8200 8.1), like frame_parser's check.
+        // final destination (RFC 8200 8.1), like the tests' frame parser checks it.
         for (size_t r = j + 1; r < index; ++r) {
           const Bytes& rb = layers_[r].bytes;
           if (layers_[r].ip_proto == 43 && rb[3] > 0 && rb.size() >= 24)
@@ -415,4 +415,4 @@ size_t PacketBuilder::vlan_offset(size_t index) const {
   throw std::logic_error("PacketBuilder: no such VLAN tag");
 }
 
-}  // namespace lw::test
+}  // namespace lw::frames

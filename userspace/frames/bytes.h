@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-namespace lw::test::bytes {
+namespace lw::frames::bytes {
 
 inline void put16(std::vector<uint8_t>& b, size_t off, uint16_t v) {
   b[off] = static_cast<uint8_t>(v >> 8);
@@ -29,4 +29,4 @@ inline void append(std::vector<uint8_t>& b, std::span<const uint8_t> data) {
   b.insert(b.end(), data.begin(), data.end());
 }
 
-}  // namespace lw::test::bytes
+}  // namespace lw::frames::bytes

@@ -3,10 +3,10 @@
 // discovery). Checksums are filled by PacketBuilder::serialize().
 #include <algorithm>
 
-#include "support/packet_builder.h"
-#include "support/packet_bytes.h"
+#include "frames/bytes.h"
+#include "frames/packet_builder.h"
 
-namespace lw::test {
+namespace lw::frames {
 
 using namespace bytes;
 using Kind = PacketBuilder::Layer::Kind;
@@ -19,6 +19,17 @@ PacketBuilder::Layer icmp_layer(Kind kind, uint8_t type, uint8_t code, uint32_t 
   l.bytes[0] = type;
   l.bytes[1] = code;
   put32(l.bytes, 4, rest);
+  return l;
+}
+
+// An ICMP or ICMPv6 error carrying the first `max_quote` bytes of the
+// invoking packet from its IP header on.
+PacketBuilder::Layer error_layer(Kind kind, uint8_t type, uint8_t code, uint32_t rest,
+                                 const PacketBuilder& original, size_t max_quote) {
+  Bytes quote = original.build_l3();
+  quote.resize(std::min(quote.size(), max_quote));
+  PacketBuilder::Layer l = icmp_layer(kind, type, code, rest);
+  append(l.bytes, quote);
   return l;
 }
 
@@ -41,13 +52,10 @@ PacketBuilder& PacketBuilder::icmp_echo(uint16_t id, uint16_t seq, bool reply) {
 
 PacketBuilder& PacketBuilder::icmp_error(uint8_t type, uint8_t code, const PacketBuilder& original,
                                          uint32_t rest) {
-  Bytes quote = original.build_l3();
   // RFC 792: the original IP header plus the first 64 bits of its data.
-  size_t ihl = quote.empty() ? 0 : (quote[0] & 0xf) * 4u;
-  quote.resize(std::min(quote.size(), ihl + 8));
-  Layer l = icmp_layer(Kind::kIcmp, type, code, rest);
-  append(l.bytes, quote);
-  return add(std::move(l));
+  Bytes l3 = original.build_l3();
+  size_t ihl = l3.empty() ? 0 : (l3[0] & 0xf) * 4u;
+  return add(error_layer(Kind::kIcmp, type, code, rest, original, ihl + 8));
 }
 
 PacketBuilder& PacketBuilder::icmp_frag_needed(uint16_t mtu, const PacketBuilder& original) {
@@ -64,13 +72,9 @@ PacketBuilder& PacketBuilder::icmp6_echo(uint16_t id, uint16_t seq, bool reply) 
 
 PacketBuilder& PacketBuilder::icmp6_error(uint8_t type, uint8_t code, const PacketBuilder& original,
                                           uint32_t rest) {
-  Bytes quote = original.build_l3();
   // RFC 4443 2.4(c): as much as fits without exceeding the 1280-byte minimum
   // MTU (1280 - 40 IPv6 - 8 ICMPv6).
-  quote.resize(std::min<size_t>(quote.size(), 1232));
-  Layer l = icmp_layer(Kind::kIcmp6, type, code, rest);
-  append(l.bytes, quote);
-  return add(std::move(l));
+  return add(error_layer(Kind::kIcmp6, type, code, rest, original, 1232));
 }
 
 PacketBuilder& PacketBuilder::icmp6_packet_too_big(uint32_t mtu, const PacketBuilder& original) {
@@ -112,4 +116,4 @@ PacketBuilder& PacketBuilder::icmp6_router_advert(uint16_t lifetime_s, uint8_t c
   return add(std::move(l));
 }
 
-}  // namespace lw::test
+}  // namespace lw::frames

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Non-IP frames the datapath must classify as infra: ARP, LLDP, LACP, STP.
-#include "support/packet_builder.h"
-#include "support/packet_bytes.h"
+#include "frames/bytes.h"
+#include "frames/packet_builder.h"
 
-namespace lw::test {
+namespace lw::frames {
 
 using namespace bytes;
 using Kind = PacketBuilder::Layer::Kind;
@@ -110,4 +110,4 @@ PacketBuilder& PacketBuilder::stp(StpOpts o) {
   return add(std::move(l));
 }
 
-}  // namespace lw::test
+}  // namespace lw::frames

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <span>
 
-#include "support/addr.h"
+#include "frames/address.h"
 
-namespace lw::test {
+namespace lw::frames {
 
 // One's complement sum of `data` folded to 16 bits (not inverted), starting
 // from `initial`; chain calls to sum disjoint pieces that start at even offsets.
@@ -23,4 +23,4 @@ uint32_t pseudo_header_v4(const Ipv4Addr& src, const Ipv4Addr& dst, uint8_t prot
 uint32_t pseudo_header_v6(const Ipv6Addr& src, const Ipv6Addr& dst, uint8_t next_header,
                           uint32_t l4_len);
 
-}  // namespace lw::test
+}  // namespace lw::frames
