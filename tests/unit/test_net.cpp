@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
-#include "policy/net.h"
+#include "common/net.h"
 
-namespace lw::policy {
+namespace lw {
 namespace {
 
 using ::testing::HasSubstr;
@@ -145,4 +145,4 @@ TEST(NetPorts, RejectsOutOfRangeAndReversed) {
 }
 
 }  // namespace
-}  // namespace lw::policy
+}  // namespace lw

@@ -122,10 +122,10 @@ TEST(PveInterfaces, TopologyFollowsStacksToNicsAndTags) {
   EXPECT_EQ(t.effective_mtu("vmbr0"), 9000);     // bridge: smallest port MTU
   EXPECT_EQ(t.effective_mtu("bond0.20"), 9000);  // VLAN: its raw device's
   EXPECT_EQ(t.effective_mtu("vlan40"), 1500);
-  auto owner = t.owner_of(*lw::pve::parse_ip("10.10.20.1"));
+  auto owner = t.owner_of(*lw::parse_address("10.10.20.1"));
   ASSERT_NE(owner.iface, nullptr);
   EXPECT_EQ(owner.iface->name, "bond0.20");
-  EXPECT_EQ(t.locals_in(*lw::pve::parse_net("10.10.0.0/16")).size(), 5u);
+  EXPECT_EQ(t.locals_in(*lw::parse_network("10.10.0.0/16")).size(), 5u);
 }
 
 TEST(PveInterfaces, StackingLoopsDoNotHang) {

@@ -86,7 +86,7 @@ void check_links(CheckContext& ctx, const pve::CorosyncConf& cs, const pve::Coro
                "totem interface { linknumber: 1 } (pvecm docs, Adding Redundant Links)");
   }
   for (auto& [link, v] : self.ring_addr) {
-    if (pve::parse_ip(v.text)) continue;
+    if (lw::parse_address(v.text)) continue;
     ctx.report("LW017", v.where,
                fmt::format("ring{}_addr '{}' is a host name: corosync resolves it once at start, a "
                            "changed or missing /etc/hosts entry breaks the link",

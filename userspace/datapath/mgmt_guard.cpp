@@ -24,7 +24,7 @@ struct IfaddrsDeleter {
 };
 
 // Name of the local interface holding `a`, "" if none (in this netns).
-std::string iface_holding(const policy::Address& a) {
+std::string iface_holding(const lw::Address& a) {
   ifaddrs* raw = nullptr;
   if (getifaddrs(&raw) != 0) return "";
   std::unique_ptr<ifaddrs, IfaddrsDeleter> list(raw);
@@ -45,8 +45,8 @@ void put16(std::vector<uint8_t>& f, size_t off, uint16_t v) {
 }
 
 // A TCP ACK segment from `src` to `dst`; only what classification reads.
-std::vector<uint8_t> tcp_frame(const policy::Address& src, uint16_t sport,
-                               const policy::Address& dst, uint16_t dport) {
+std::vector<uint8_t> tcp_frame(const lw::Address& src, uint16_t sport, const lw::Address& dst,
+                               uint16_t dport) {
   const bool v4 = src.family == AF_INET;
   const size_t l3 = v4 ? 20 : 40;
   std::vector<uint8_t> f(14 + l3 + 20, 0);
@@ -82,8 +82,8 @@ std::optional<SshConnection> parse_ssh_connection(const std::string& env) {
   std::string c, cp, s, sp, extra;
   if (!(in >> c >> cp >> s >> sp) || (in >> extra)) return std::nullopt;
   SshConnection conn;
-  auto client = policy::parse_address(c);
-  auto server = policy::parse_address(s);
+  auto client = lw::parse_address(c);
+  auto server = lw::parse_address(s);
   if (!client || !server || client->family != server->family) return std::nullopt;
   auto port = [](const std::string& t) -> std::optional<uint16_t> {
     if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos)

@@ -163,7 +163,7 @@ void probe_peers(const pve::NodeConfig& node, DerivedPolicy& p) {
         continue;
       }
       bool in_link = std::any_of(coro.begin(), coro.end(),
-                                 [&](const pve::IpNet& n) { return n.contains(*addr); });
+                                 [&](const lw::Cidr& n) { return n.contains(*addr); });
       if (!in_link) {
         p.notes.push_back(fmt::format("probe peer {} ring{}_addr {}: in no corosync network",
                                       peer.name, link, addr->str()));

@@ -27,14 +27,14 @@ struct DerivedLane {
 
 struct DerivedPolicy {
   std::string node;
-  std::array<std::vector<pve::IpNet>, LW_NR_CLASSES> networks;
+  std::array<std::vector<lw::Cidr>, LW_NR_CLASSES> networks;
   std::array<std::vector<std::string>, LW_NR_CLASSES> network_why;
   std::vector<DerivedLane> lanes;
   std::optional<uint64_t> migration_cap_kib;  // bwlimit, KiB/s
   std::string migration_cap_why;
   // [probe]: the other nodes' Corosync link addresses, each with where it
   // comes from ("pve2 ring0_addr (/etc/pve/corosync.conf:18)").
-  std::vector<std::pair<pve::IpAddr, std::string>> probe_peers;
+  std::vector<std::pair<lw::Address, std::string>> probe_peers;
   bool corosync_priority = false;
   std::string corosync_priority_why;
   std::vector<std::string> notes;  // what derive left out and why

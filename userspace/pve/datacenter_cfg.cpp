@@ -58,7 +58,7 @@ DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& fil
     if (props.count("network")) {
       // Proxmox's format for it is 'CIDR': the prefix is required.
       if (props["network"].find('/') != std::string::npos)
-        d.migration_network = parse_net(props["network"]);
+        d.migration_network = parse_network(props["network"]);
       if (!d.migration_network)
         throw ConfigError(it->second.where,
                           "migration network '" + props["network"] + "' is not a CIDR");

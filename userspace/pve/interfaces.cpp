@@ -133,7 +133,8 @@ class Parser {
         last = *parse_if_addr(last.addr.str() + "/" + std::to_string(*prefix));
       }
     } else if (name == "gateway") {
-      if (!parse_ip(v.text)) throw ConfigError(here, "gateway '" + v.text + "' is not an address");
+      if (!parse_address(v.text))
+        throw ConfigError(here, "gateway '" + v.text + "' is not an address");
       i.gateway = v;
     } else if (name == "mtu") {
       auto m = parse_uint(v.text);

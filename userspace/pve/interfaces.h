@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pve/inet.h"
+#include "common/net.h"
 #include "pve/text.h"
 
 namespace lw::pve {

@@ -42,7 +42,7 @@ StorageCfg parse_storage_cfg(std::string_view text, const std::string& file) {
     if (parts.size() < 2 || !network_storage(type)) continue;
     if (parts[0] == "server" || parts[0] == "portal") {
       auto host = strip_port(parts[1]);
-      cfg.targets.push_back({type, id, host, parse_ip(host), here});
+      cfg.targets.push_back({type, id, host, parse_address(host), here});
     }
   }
   return cfg;

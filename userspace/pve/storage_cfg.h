@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pve/inet.h"
+#include "common/net.h"
 #include "pve/text.h"
 
 namespace lw::pve {
@@ -16,8 +16,8 @@ namespace lw::pve {
 struct StorageTarget {
   std::string type;  // nfs, cifs, iscsi, iscsidirect
   std::string id;
-  std::string server;          // as written
-  std::optional<IpAddr> addr;  // when it is an address
+  std::string server;           // as written
+  std::optional<Address> addr;  // when it is an address
   Where where;
 };
 

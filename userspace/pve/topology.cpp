@@ -22,14 +22,14 @@ std::string Attach::str() const { return vlan ? iface + " VLAN " + std::to_strin
 
 Topology::Topology(const Interfaces& ifs) : ifs_(ifs) {}
 
-LocalAddr Topology::owner_of(const IpAddr& a) const {
+LocalAddr Topology::owner_of(const Address& a) const {
   for (auto& i : ifs_.ifaces)
     for (auto& ad : i.addresses)
       if (ad.addr.addr == a) return {&i, &ad};
   return {};
 }
 
-std::vector<LocalAddr> Topology::locals_in(const IpNet& net) const {
+std::vector<LocalAddr> Topology::locals_in(const Cidr& net) const {
   std::vector<LocalAddr> out;
   for (auto& i : ifs_.ifaces)
     for (auto& ad : i.addresses)

@@ -6,7 +6,7 @@
 namespace lw::pve {
 namespace {
 
-void add_net(std::vector<IpNet>& v, const IpNet& n) {
+void add_net(std::vector<Cidr>& v, const Cidr& n) {
   if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
 }
 
@@ -20,7 +20,7 @@ void fill(ClassUse& u, const Topology& topo, LocalAddr la) {
 
 // One use per local address inside `net`, or one unresolved use.
 void add_network_uses(TrafficMap& m, const Topology& topo, int cls, const std::string& label,
-                      const IpNet& net, const Where& where) {
+                      const Cidr& net, const Where& where) {
   auto locals = topo.locals_in(net);
   add_net(m.networks[cls], net);
   if (locals.empty()) {
@@ -60,7 +60,7 @@ void map_corosync(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
     auto la = topo.owner_of(*addr);
     // The link network is the subnet of the local address; without one the
     // address alone (corosync would fail to bind, check reports it).
-    u.net = la.addr ? la.addr->addr.net : host_net(*addr);
+    u.net = la.addr ? la.addr->addr.net : host_cidr(*addr);
     fill(u, topo, la);
     if (!la.iface)
       m.notes.push_back(u.label + " " + addr->str() + ": not configured on any interface");
@@ -70,7 +70,7 @@ void map_corosync(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
       auto it = peer.ring_addr.find(link);
       if (&peer == self || it == peer.ring_addr.end()) continue;
       auto pa = resolve_host(node, it->second.text);
-      if (pa && !u.net.contains(*pa)) add_net(m.networks[LW_CLASS_COROSYNC], host_net(*pa));
+      if (pa && !u.net.contains(*pa)) add_net(m.networks[LW_CLASS_COROSYNC], host_cidr(*pa));
     }
     m.uses.push_back(u);
   }
@@ -89,7 +89,7 @@ void map_management(const NodeConfig& node, const Topology& topo, TrafficMap& m)
     for (auto& i : node.interfaces.ifaces)
       if (i.gateway && !i.addresses.empty()) {
         for (auto& a : i.addresses)
-          if (a.addr.addr.family == parse_ip(i.gateway->text)->family) {
+          if (a.addr.addr.family == parse_address(i.gateway->text)->family) {
             la = {&i, &a};
             break;
           }
@@ -150,8 +150,8 @@ std::vector<const ClassUse*> TrafficMap::of_class(int cls) const {
   return out;
 }
 
-std::optional<IpAddr> resolve_host(const NodeConfig& node, const std::string& name_or_addr) {
-  if (auto a = parse_ip(name_or_addr)) return a;
+std::optional<Address> resolve_host(const NodeConfig& node, const std::string& name_or_addr) {
+  if (auto a = parse_address(name_or_addr)) return a;
   if (auto* h = node.hosts.lookup(name_or_addr)) return h->addr;
   return std::nullopt;
 }

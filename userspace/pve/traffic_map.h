@@ -19,7 +19,7 @@ struct ClassUse {
   int cls = LW_CLASS_OTHER;      // LW_CLASS_*
   std::string label;             // "corosync link 0", "migration network", ...
   int link = -1;                 // corosync link number
-  IpNet net;                     // the network the class uses
+  Cidr net;                      // the network the class uses
   const Iface* iface = nullptr;  // local stanza with the address; nullptr: none
   const IfaceAddr* addr = nullptr;
   Where where;                    // the line that defines the class network
@@ -30,13 +30,13 @@ struct ClassUse {
 
 struct TrafficMap {
   std::vector<ClassUse> uses;
-  std::array<std::vector<IpNet>, LW_NR_CLASSES> networks;  // by class id
+  std::array<std::vector<Cidr>, LW_NR_CLASSES> networks;  // by class id
   std::vector<std::string> notes;  // what could not be resolved, for derive comments
   std::vector<const ClassUse*> of_class(int cls) const;
 };
 
 // Corosync addresses given as names resolve through etc/hosts.
-std::optional<IpAddr> resolve_host(const NodeConfig& node, const std::string& name_or_addr);
+std::optional<Address> resolve_host(const NodeConfig& node, const std::string& name_or_addr);
 
 TrafficMap map_traffic(const NodeConfig& node, const Topology& topo);
 
