@@ -2,6 +2,7 @@
 // Interface design: LW006 (STP), LW007 (storage MTU), LW008 (MTU above the
 // device below), LW013 (management not separate).
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <set>
@@ -37,7 +38,10 @@ void check_storage_mtu(CheckContext& ctx) {
   for (auto& u : ctx.traffic.uses) {
     bool storage = u.cls == LW_CLASS_CEPH_PUBLIC || u.cls == LW_CLASS_CEPH_CLUSTER ||
                    u.cls == LW_CLASS_STORAGE;
-    if (!storage || !u.local() || !done.insert(u.iface->name).second) continue;
+    // A one-host storage network (a Proxmox Backup Server) is reached
+    // wherever the route goes, often through routers at 1500: no advice.
+    bool one_host = u.net.prefix == (u.net.addr.family == AF_INET ? 32 : 128);
+    if (!storage || one_host || !u.local() || !done.insert(u.iface->name).second) continue;
     int mtu = ctx.topo.effective_mtu(u.iface->name);
     if (mtu >= 9000) continue;
     ctx.report("LW007", mtu_where(*u.iface),

@@ -35,6 +35,10 @@ struct DerivedPolicy {
   // [probe]: the other nodes' Corosync link addresses, each with where it
   // comes from ("pve2 ring0_addr (/etc/pve/corosync.conf:18)").
   std::vector<std::pair<lw::Address, std::string>> probe_peers;
+  // TCP ports beyond a class's defaults (PBS 8007, qnetd 5403), each with
+  // where it comes from; render writes the defaults and these together.
+  std::array<std::vector<std::pair<lw::PortRange, std::string>>, LW_NR_CLASSES> extra_tcp_ports;
+  bool ovs = false;  // Open vSwitch stanzas: render explains where its lanes go
   bool corosync_priority = false;
   std::string corosync_priority_why;
   std::vector<std::string> notes;  // what derive left out and why

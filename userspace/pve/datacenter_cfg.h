@@ -22,6 +22,10 @@ struct DatacenterCfg {
   std::optional<Value> migration;         // the whole line
   std::string migration_type = "secure";  // Proxmox default
   std::optional<Cidr> migration_network;
+  // replication: [type=]secure|insecure,network=CIDR (PVE 8.x datacenter.cfg);
+  // storage replication then sends over SSH to the target's address there.
+  std::optional<Value> replication;
+  std::optional<Cidr> replication_network;
   // bwlimit: migration=N,default=N; N in KiB/s (pve docs, datacenter.cfg(5)).
   std::optional<Value> bwlimit;
   std::optional<uint64_t> bwlimit_migration_kib;  // migration=, else default=

@@ -45,6 +45,8 @@ NodeConfig load_node(const std::filesystem::path& root_in) {
     n.datacenter = parse_datacenter_cfg(*t, path("etc/pve/datacenter.cfg").string());
   if (auto t = read_optional(path("etc/pve/storage.cfg")))
     n.storage = parse_storage_cfg(*t, path("etc/pve/storage.cfg").string());
+  if (auto t = read_optional(path("etc/pve/sdn/fabrics.cfg")))
+    n.fabrics = parse_fabrics_cfg(*t, path("etc/pve/sdn/fabrics.cfg").string());
   if (auto t = read_optional(path("etc/hosts")))
     n.hosts = parse_hosts(*t, path("etc/hosts").string());
   n.live = read_live_state(root);

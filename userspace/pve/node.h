@@ -10,6 +10,7 @@
 #include "pve/ceph_conf.h"
 #include "pve/corosync_conf.h"
 #include "pve/datacenter_cfg.h"
+#include "pve/fabrics_cfg.h"
 #include "pve/hosts.h"
 #include "pve/interfaces.h"
 #include "pve/live_state.h"
@@ -25,6 +26,7 @@ struct NodeConfig {
   std::optional<CephConf> ceph;
   std::optional<DatacenterCfg> datacenter;
   std::optional<StorageCfg> storage;
+  std::optional<FabricsCfg> fabrics;  // PVE 9 SDN fabrics
   Hosts hosts;
   LiveState live;
 };
