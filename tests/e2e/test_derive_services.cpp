@@ -59,8 +59,10 @@ class DeriveServices : public ::testing::Test {
     fs::remove_all(root_, ec);
   }
 
-  // The files as Proxmox writes them, with this test's interface names.
-  void write_tree() const {
+  // The files as Proxmox writes them, with this test's interface names;
+  // `coro_name` names the Corosync NIC's stanza (files older than a rename).
+  void write_tree(const std::string& coro_name = "") const {
+    std::string coro = coro_name.empty() ? coro_->name_a() : coro_name;
     write_file(root_ / "etc/hostname", "pve1\n");
     write_file(root_ / "etc/hosts",
                "127.0.0.1 localhost\n203.0.113.1 pve1.lab.example pve1\n"
@@ -71,8 +73,7 @@ class DeriveServices : public ::testing::Test {
                    mgmt_->name_a() + "\niface " + mgmt_->name_a() +
                    " inet static\n\taddress 203.0.113.1/25\n\tgateway 203.0.113.126\n\n"
                    "auto " +
-                   coro_->name_a() + "\niface " + coro_->name_a() +
-                   " inet static\n\taddress 198.51.100.1/24\n");
+                   coro + "\niface " + coro + " inet static\n\taddress 198.51.100.1/24\n");
     write_file(root_ / "etc/pve/corosync.conf",
                "nodelist {\n  node {\n    name: pve1\n    nodeid: 1\n    quorum_votes: 1\n"
                "    ring0_addr: 198.51.100.1\n  }\n  node {\n    name: pve2\n    nodeid: 2\n"
@@ -141,6 +142,35 @@ TEST_F(DeriveServices, QdevicePbsAndSshMigrationLandInTheirClassesAndLanes) {
   // and on a lane derive left shared it is no violation.
   EXPECT_GT(node_->packets(coro_->name_a(), "egress", "other", "pass"), 10u);
   EXPECT_TRUE(no_violations());
+}
+
+// pve-network-interface-pinning renamed the Corosync NIC after the files
+// were written: on the node (--live) check says so and derive puts the lane
+// on the device the kernel has, where Corosync is then counted.
+TEST_F(DeriveServices, RenamedNicIsResolvedThroughTheKernel) {
+  write_tree("eno1");
+  auto check = node_->run("check --live --format json --root " + root_.string());
+  bool lw030 = false;
+  for (const auto& f : json_lines(check.out))
+    if (f.value("id", "") == "LW030" &&
+        f.value("message", "")
+                .find("on eno1 in the files, but the kernel has it on " + coro_->name_a()) !=
+            std::string::npos)
+      lw030 = true;
+  EXPECT_TRUE(lw030) << check.out << check.err;
+  auto copy = node_->run("check --format json --root " + root_.string());
+  EXPECT_EQ(copy.out.find("LW030"), std::string::npos) << "a copy has no kernel state";
+
+  auto derived = node_->run("derive --live --root " + root_.string());
+  ASSERT_TRUE(derived.ok()) << derived.err;
+  EXPECT_EQ(derived.out.find("interface = \"eno1\""), std::string::npos) << derived.out;
+  EXPECT_NE(derived.out.find("interface = \"" + coro_->name_a() + "\""), std::string::npos)
+      << derived.out;
+  node_->apply(derived.out);
+  UdpSink sink(*b_, "198.51.100.2", 5405);
+  EXPECT_EQ(send_udp(*a_, {.dst = "198.51.100.2", .dport = 5405, .sport = 5405, .count = 50}), 50u);
+  EXPECT_EQ(sink.receive(50, 5s), 50u);
+  EXPECT_EQ(node_->packets(coro_->name_a(), "egress", "corosync", "pass"), 50u);
 }
 
 }  // namespace

@@ -110,6 +110,20 @@ TEST(CheckFixtures, EcmpHashPolicyReadOnTheNodeOrSaidUnknown) {
             std::string::npos);
 }
 
+TEST(CheckFixtures, KernelAndFilesDisagreeOnADevice) {
+  auto node = lw::pve::load_node(fixture("3node-pve1"));
+  EXPECT_TRUE(lw::check::run_rules(node).empty());  // a copy: no kernel state
+  node.live.kernel = true;
+  node.live.address_devices[*lw::parse_address("10.10.10.1")] = "nic1";
+  auto fs = lw::check::run_rules(node);
+  ASSERT_EQ(ids_of(fs), std::set<std::string>{"LW030"}) << dump(fs);
+  EXPECT_NE(fs[0].message.find("10.10.10.1 is configured on ens18f1 in the files, but the kernel "
+                               "has it on nic1"),
+            std::string::npos)
+      << dump(fs);
+  EXPECT_GT(fs[0].line, 0);
+}
+
 TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
   std::ifstream in(fixture("broken/EXPECTED"));
   ASSERT_TRUE(in) << "missing EXPECTED";
@@ -132,6 +146,7 @@ TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
   }
   EXPECT_GE(trees, 20);
   covered.insert("LW023");  // covered by the 2-node tree
+  covered.insert("LW030");  // needs kernel state: KernelAndFilesDisagreeOnADevice
   for (auto& r : lw::check::all_rules())
     EXPECT_TRUE(covered.count(r.id)) << r.id << " has no fixture";
 }

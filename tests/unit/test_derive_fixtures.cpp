@@ -173,6 +173,22 @@ TEST(DeriveFixtures, SdnFabricLanesOnTheFabricInterfaces) {
   }
 }
 
+// On the node the kernel's names win: NICs renamed (nic0...) after the
+// files were written keep their lanes.
+TEST(DeriveFixtures, KernelNamesWinOverRenamedFiles) {
+  auto node = lw::pve::load_node(fixture("3node-pve1"));
+  node.live.kernel = true;
+  node.live.address_devices[*lw::parse_address("10.10.10.1")] = "nic1";
+  node.live.address_devices[*lw::parse_address("10.10.20.1")] = "ens20f1";  // unchanged
+  auto text = lw::derive::render_toml(lw::derive::derive_policy(node));
+  auto p = lw::policy::parse_string(text, "k.toml");
+  EXPECT_EQ(lane(p, "ens18f1"), nullptr) << text;
+  ASSERT_NE(lane(p, "nic1"), nullptr) << text;
+  EXPECT_TRUE(lane(p, "nic1")->exclusive);
+  EXPECT_NE(text.find("the kernel calls ens18f1 nic1"), std::string::npos) << text;
+  ASSERT_NE(lane(p, "ens20f1"), nullptr);
+}
+
 TEST(DeriveFixtures, ThreeNodePolicyMeansWhatTheArticleSays) {
   auto p = lw::policy::parse_string(derive_text("3node-pve1"), "3node-pve1.toml");
   EXPECT_EQ(p.mode, lw::policy::Mode::audit);

@@ -28,6 +28,9 @@ constexpr const char* kKernel = "kernel bonding/bridge/VLAN semantics";
 constexpr const char* kMesh =
     "Proxmox wiki, Full Mesh Network for Ceph Server; kernel docs, ip-sysctl "
     "(fib_multipath_hash_policy)";
+constexpr const char* kPinning =
+    "Proxmox VE Administration Guide, Network Configuration: Network Interface Naming "
+    "(pve-network-interface-pinning)";
 constexpr const char* kQuorum =
     "Proxmox VE Administration Guide, Cluster Manager: Corosync External Vote Support; "
     "votequorum(5)";
@@ -98,6 +101,8 @@ const std::vector<RuleInfo>& all_rules() {
        "a Corosync link uses knet_transport sctp: lanewarden recognises knet over UDP only"},
       {"LW029", "ecmp-hash-l3", Severity::warning, kMesh,
        "an ECMP mesh route with fib_multipath_hash_policy 0: one link carries all the traffic"},
+      {"LW030", "device-name-differs", Severity::warning, kPinning,
+       "the kernel has an address on another device than /etc/network/interfaces says"},
   };
   return rules;
 }

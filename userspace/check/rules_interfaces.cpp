@@ -103,9 +103,33 @@ void check_management(CheckContext& ctx) {
   }
 }
 
+// LW030: only on the node (or with --live): the kernel's address table
+// against the files. Renamed NICs make every lane named after the old
+// name attach nowhere.
+void check_device_names(CheckContext& ctx) {
+  const auto& live = ctx.node.live;
+  if (!live.kernel) return;
+  for (auto& i : ctx.node.interfaces.ifaces) {
+    if (i.kind == pve::IfaceKind::loopback || i.kind == pve::IfaceKind::dummy) continue;
+    for (auto& a : i.addresses) {
+      auto it = live.address_devices.find(a.addr.addr);
+      if (it == live.address_devices.end() || it->second == i.name) continue;
+      ctx.report("LW030", a.where,
+                 fmt::format("{} is configured on {} in the files, but the kernel has it on {}: "
+                             "the files and the running system disagree (a NIC renamed by "
+                             "pve-network-interface-pinning or a .link file?)",
+                             a.addr.addr.str(), i.name, it->second),
+                 fmt::format("make /etc/network/interfaces name {} (or revert the rename), "
+                             "then derive the policy again",
+                             it->second));
+    }
+  }
+}
+
 }  // namespace
 
 void check_interfaces(CheckContext& ctx) {
+  check_device_names(ctx);
   check_stp(ctx);
   check_storage_mtu(ctx);
   check_mtu_stack(ctx);

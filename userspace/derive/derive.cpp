@@ -168,6 +168,9 @@ std::string ovs_why(const pve::NodeConfig& node, const pve::Iface& from, const p
 void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const pve::TrafficMap& tm,
                  DerivedPolicy& p) {
   std::map<std::pair<std::string, int>, DerivedLane> lanes;
+  // On the node, the kernel's name for a device that holds the address
+  // itself (a NIC or bond renamed since the files were written).
+  std::map<std::string, std::string> renamed;
   std::vector<const pve::ClassUse*> uses;
   for (auto& u : tm.uses) uses.push_back(&u);
   if (qdevice_in_link(tm, p)) uses.push_back(&*tm.qdevice);
@@ -185,6 +188,10 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
       std::string via = u.iface->name == a.iface ? "" : " via " + u.iface->name;
       lane.why.push_back(fmt::format("{} ({}{}){}", u.label, u.addr->addr.addr.str(), via,
                                      ovs_why(node, *u.iface, a)));
+      auto live = node.live.address_devices.find(u.addr->addr.addr);
+      if (u.iface->name == a.iface && live != node.live.address_devices.end() &&
+          live->second != a.iface)
+        renamed[a.iface] = live->second;
     }
   }
   // Order: as the devices appear in /etc/network/interfaces, then by VLAN.
@@ -226,6 +233,14 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
   std::stable_sort(p.lanes.begin(), p.lanes.end(), [&](auto& a, auto& b) {
     return std::pair(order(a.iface), a.vlan) < std::pair(order(b.iface), b.vlan);
   });
+  for (auto& lane : p.lanes) {
+    auto r = renamed.find(lane.iface);
+    if (r == renamed.end()) continue;
+    lane.why.push_back(fmt::format("the kernel calls {} {}: the files are older than the "
+                                   "rename (check LW030)",
+                                   lane.iface, r->second));
+    lane.iface = r->second;
+  }
 }
 
 void migration_cap(const pve::NodeConfig& node, DerivedPolicy& p) {

@@ -52,6 +52,7 @@ std::string render_toml(const DerivedPolicy& p);
 struct DeriveOptions {
   std::string root;    // "" = the running system
   std::string output;  // "" = stdout
+  bool live = false;   // --live: --root is this node's, ask the kernel too
 };
 // Writes the policy to `out` or to opts.output (atomically: temp + rename).
 void run_derive(const DeriveOptions& opts, std::ostream& out);

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/net.h"
+
 namespace lw::pve {
 
 struct BondSlaveLive {
@@ -38,6 +40,10 @@ struct LiveState {
   // net.ipv4.fib_multipath_hash_policy: 0 hashes ECMP flows on addresses
   // only, 1 on the 5-tuple (kernel docs, ip-sysctl). Unknown off the node.
   std::optional<int> fib_multipath_hash_policy;
+  // The device each address is on in the running kernel; filled only when
+  // lanewarden runs on the node (pve/live_addrs.h), empty for a copy.
+  bool kernel = false;
+  std::map<Address, std::string> address_devices;
 };
 
 BondLive parse_proc_bonding(std::string_view text, const std::string& file);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "pve/node.h"
 
+#include "pve/live_addrs.h"
+
 #include <unistd.h>
 
 #include <climits>
@@ -15,7 +17,7 @@ std::string short_name(std::string_view name) {
 
 }  // namespace
 
-NodeConfig load_node(const std::filesystem::path& root_in) {
+NodeConfig load_node(const std::filesystem::path& root_in, bool kernel) {
   bool live_system = root_in.empty() || root_in == "/";
   std::filesystem::path root = live_system ? std::filesystem::path("/") : root_in;
   if (!live_system && !std::filesystem::is_directory(root))
@@ -50,6 +52,10 @@ NodeConfig load_node(const std::filesystem::path& root_in) {
   if (auto t = read_optional(path("etc/hosts")))
     n.hosts = parse_hosts(*t, path("etc/hosts").string());
   n.live = read_live_state(root);
+  if (live_system || kernel) {
+    n.live.kernel = true;
+    n.live.address_devices = read_address_devices();
+  }
   return n;
 }
 

@@ -32,7 +32,9 @@ struct NodeConfig {
 };
 
 // root "" or "/" = the running system (hostname falls back to gethostname()).
-// Missing optional files are absent; malformed ones throw ConfigError.
-NodeConfig load_node(const std::filesystem::path& root);
+// Missing optional files are absent; malformed ones throw ConfigError. The
+// running kernel's address table is read for the running system, and for a
+// copy when `kernel` says the copy is this node's (check/derive --live).
+NodeConfig load_node(const std::filesystem::path& root, bool kernel = false);
 
 }  // namespace lw::pve
