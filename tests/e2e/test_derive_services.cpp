@@ -135,7 +135,7 @@ TEST_F(DeriveServices, QdevicePbsAndSshMigrationLandInTheirClassesAndLanes) {
   // qnetd's connection is Corosync on the link's lane, the PBS is storage on
   // the management NIC, nothing of either leaks into another class there.
   EXPECT_GT(node_->packets(coro_->name_a(), "egress", "corosync", "pass"), 10u);
-  EXPECT_GT(node_->packets(coro_->name_a(), "ingress", "corosync", "pass"), 10u);
+  EXPECT_GT(node_->packets(coro_->name_a(), "ingress", "corosync", "pass"), 0u);  // its ACKs
   EXPECT_GT(node_->packets(mgmt_->name_a(), "egress", "storage", "pass"), 100u);
   EXPECT_EQ(node_->packets(mgmt_->name_a(), "egress", "other"), 0u);
   // Migration without a migration network is SSH on the Corosync NIC: `other`,
