@@ -236,9 +236,10 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
   for (auto& lane : p.lanes) {
     auto r = renamed.find(lane.iface);
     if (r == renamed.end()) continue;
-    lane.why.push_back(fmt::format("the kernel calls {} {}: the files are older than the "
-                                   "rename (check LW030)",
-                                   lane.iface, r->second));
+    lane.why.push_back(
+        fmt::format("the kernel calls {} {}: the files are older than the "
+                    "rename (check LW030)",
+                    lane.iface, r->second));
     lane.iface = r->second;
   }
 }

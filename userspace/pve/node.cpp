@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "pve/node.h"
 
-#include "pve/live_addrs.h"
-
 #include <unistd.h>
 
 #include <climits>
+
+#include "pve/live_addrs.h"
 
 namespace lw::pve {
 namespace {
