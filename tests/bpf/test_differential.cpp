@@ -203,7 +203,7 @@ struct PolicyGen {
 struct FrameGen {
   std::mt19937_64& rng;
   const policy::Policy& policy;
-  std::vector<policy::Cidr> v4_nets, v6_nets;
+  std::vector<lw::Cidr> v4_nets, v6_nets;
 
   FrameGen(std::mt19937_64& r, const policy::Policy& p) : rng(r), policy(p) {
     for (const auto& nets : p.networks)
@@ -218,7 +218,7 @@ struct FrameGen {
   // host), or one outside all of them.
   std::string address(int family) {
     const auto& nets = family == AF_INET ? v4_nets : v6_nets;
-    policy::Address a;
+    lw::Address a;
     a.family = family;
     const int len = family == AF_INET ? 4 : 16;
     if (!nets.empty() && chance(0.75)) {

@@ -4,7 +4,7 @@
 // the 128-bit one (any longer prefix). Every address one below, on and one
 // above each end of each network goes through the real program, as source
 // and as destination, and the class must be what the policy model
-// (policy::Cidr::contains) says. The /64 policy runs through both searches,
+// (lw::Cidr::contains) says. The /64 policy runs through both searches,
 // the /127 and /128 policy through the 128-bit one only.
 #include <set>
 #include <string>
@@ -60,21 +60,21 @@ constexpr ClassPort kProbes[] = {{LW_CLASS_MIGRATION, 60000},
                                  {LW_CLASS_MANAGEMENT, 8006},
                                  {LW_CLASS_STORAGE, 3260}};
 
-u128 value(const policy::Address& a) {
+u128 value(const lw::Address& a) {
   u128 v = 0;
   for (uint8_t b : a.bytes) v = (v << 8) | b;
   return v;
 }
 
-policy::Address address(u128 v) {
-  policy::Address a;
+lw::Address address(u128 v) {
+  lw::Address a;
   a.family = AF_INET6;
   for (int i = 15; i >= 0; --i, v >>= 8) a.bytes[i] = static_cast<uint8_t>(v);
   return a;
 }
 
 // First and last address of each IPv6 network, one below and one above.
-std::vector<policy::Address> boundary_addresses(const policy::Policy& p) {
+std::vector<lw::Address> boundary_addresses(const policy::Policy& p) {
   std::set<u128> out;
   for (const auto& nets : p.networks) {
     for (const auto& n : nets) {
@@ -85,12 +85,12 @@ std::vector<policy::Address> boundary_addresses(const policy::Policy& p) {
       for (u128 v : {first - 1, first, first + 1, last - 1, last, last + 1}) out.insert(v);
     }
   }
-  std::vector<policy::Address> addrs;
+  std::vector<lw::Address> addrs;
   for (u128 v : out) addrs.push_back(address(v));
   return addrs;
 }
 
-bool in_class(const policy::Policy& p, int cls, const policy::Address& a) {
+bool in_class(const policy::Policy& p, int cls, const lw::Address& a) {
   for (const auto& n : p.networks[cls])
     if (n.contains(a)) return true;
   return false;

@@ -9,12 +9,12 @@
 namespace lw::reference {
 namespace {
 
-bool in_ports(const std::vector<policy::PortRange>& ranges, uint16_t port) {
+bool in_ports(const std::vector<lw::PortRange>& ranges, uint16_t port) {
   return std::any_of(ranges.begin(), ranges.end(),
                      [port](const auto& r) { return r.first <= port && port <= r.last; });
 }
 
-bool in_networks(const std::vector<policy::Cidr>& nets, const policy::Address& a) {
+bool in_networks(const std::vector<lw::Cidr>& nets, const lw::Address& a) {
   return std::any_of(nets.begin(), nets.end(), [&a](const auto& n) { return n.contains(a); });
 }
 

@@ -21,8 +21,8 @@ class Reader {
   bool fits(size_t off, size_t n) const { return off <= b_.size() && n <= b_.size() - off; }
   uint8_t u8(size_t off) const { return b_[off]; }
   uint16_t u16(size_t off) const { return static_cast<uint16_t>(b_[off] << 8 | b_[off + 1]); }
-  policy::Address addr(size_t off, int family) const {
-    policy::Address a;
+  lw::Address addr(size_t off, int family) const {
+    lw::Address a;
     a.family = family;
     std::copy_n(b_.begin() + static_cast<long>(off), family == AF_INET ? 4 : 16, a.bytes.begin());
     return a;

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <span>
 
+#include "common/net.h"
 #include "lanewarden.h"
-#include "policy/net.h"
 
 namespace lw::reference {
 
@@ -27,7 +27,7 @@ struct Frame {
   uint16_t vlan = 0;             // the lane's VLAN: outermost non-zero id, 0 untagged
   bool link_control = false;     // non-IP link control (ARP, LLDP, LACP, STP...)
   int family = 0;                // 0 (no valid IP addresses), AF_INET or AF_INET6
-  policy::Address src, dst;
+  lw::Address src, dst;
   int l4 = -1;                  // transport the IP header names; -1 unknown
   bool transport_read = false;  // ports (TCP/UDP) or type/code (ICMP) were read
   uint16_t sport = 0, dport = 0;

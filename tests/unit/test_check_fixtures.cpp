@@ -48,6 +48,82 @@ TEST(CheckFixtures, TwoNodeHasOnlyInfo) {
   EXPECT_EQ(ids, std::set<std::string>{"LW023"}) << dump(fs);
 }
 
+std::set<std::string> ids_of(const std::vector<lw::check::Finding>& fs) {
+  std::set<std::string> ids;
+  for (auto& f : fs) ids.insert(f.id);
+  return ids;
+}
+
+TEST(CheckFixtures, QdeviceInALinkNetworkIsFine) {
+  auto fs = findings_of("2node-qdevice");
+  EXPECT_EQ(ids_of(fs), std::set<std::string>{"LW023"}) << dump(fs);  // as 2node-pve1
+}
+
+TEST(CheckFixtures, TwoNodeWithoutTiebreakerExplainsBothFixes) {
+  for (auto& f : findings_of("broken/lw025-two-node-no-tiebreaker")) {
+    if (f.id != "LW025") continue;
+    EXPECT_NE(f.fix.find("pvecm qdevice setup"), std::string::npos);
+    EXPECT_NE(f.fix.find("wait_for_all"), std::string::npos);
+    EXPECT_NE(f.source.find("votequorum(5)"), std::string::npos);
+    EXPECT_NE(f.file.find("corosync.conf"), std::string::npos);
+    EXPECT_GT(f.line, 0);  // the quorum section
+    return;
+  }
+  FAIL() << "no LW025";
+}
+
+// Backups to the PBS leave over the management bridge: the article's
+// warning applies, the jumbo-frame advice (LW007) does not.
+TEST(CheckFixtures, ServicesTreeWarnsOfBackupsOnManagement) {
+  auto fs = findings_of("3node-services");
+  EXPECT_EQ(ids_of(fs), std::set<std::string>{"LW013"}) << dump(fs);
+}
+
+TEST(CheckFixtures, OpenVswitchSharingIsFoundAndOvsMtuRead) {
+  auto fs = findings_of("3node-ovs");
+  EXPECT_EQ(ids_of(fs), (std::set<std::string>{"LW001", "LW023"})) << dump(fs);
+  bool ceph = false;
+  for (auto& f : fs)
+    if (f.id == "LW001" && f.message.find("corosync link 0 (10.10.10.1 on coro0) shares physical "
+                                          "NIC eno1 with ceph public network") != std::string::npos)
+      ceph = true;
+  EXPECT_TRUE(ceph) << dump(fs);
+}
+
+TEST(CheckFixtures, FullMeshDesignsAreClean) {
+  for (const char* tree : {"3node-mesh-routed", "3node-mesh-broadcast", "3node-mesh-rstp"}) {
+    auto fs = findings_of(tree);
+    EXPECT_TRUE(fs.empty()) << tree << ":\n" << dump(fs);
+  }
+}
+
+TEST(CheckFixtures, EcmpHashPolicyReadOnTheNodeOrSaidUnknown) {
+  auto known = findings_of("broken/lw029-ecmp-hash-l3");
+  ASSERT_EQ(known.size(), 2u) << dump(known);  // one per ECMP route
+  EXPECT_EQ(known[0].severity, lw::check::Severity::warning);
+  EXPECT_NE(known[0].message.find("fib_multipath_hash_policy is 0"), std::string::npos);
+  EXPECT_NE(known[0].message.find("over ens21f0, ens21f1"), std::string::npos) << dump(known);
+  auto unknown = findings_of("broken/lw029-ecmp-hash-unknown");
+  ASSERT_EQ(unknown.size(), 2u) << dump(unknown);
+  EXPECT_EQ(unknown[0].severity, lw::check::Severity::info);
+  EXPECT_NE(unknown[0].message.find("is unknown (check did not run on the node)"),
+            std::string::npos);
+}
+
+TEST(CheckFixtures, KernelAndFilesDisagreeOnADevice) {
+  auto node = lw::pve::load_node(fixture("3node-pve1"));
+  EXPECT_TRUE(lw::check::run_rules(node).empty());  // a copy: no kernel state
+  node.live.kernel = true;
+  node.live.address_devices[*lw::parse_address("10.10.10.1")] = "nic1";
+  auto fs = lw::check::run_rules(node);
+  ASSERT_EQ(ids_of(fs), std::set<std::string>{"LW030"}) << dump(fs);
+  EXPECT_NE(fs[0].message.find("10.10.10.1 is configured on ens18f1 in the files, but the kernel "
+                               "has it on nic1"),
+            std::string::npos)
+      << dump(fs);
+  EXPECT_GT(fs[0].line, 0);
+}
+
 TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
   std::ifstream in(fixture("broken/EXPECTED"));
   ASSERT_TRUE(in) << "missing EXPECTED";
@@ -70,6 +146,7 @@ TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
   }
   EXPECT_GE(trees, 20);
   covered.insert("LW023");  // covered by the 2-node tree
+  covered.insert("LW030");  // needs kernel state: KernelAndFilesDisagreeOnADevice
   for (auto& r : lw::check::all_rules())
     EXPECT_TRUE(covered.count(r.id)) << r.id << " has no fixture";
 }

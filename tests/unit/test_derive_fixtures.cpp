@@ -4,8 +4,10 @@
 // included) is a policy the policy parser accepts unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "derive/derive.h"
@@ -35,6 +37,156 @@ TEST(DeriveFixtures, ThreeNodeMatchesReviewedPolicy) {
 
 TEST(DeriveFixtures, TwoNodeMatchesReviewedPolicy) {
   EXPECT_EQ(derive_text("2node-pve1"), slurp(fixture("expected/2node-pve1.toml")));
+}
+
+TEST(DeriveFixtures, ServiceTreesMatchReviewedPolicies) {
+  for (const char* tree : {"2node-qdevice", "3node-services", "3node-ovs", "3node-mesh-routed",
+                           "3node-mesh-broadcast", "3node-mesh-rstp", "3node-fabric"}) {
+    SCOPED_TRACE(tree);
+    EXPECT_EQ(derive_text(tree), slurp(fixture(std::string("expected/") + tree + ".toml")));
+  }
+}
+
+const lw::policy::Lane* lane(const lw::policy::Policy& p, const std::string& iface, int vlan = 0) {
+  for (auto& l : p.lanes)
+    if (l.interface == iface && l.vlan.value_or(0) == vlan) return &l;
+  return nullptr;
+}
+
+bool has_port(const std::vector<lw::PortRange>& v, uint16_t port) {
+  return std::any_of(v.begin(), v.end(),
+                     [&](auto& r) { return r.first <= port && port <= r.last; });
+}
+
+TEST(DeriveFixtures, QdeviceInALinkNetworkIsCorosync) {
+  auto p = lw::policy::parse_string(derive_text("2node-qdevice"), "q.toml");
+  // qnetd 10.10.10.5 is inside link 0's network: no extra network, one more port.
+  EXPECT_EQ(p.networks[LW_CLASS_COROSYNC].size(), 2u);
+  EXPECT_TRUE(has_port(p.classes[LW_CLASS_COROSYNC].tcp_ports, 5403));
+  EXPECT_TRUE(has_port(p.classes[LW_CLASS_COROSYNC].udp_ports, 5405));  // knet keeps its ports
+  ASSERT_NE(lane(p, "ens18f0", 11), nullptr);
+  EXPECT_EQ(lane(p, "ens18f0", 11)->classes, LW_CLASS_BIT(LW_CLASS_COROSYNC));
+}
+
+TEST(DeriveFixtures, QdeviceOutsideTheLinksIsExplainedNotClaimed) {
+  for (const char* tree :
+       {"broken/lw027-qdevice-by-management", "broken/lw026-027-qdevice-on-storage"}) {
+    SCOPED_TRACE(tree);
+    auto text = derive_text(tree);
+    EXPECT_NE(text.find("outside every corosync network, so it counts as `other`"),
+              std::string::npos)
+        << text;
+    auto p = lw::policy::parse_string(text, "q.toml");
+    EXPECT_FALSE(has_port(p.classes[LW_CLASS_COROSYNC].tcp_ports, 5403));
+  }
+}
+
+TEST(DeriveFixtures, PbsAndReplicationGetTheirClasses) {
+  auto p = lw::policy::parse_string(derive_text("3node-services"), "s.toml");
+  ASSERT_EQ(p.networks[LW_CLASS_STORAGE].size(), 1u);
+  EXPECT_EQ(p.networks[LW_CLASS_STORAGE][0].str(), "10.10.1.20/32");
+  const auto& storage_tcp = p.classes[LW_CLASS_STORAGE].tcp_ports;
+  for (uint16_t port : {3260, 2049, 8007}) EXPECT_TRUE(has_port(storage_tcp, port)) << port;
+  EXPECT_TRUE(has_port(p.classes[LW_CLASS_STORAGE].udp_ports, 2049));
+  std::vector<std::string> migration;
+  for (auto& n : p.networks[LW_CLASS_MIGRATION]) migration.push_back(n.str());
+  EXPECT_EQ(migration, (std::vector<std::string>{"10.10.30.0/24", "10.10.31.0/24"}));
+  // The PBS sits behind the management bridge: its lane carries both.
+  ASSERT_NE(lane(p, "ens18f0"), nullptr);
+  EXPECT_EQ(lane(p, "ens18f0")->classes,
+            LW_CLASS_BIT(LW_CLASS_MANAGEMENT) | LW_CLASS_BIT(LW_CLASS_STORAGE));
+}
+
+TEST(DeriveFixtures, MigrationWithoutANetworkSharesCorosyncLinkZero) {
+  auto text = derive_text("broken/lw010-no-migration-network");
+  auto p = lw::policy::parse_string(text, "m.toml");
+  ASSERT_NE(lane(p, "ens18f1"), nullptr);
+  EXPECT_FALSE(lane(p, "ens18f1")->exclusive) << text;  // SSH to ring0_addr runs here
+  ASSERT_NE(lane(p, "ens20f1"), nullptr);
+  EXPECT_TRUE(lane(p, "ens20f1")->exclusive);  // link 1 stays Corosync's alone
+  EXPECT_NE(text.find("SSH to the target's ring0_addr"), std::string::npos);
+}
+
+TEST(DeriveFixtures, SctpLinkIsNotExclusive) {
+  auto p = lw::policy::parse_string(derive_text("broken/lw028-corosync-sctp"), "s.toml");
+  EXPECT_TRUE(lane(p, "ens18f1")->exclusive);
+  EXPECT_FALSE(lane(p, "ens20f1")->exclusive);  // link 1: knet_transport sctp
+}
+
+TEST(DeriveFixtures, OpenVswitchLanesOnMembersAndInternalPorts) {
+  auto text = derive_text("3node-ovs");
+  auto p = lw::policy::parse_string(text, "o.toml");
+  for (auto& l : p.lanes) EXPECT_NE(l.interface, "bond0") << "an OVSBond has no netdev";
+  for (const char* nic : {"eno1", "eno2"}) {
+    ASSERT_NE(lane(p, nic, 11), nullptr) << nic;
+    EXPECT_EQ(lane(p, nic, 11)->classes, LW_CLASS_BIT(LW_CLASS_COROSYNC));
+    ASSERT_NE(lane(p, nic, 20), nullptr) << nic;
+    EXPECT_EQ(lane(p, nic, 20)->classes, LW_CLASS_BIT(LW_CLASS_CEPH_PUBLIC));
+  }
+  ASSERT_NE(lane(p, "coro0"), nullptr);
+  EXPECT_EQ(lane(p, "coro0")->classes, LW_CLASS_BIT(LW_CLASS_COROSYNC));
+  // Corosync shares the wire with Ceph: priority where they compete.
+  EXPECT_EQ(p.classes[LW_CLASS_COROSYNC].priority, lw::policy::Priority::high);
+  EXPECT_NE(text.find("member of OVSBond bond0 (no netdev of its own), tag 11"), std::string::npos)
+      << text;
+}
+
+// A full mesh moves Ceph between its links: on a failure, and when a peer is
+// reached through the third node (routed with fallback, RSTP). Every link
+// of the mesh is a Ceph cluster lane, none exclusive, so neither is a
+// violation.
+TEST(DeriveFixtures, FullMeshLanesCoverEveryPath) {
+  const std::map<std::string, std::vector<std::string>> lanes = {
+      {"3node-mesh-routed", {"ens21f0", "ens21f1"}},
+      {"3node-mesh-broadcast", {"bond1"}},
+      {"3node-mesh-rstp", {"ens21f0", "ens21f1", "vmbr1"}}};
+  for (auto& [tree, ifaces] : lanes) {
+    SCOPED_TRACE(tree);
+    auto p = lw::policy::parse_string(derive_text(tree), tree + ".toml");
+    std::vector<std::string> cluster;
+    for (auto& l : p.lanes)
+      if (l.classes & LW_CLASS_BIT(LW_CLASS_CEPH_CLUSTER)) {
+        cluster.push_back(l.interface);
+        EXPECT_FALSE(l.exclusive);
+        EXPECT_EQ(l.classes, LW_CLASS_BIT(LW_CLASS_CEPH_CLUSTER));
+      }
+    EXPECT_EQ(cluster, ifaces);
+    EXPECT_EQ(p.networks[LW_CLASS_CEPH_CLUSTER].size(), 1u);
+  }
+}
+
+// PVE 9 SDN fabric: the router address sits on dummy_<fabric>, which carries
+// nothing; Ceph leaves through the fabric's interfaces, read from the
+// unnumbered stanzas of interfaces.d/sdn or, without them, fabrics.cfg.
+TEST(DeriveFixtures, SdnFabricLanesOnTheFabricInterfaces) {
+  for (const char* tree : {"3node-fabric", "3node-fabric-cfg-only"}) {
+    SCOPED_TRACE(tree);
+    auto p = lw::policy::parse_string(derive_text(tree), "f.toml");
+    std::vector<std::string> ceph;
+    for (auto& l : p.lanes) {
+      EXPECT_NE(l.interface, "dummy_ceph");
+      if (l.classes & LW_CLASS_BIT(LW_CLASS_CEPH_PUBLIC)) ceph.push_back(l.interface);
+    }
+    EXPECT_EQ(ceph, (std::vector<std::string>{"ens21f0", "ens21f1"}));
+    ASSERT_EQ(p.networks[LW_CLASS_CEPH_PUBLIC].size(), 1u);
+    EXPECT_EQ(p.networks[LW_CLASS_CEPH_PUBLIC][0].str(), "10.10.60.0/24");
+  }
+}
+
+// On the node the kernel's names win: NICs renamed (nic0...) after the
+// files were written keep their lanes.
+TEST(DeriveFixtures, KernelNamesWinOverRenamedFiles) {
+  auto node = lw::pve::load_node(fixture("3node-pve1"));
+  node.live.kernel = true;
+  node.live.address_devices[*lw::parse_address("10.10.10.1")] = "nic1";
+  node.live.address_devices[*lw::parse_address("10.10.20.1")] = "ens20f1";  // unchanged
+  auto text = lw::derive::render_toml(lw::derive::derive_policy(node));
+  auto p = lw::policy::parse_string(text, "k.toml");
+  EXPECT_EQ(lane(p, "ens18f1"), nullptr) << text;
+  ASSERT_NE(lane(p, "nic1"), nullptr) << text;
+  EXPECT_TRUE(lane(p, "nic1")->exclusive);
+  EXPECT_NE(text.find("the kernel calls ens18f1 nic1"), std::string::npos) << text;
+  ASSERT_NE(lane(p, "ens20f1"), nullptr);
 }
 
 TEST(DeriveFixtures, ThreeNodePolicyMeansWhatTheArticleSays) {
@@ -77,7 +229,10 @@ TEST(DeriveFixtures, TwoNodePolicyUsesVlanLanesAndPriority) {
 }
 
 TEST(DeriveFixtures, EveryTreeGivesAValidPolicyNamingOnlyKnownInterfaces) {
-  std::vector<std::string> trees = {"3node-pve1", "2node-pve1"};
+  std::vector<std::string> trees = {"3node-pve1",           "2node-pve1",      "2node-qdevice",
+                                    "3node-services",       "3node-ovs",       "3node-mesh-routed",
+                                    "3node-mesh-broadcast", "3node-mesh-rstp", "3node-fabric",
+                                    "3node-fabric-cfg-only"};
   for (auto& e : std::filesystem::directory_iterator(fixture("broken")))
     if (e.is_directory()) trees.push_back("broken/" + e.path().filename().string());
   ASSERT_GT(trees.size(), 20u);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Addresses, CIDRs and port ranges as the policy writes them.
+// Addresses, CIDRs and port ranges: the policy's spellings and Proxmox's.
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
-#include "policy/net.h"
+#include "common/net.h"
 
-namespace lw::policy {
+namespace lw {
 namespace {
 
 using ::testing::HasSubstr;
@@ -144,5 +144,39 @@ TEST(NetPorts, RejectsOutOfRangeAndReversed) {
   }
 }
 
+// The lenient spellings of Proxmox's files, on the same type the policy uses.
+TEST(NetProxmoxSpellings, InterfaceAddressKeepsHostAndNetwork) {
+  auto a = parse_if_addr("10.10.10.1/24");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->addr.str(), "10.10.10.1");
+  EXPECT_EQ(a->net.str(), "10.10.10.0/24");
+  EXPECT_TRUE(a->net.contains(a->addr));
+  auto host = parse_if_addr("2001:db8::5");
+  ASSERT_TRUE(host);
+  EXPECT_EQ(host->net.str(), "2001:db8::5/128");
+  EXPECT_FALSE(parse_if_addr("10.10.10.1/33"));
+  EXPECT_FALSE(parse_if_addr("10.10.10.1/24x"));
+  EXPECT_FALSE(parse_if_addr("pve1/24"));
+}
+
+TEST(NetProxmoxSpellings, NetworksClearHostBitsAndHostsAreSingle) {
+  EXPECT_EQ(parse_network("10.10.40.1/24")->str(), "10.10.40.0/24");
+  EXPECT_EQ(parse_network("198.51.100.7")->str(), "198.51.100.7/32");
+  EXPECT_EQ(host_cidr(*parse_address("2001:db8::1")).str(), "2001:db8::1/128");
+  EXPECT_TRUE(host_cidr(*parse_address("198.51.100.7")).contains(*parse_address("198.51.100.7")));
+  EXPECT_FALSE(host_cidr(*parse_address("198.51.100.7")).contains(*parse_address("198.51.100.8")));
+  // One ordering for both readers and policy: networks sort and deduplicate.
+  EXPECT_LT(*parse_cidr("198.51.100.0/24"), *parse_cidr("203.0.113.0/24"));
+}
+
+TEST(NetProxmoxSpellings, Netmasks) {
+  EXPECT_EQ(netmask_prefix("255.255.255.0"), 24);
+  EXPECT_EQ(netmask_prefix("255.255.254.0"), 23);
+  EXPECT_EQ(netmask_prefix("0.0.0.0"), 0);
+  EXPECT_EQ(netmask_prefix("24"), 24);
+  EXPECT_FALSE(netmask_prefix("255.0.255.0"));  // not contiguous
+  EXPECT_FALSE(netmask_prefix("33"));
+}
+
 }  // namespace
-}  // namespace lw::policy
+}  // namespace lw

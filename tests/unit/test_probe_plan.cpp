@@ -10,7 +10,7 @@
 namespace lw::probe {
 namespace {
 
-policy::Address addr(const char* text) { return *policy::parse_address(text); }
+lw::Address addr(const char* text) { return *lw::parse_address(text); }
 
 // eth0 and eth1 plain NICs; vmbr0 a bridge over eth2; eth3.20 a VLAN on eth3.
 LocalNetwork node() {

@@ -85,6 +85,60 @@ void expect_error(const char* text, const std::string& where, const std::string&
   }
 }
 
+// As `pvecm qdevice setup` writes it (PVE::Corosync::write_conf sorts keys).
+constexpr const char* kQdevice = R"(nodelist {
+  node {
+    name: pve1
+    ring0_addr: 10.10.10.1
+  }
+}
+
+quorum {
+  device {
+    model: net
+    net {
+      algorithm: ffsplit
+      host: 10.10.10.5
+      tls: on
+    }
+    votes: 1
+  }
+  provider: corosync_votequorum
+}
+
+totem {
+  interface {
+    knet_transport: sctp
+    linknumber: 0
+  }
+}
+)";
+
+TEST(PveCorosync, ReadsQdeviceAndTransport) {
+  auto c = parse_corosync_conf(kQdevice, "corosync.conf");
+  ASSERT_TRUE(c.qdevice);
+  EXPECT_EQ(c.qdevice->model, "net");
+  ASSERT_TRUE(c.qdevice->host);
+  EXPECT_EQ(c.qdevice->host->text, "10.10.10.5");
+  EXPECT_EQ(c.qdevice->host->where.line, 13);
+  EXPECT_EQ(c.qdevice->port, 5403);  // corosync-qdevice(8) default
+  EXPECT_EQ(c.qdevice->algorithm->text, "ffsplit");
+  EXPECT_FALSE(c.two_node);
+  EXPECT_EQ(c.quorum_where.line, 8);
+  ASSERT_EQ(c.interfaces.size(), 1u);
+  EXPECT_TRUE(c.interfaces[0].sctp());
+
+  auto port = parse_corosync_conf(
+      "quorum {\n device {\n  model: net\n  net {\n   host: q.example\n   port: 5500\n  }\n "
+      "}\n}\n",
+      "f");
+  EXPECT_EQ(port.qdevice->port, 5500);
+  EXPECT_FALSE(parse_corosync_conf("totem {\n interface {\n  linknumber: 0\n }\n}\n", "f")
+                   .interfaces[0]
+                   .sctp());  // udp is the default
+  EXPECT_EQ(parse_corosync_conf("", "f").quorum_where.line, 0);
+}
+
 TEST(PveCorosync, MalformedInputNamesFileAndLine) {
   expect_error("totem {\n  token: 3000\n", "1", "never closed");
   expect_error("totem {\n}\n}\n", "3", "without an open section");
@@ -94,6 +148,9 @@ TEST(PveCorosync, MalformedInputNamesFileAndLine) {
   expect_error("nodelist {\n node {\n  ring9_addr: 10.0.0.1\n }\n}\n", "3", "0..7");
   expect_error("nodelist {\n node {\n  ring0_addr:\n }\n}\n", "3", "empty");
   expect_error("bad name {\n}\n", "1", "bad section name");
+  expect_error("totem {\n interface {\n  knet_transport: tcp\n }\n}\n", "3",
+               "neither udp nor sctp");
+  expect_error("quorum {\n device {\n  net {\n   port: 70000\n  }\n }\n}\n", "4", "1..65535");
 }
 
 TEST(PveCorosync, EmptyAndCommentOnlyFilesParse) {

@@ -122,10 +122,116 @@ TEST(PveInterfaces, TopologyFollowsStacksToNicsAndTags) {
   EXPECT_EQ(t.effective_mtu("vmbr0"), 9000);     // bridge: smallest port MTU
   EXPECT_EQ(t.effective_mtu("bond0.20"), 9000);  // VLAN: its raw device's
   EXPECT_EQ(t.effective_mtu("vlan40"), 1500);
-  auto owner = t.owner_of(*lw::pve::parse_ip("10.10.20.1"));
+  auto owner = t.owner_of(*lw::parse_address("10.10.20.1"));
   ASSERT_NE(owner.iface, nullptr);
   EXPECT_EQ(owner.iface->name, "bond0.20");
-  EXPECT_EQ(t.locals_in(*lw::pve::parse_net("10.10.0.0/16")).size(), 5u);
+  EXPECT_EQ(t.locals_in(*lw::parse_network("10.10.0.0/16")).size(), 5u);
+}
+
+// Open vSwitch as pve-common's writer spells it (PVE/Network/Interfaces.pm and
+// its test/etc_network_interfaces), with the older allow-ovs/allow-vmbrN
+// headers instead of auto.
+constexpr const char* kOvs = R"(allow-vmbr0 eno1
+iface eno1 inet manual
+	ovs_type OVSPort
+	ovs_bridge vmbr0
+
+iface eno2 inet manual
+iface eno3 inet manual
+
+allow-vmbr1 bond1
+iface bond1 inet manual
+	ovs_bonds eno2 eno3
+	ovs_type OVSBond
+	ovs_bridge vmbr1
+	ovs_mtu 9000
+	ovs_options bond_mode=balance-tcp lacp=active other_config:lacp-time=fast
+
+allow-ovs vmbr0
+iface vmbr0 inet static
+	address 10.10.1.1/24
+	ovs_type OVSBridge
+	ovs_ports eno1
+
+allow-ovs vmbr1
+iface vmbr1 inet manual
+	ovs_type OVSBridge
+	ovs_ports bond1 coro0
+	ovs_mtu 9000
+
+allow-vmbr1 coro0
+iface coro0 inet static
+	address 10.10.10.1/24
+	ovs_type OVSIntPort
+	ovs_bridge vmbr1
+	ovs_options tag=11
+
+allow-vmbr1 ceph0
+iface ceph0 inet static
+	address 10.10.40.1/24
+	ovs_type OVSIntPort
+	ovs_bridge vmbr1
+	ovs_mtu 9000
+	ovs_options tag=20
+)";
+
+TEST(PveInterfaces, OpenVswitchStanzas) {
+  auto ifs = parse_interfaces(kOvs, "interfaces");
+  auto* bond = ifs.find("bond1");
+  ASSERT_NE(bond, nullptr);
+  EXPECT_EQ(bond->kind, IfaceKind::ovs_bond);
+  EXPECT_EQ(bond->slaves, (std::vector<std::string>{"eno2", "eno3"}));
+  EXPECT_EQ(bond->ovs_bond_mode, "balance-tcp");
+  EXPECT_EQ(bond->ovs_lacp, "active");
+  EXPECT_EQ(bond->mtu, 9000);
+  EXPECT_TRUE(bond->is_auto);  // allow-vmbr1
+  auto* br = ifs.find("vmbr1");
+  EXPECT_EQ(br->kind, IfaceKind::ovs_bridge);
+  // ceph0 names its bridge only on its own stanza: it is a port all the same.
+  EXPECT_EQ(br->ports, (std::vector<std::string>{"bond1", "coro0", "ceph0"}));
+  EXPECT_EQ(ifs.find("coro0")->kind, IfaceKind::ovs_intport);
+  EXPECT_EQ(ifs.find("coro0")->ovs_tag, 11);
+  EXPECT_EQ(ifs.find("ceph0")->mtu, 9000);  // ovs_mtu
+  EXPECT_EQ(ifs.find("eno1")->kind, IfaceKind::physical);
+  EXPECT_EQ(ifs.find("eno1")->ovs_bridge, "vmbr0");
+  EXPECT_TRUE(ifs.mentions("eno3"));
+  EXPECT_EQ(std::string(lw::pve::kind_name(IfaceKind::ovs_bond)), "OVSBond");
+}
+
+TEST(PveInterfaces, OpenVswitchTopology) {
+  auto ifs = parse_interfaces(kOvs, "interfaces");
+  lw::pve::Topology t(ifs);
+  using A = lw::pve::Attach;
+  // Host traffic enters at the internal port; on the wire it is tagged on
+  // the bond's members, never on the bond, which has no netdev.
+  EXPECT_EQ(t.attach_points("coro0"), (std::vector<A>{{"coro0", 0}, {"eno2", 11}, {"eno3", 11}}));
+  EXPECT_EQ(t.attach_points("ceph0"), (std::vector<A>{{"ceph0", 0}, {"eno2", 20}, {"eno3", 20}}));
+  EXPECT_EQ(t.physical_nics("coro0"), (std::vector<std::string>{"eno2", "eno3"}));
+  EXPECT_EQ(t.physical_nics("ceph0"), t.physical_nics("coro0"));
+  // A bridge with an address is its own internal port.
+  EXPECT_EQ(t.attach_points("vmbr0"), (std::vector<A>{{"vmbr0", 0}, {"eno1", 0}}));
+  EXPECT_TRUE(t.carries_guests("eno2"));
+  EXPECT_FALSE(t.carries_guests("coro0"));
+  EXPECT_EQ(t.effective_mtu("ceph0"), 9000);
+  EXPECT_EQ(t.effective_mtu("coro0"), 1500);
+}
+
+TEST(PveInterfaces, MeshRoutesFromUpLines) {
+  auto ifs = parse_interfaces(
+      "iface ens19 inet static\n\taddress 10.15.15.50/24\n"
+      "\tup ip route add 10.15.15.51/32 dev ens19\n\tdown ip route del 10.15.15.51/32\n"
+      "\tpost-up /usr/sbin/ip -4 route add 10.15.16.0/24 via 10.15.15.51\n"
+      "\tup ip route add 10.15.15.52/32 nexthop dev ens19 weight 1 nexthop dev ens20 weight 1\n"
+      "\tup ip link set ens19 up\n\tup ip route add default via 10.15.15.1\n",
+      "interfaces");
+  const auto& r = ifs.find("ens19")->routes;
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].dest.str(), "10.15.15.51/32");
+  EXPECT_EQ(r[0].devs, (std::vector<std::string>{"ens19"}));
+  EXPECT_EQ(r[0].where.line, 3);
+  EXPECT_EQ(r[1].dest.str(), "10.15.16.0/24");
+  EXPECT_EQ(r[1].devs, (std::vector<std::string>{"ens19"}));           // via alone: this device
+  EXPECT_EQ(r[2].devs, (std::vector<std::string>{"ens19", "ens20"}));  // ECMP
 }
 
 TEST(PveInterfaces, StackingLoopsDoNotHang) {
@@ -168,6 +274,14 @@ TEST(PveInterfaces, MalformedInputNamesFileAndLine) {
   expect_error("iface br0 inet manual\n\tbridge-ports br0\n", 1, "itself");
   expect_error("iface eno1 inet static\n\tnetmask 255.0.255.0\n", 2, "not a netmask");
   expect_error("source\n", 1, "exactly one path");
+  expect_error("iface x inet manual\n\tovs_type OVSSwitch\n", 2, "is not OVSBridge");
+  expect_error("iface p inet manual\n\tovs_type OVSIntPort\n", 1, "needs 'ovs_bridge'");
+  expect_error("iface b inet manual\n\tovs_type OVSBond\n\tovs_bridge v\n\tovs_bonds e1\n", 1,
+               "at least two");
+  expect_error(
+      "iface p inet manual\n\tovs_type OVSIntPort\n\tovs_bridge v\n"
+      "\tovs_options tag=5000\n",
+      4, "1..4094");
 }
 
 class PveInterfacesTree : public ::testing::Test {

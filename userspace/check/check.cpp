@@ -13,7 +13,7 @@ namespace lw::check {
 int run_check(const CheckOptions& opts, std::ostream& out) {
   if (opts.format != "text" && opts.format != "json")
     throw lw::UsageError("--format must be text or json, not '" + opts.format + "'");
-  auto node = pve::load_node(opts.root);
+  auto node = pve::load_node(opts.root, opts.live);
   auto findings = run_rules(node);
   if (opts.format == "json")
     print_json(out, findings);

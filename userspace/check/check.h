@@ -10,6 +10,7 @@ namespace lw::check {
 struct CheckOptions {
   std::string root;             // "" = the running system
   std::string format = "text";  // text | json
+  bool live = false;            // --live: --root is this node's, ask the kernel too
 };
 
 // Returns the exit code: 1 when any finding is an error, else 0. Unreadable

@@ -25,6 +25,18 @@ constexpr const char* kPveMigration =
     "Proxmox VE Administration Guide, Cluster Manager: Migration Network; datacenter.cfg(5)";
 constexpr const char* kCephNet = "Ceph docs, Network Configuration Reference";
 constexpr const char* kKernel = "kernel bonding/bridge/VLAN semantics";
+constexpr const char* kMesh =
+    "Proxmox wiki, Full Mesh Network for Ceph Server; kernel docs, ip-sysctl "
+    "(fib_multipath_hash_policy)";
+constexpr const char* kPinning =
+    "Proxmox VE Administration Guide, Network Configuration: Network Interface Naming "
+    "(pve-network-interface-pinning)";
+constexpr const char* kQuorum =
+    "Proxmox VE Administration Guide, Cluster Manager: Corosync External Vote Support; "
+    "votequorum(5)";
+constexpr const char* kQdevice =
+    "Proxmox VE Administration Guide, Cluster Manager: Corosync External Vote Support; "
+    "corosync-qdevice(8)";
 
 }  // namespace
 
@@ -78,6 +90,19 @@ const std::vector<RuleInfo>& all_rules() {
        "a Corosync link shares a NIC with management or guest traffic"},
       {"LW024", "ceph-no-cluster-network", Severity::info, kCephNet,
        "no Ceph cluster network: replication shares the public network"},
+      {"LW025", "two-node-no-tiebreaker", Severity::warning, kQuorum,
+       "2-node cluster with neither a QDevice nor two_node: one failure costs quorum"},
+      {"LW026", "qdevice-shares-nic", Severity::warning, kQdevice,
+       "the QDevice's connection to qnetd shares a NIC with storage or migration"},
+      {"LW027", "qdevice-not-classified", Severity::info, kQdevice,
+       "the QDevice's traffic leaves outside the Corosync networks: lanewarden cannot give it "
+       "Corosync's lane"},
+      {"LW028", "corosync-sctp", Severity::info, kCorosyncMan,
+       "a Corosync link uses knet_transport sctp: lanewarden recognises knet over UDP only"},
+      {"LW029", "ecmp-hash-l3", Severity::warning, kMesh,
+       "an ECMP mesh route with fib_multipath_hash_policy 0: one link carries all the traffic"},
+      {"LW030", "device-name-differs", Severity::warning, kPinning,
+       "the kernel has an address on another device than /etc/network/interfaces says"},
   };
   return rules;
 }
@@ -105,6 +130,8 @@ std::vector<Finding> run_rules(const pve::NodeConfig& node) {
   check_interfaces(ctx);
   check_migration(ctx);
   check_ceph(ctx);
+  check_quorum(ctx);
+  check_mesh(ctx);
   auto out = std::move(ctx.findings);
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tuple(-static_cast<int>(a.severity), a.id, a.file, a.line) <

@@ -44,6 +44,8 @@ void check_bonds(CheckContext& ctx);       // rules_bonds.cpp
 void check_interfaces(CheckContext& ctx);  // rules_interfaces.cpp (STP, MTU, management)
 void check_migration(CheckContext& ctx);   // rules_migration.cpp
 void check_ceph(CheckContext& ctx);        // rules_ceph.cpp
+void check_quorum(CheckContext& ctx);      // rules_quorum.cpp (two_node, QDevice)
+void check_mesh(CheckContext& ctx);        // rules_mesh.cpp (full mesh without a switch)
 
 // All rules, findings sorted by severity (errors first), then id and place.
 std::vector<Finding> run_rules(const pve::NodeConfig& node);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Corosync placement and settings: LW001 LW002 LW009 LW014 LW015 LW016 LW017
-// LW022 LW023. Bond-specific Corosync rules live in rules_bonds.cpp.
+// LW022 LW023 LW028. Bond-specific Corosync rules live in rules_bonds.cpp.
 #include <fmt/format.h>
 
 #include <set>
@@ -86,7 +86,7 @@ void check_links(CheckContext& ctx, const pve::CorosyncConf& cs, const pve::Coro
                "totem interface { linknumber: 1 } (pvecm docs, Adding Redundant Links)");
   }
   for (auto& [link, v] : self.ring_addr) {
-    if (pve::parse_ip(v.text)) continue;
+    if (lw::parse_address(v.text)) continue;
     ctx.report("LW017", v.where,
                fmt::format("ring{}_addr '{}' is a host name: corosync resolves it once at start, a "
                            "changed or missing /etc/hosts entry breaks the link",
@@ -162,6 +162,21 @@ void check_crypto(CheckContext& ctx, const pve::CorosyncConf& cs) {
              "set secauth: on (Proxmox default) or crypto_cipher: aes256 and crypto_hash: sha256");
 }
 
+// LW028: the datapath parses TCP, UDP and ICMP; knet over SCTP (IP protocol
+// 132) matches no class, so the link is `other` to lanewarden.
+void check_sctp(CheckContext& ctx, const pve::CorosyncConf& cs) {
+  for (int link : ctx.traffic.sctp_links) {
+    const auto* i = cs.interface(link);
+    ctx.report("LW028", i->knet_transport->where,
+               fmt::format("corosync link {} uses knet_transport sctp: lanewarden recognises "
+                           "Corosync by knet's UDP ports, so this link's packets count as "
+                           "`other`, its lane cannot be exclusive and its priority does not apply",
+                           link),
+               "use the default knet_transport udp, or accept that lanewarden only counts this "
+               "link");
+  }
+}
+
 }  // namespace
 
 void check_corosync(CheckContext& ctx) {
@@ -181,6 +196,7 @@ void check_corosync(CheckContext& ctx) {
   auto links = ctx.traffic.of_class(LW_CLASS_COROSYNC);
   check_links(ctx, cs, *self, links);
   check_sharing(ctx, links);
+  check_sctp(ctx, cs);
 }
 
 }  // namespace lw::check

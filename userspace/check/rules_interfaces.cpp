@@ -2,6 +2,7 @@
 // Interface design: LW006 (STP), LW007 (storage MTU), LW008 (MTU above the
 // device below), LW013 (management not separate).
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <set>
@@ -37,7 +38,10 @@ void check_storage_mtu(CheckContext& ctx) {
   for (auto& u : ctx.traffic.uses) {
     bool storage = u.cls == LW_CLASS_CEPH_PUBLIC || u.cls == LW_CLASS_CEPH_CLUSTER ||
                    u.cls == LW_CLASS_STORAGE;
-    if (!storage || !u.local() || !done.insert(u.iface->name).second) continue;
+    // A one-host storage network (a Proxmox Backup Server) is reached
+    // wherever the route goes, often through routers at 1500: no advice.
+    bool one_host = u.net.prefix == (u.net.addr.family == AF_INET ? 32 : 128);
+    if (!storage || one_host || !u.local() || !done.insert(u.iface->name).second) continue;
     int mtu = ctx.topo.effective_mtu(u.iface->name);
     if (mtu >= 9000) continue;
     ctx.report("LW007", mtu_where(*u.iface),
@@ -99,9 +103,33 @@ void check_management(CheckContext& ctx) {
   }
 }
 
+// LW030: only on the node (or with --live): the kernel's address table
+// against the files. Renamed NICs make every lane named after the old
+// name attach nowhere.
+void check_device_names(CheckContext& ctx) {
+  const auto& live = ctx.node.live;
+  if (!live.kernel) return;
+  for (auto& i : ctx.node.interfaces.ifaces) {
+    if (i.kind == pve::IfaceKind::loopback || i.kind == pve::IfaceKind::dummy) continue;
+    for (auto& a : i.addresses) {
+      auto it = live.address_devices.find(a.addr.addr);
+      if (it == live.address_devices.end() || it->second == i.name) continue;
+      ctx.report("LW030", a.where,
+                 fmt::format("{} is configured on {} in the files, but the kernel has it on {}: "
+                             "the files and the running system disagree (a NIC renamed by "
+                             "pve-network-interface-pinning or a .link file?)",
+                             a.addr.addr.str(), i.name, it->second),
+                 fmt::format("make /etc/network/interfaces name {} (or revert the rename), "
+                             "then derive the policy again",
+                             it->second));
+    }
+  }
+}
+
 }  // namespace
 
 void check_interfaces(CheckContext& ctx) {
+  check_device_names(ctx);
   check_stp(ctx);
   check_storage_mtu(ctx);
   check_mtu_stack(ctx);

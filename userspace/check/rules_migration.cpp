@@ -25,10 +25,20 @@ void check_network(CheckContext& ctx) {
   auto mgmt = ctx.traffic.of_class(LW_CLASS_MANAGEMENT);
   if (!dc || !dc->migration_network) {
     if (!ctx.node.corosync) return;  // a single node does not migrate
-    ctx.report("LW010", dc_where(ctx, line),
-               fmt::format("no migration network is set: live migrations copy guest RAM over "
-                           "the management network{} at full speed",
-                           mgmt.empty() ? "" : " (" + mgmt.front()->net.str() + ")"),
+    // Proxmox then migrates to the target's ring0_addr (pvecm docs,
+    // "Migration Network"): name that network and NIC, not a guess.
+    std::string message = fmt::format(
+        "no migration network is set: live migrations copy guest RAM over the management "
+        "network{} at full speed",
+        mgmt.empty() ? "" : " (" + mgmt.front()->net.str() + ")");
+    if (ctx.traffic.implicit_migration) {
+      const auto& m = *ctx.traffic.implicit_migration;
+      message = fmt::format(
+          "no migration network is set: live migrations copy guest RAM at full speed over SSH "
+          "to the target's ring0_addr, in corosync link 0's network {}{}",
+          m.net.str(), m.local() ? " on " + m.iface->name : "");
+    }
+    ctx.report("LW010", dc_where(ctx, line), message,
                "set 'migration: secure,network=<CIDR>' in datacenter.cfg (Datacenter > Options > "
                "Migration Settings) on a dedicated network");
     return;

@@ -16,6 +16,8 @@ void add_check_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", opts->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  cmd->add_flag("--live", opts->live,
+                "With --root: the files are this node's; resolve devices through the kernel");
   cmd->callback([opts, &ctx] { ctx.exit_code = check::run_check(*opts, std::cout); });
 }
 

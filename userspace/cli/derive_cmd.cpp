@@ -15,6 +15,8 @@ void add_derive_command(CLI::App& app, Context& ctx) {
       app.add_subcommand("derive", "Write a policy derived from this node's Proxmox configuration");
   cmd->add_option("--root", opts->root, "Read DIR/etc/pve/... instead of /etc/pve/...");
   cmd->add_option("-o,--output", opts->output, "Write the policy to FILE instead of stdout");
+  cmd->add_flag("--live", opts->live,
+                "With --root: the files are this node's; resolve devices through the kernel");
   cmd->callback([opts, &ctx] {
     derive::run_derive(*opts, std::cout);
     ctx.exit_code = 0;

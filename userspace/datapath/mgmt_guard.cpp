@@ -25,7 +25,7 @@ struct IfaddrsDeleter {
 };
 
 // Name of the local interface holding `a`, "" if none (in this netns).
-std::string iface_holding(const policy::Address& a) {
+std::string iface_holding(const lw::Address& a) {
   ifaddrs* raw = nullptr;
   if (getifaddrs(&raw) != 0) return "";
   std::unique_ptr<ifaddrs, IfaddrsDeleter> list(raw);
@@ -41,8 +41,8 @@ std::string iface_holding(const policy::Address& a) {
 }
 
 // A TCP ACK segment from `src` to `dst`, as an established connection sends.
-std::vector<uint8_t> tcp_frame(const policy::Address& src, uint16_t sport,
-                               const policy::Address& dst, uint16_t dport) {
+std::vector<uint8_t> tcp_frame(const lw::Address& src, uint16_t sport,
+                               const lw::Address& dst, uint16_t dport) {
   frames::PacketBuilder b;
   if (src.family == AF_INET)
     b.ipv4(src.str(), dst.str());
@@ -60,8 +60,8 @@ std::optional<SshConnection> parse_ssh_connection(const std::string& env) {
   std::string c, cp, s, sp, extra;
   if (!(in >> c >> cp >> s >> sp) || (in >> extra)) return std::nullopt;
   SshConnection conn;
-  auto client = policy::parse_address(c);
-  auto server = policy::parse_address(s);
+  auto client = lw::parse_address(c);
+  auto server = lw::parse_address(s);
   if (!client || !server || client->family != server->family) return std::nullopt;
   auto port = [](const std::string& t) -> std::optional<uint16_t> {
     if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos)

@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "common/net.h"
 #include "datapath/policy_compiler.h"
-#include "policy/net.h"
 
 namespace lw::datapath {
 
 struct SshConnection {
-  policy::Address client, server;
+  lw::Address client, server;
   uint16_t client_port = 0, server_port = 0;
 };
 

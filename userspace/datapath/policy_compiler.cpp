@@ -13,14 +13,14 @@
 namespace lw::datapath {
 namespace {
 
-u128 address_value(const policy::Address& a) {
+u128 address_value(const lw::Address& a) {
   u128 v = 0;
   const int n = a.family == AF_INET ? 4 : 16;
   for (int i = 0; i < n; i++) v = (v << 8) | a.bytes[i];
   return v;
 }
 
-TaggedNetwork tag(const policy::Cidr& c, int cls) {
+TaggedNetwork tag(const lw::Cidr& c, int cls) {
   const int bits = c.addr.family == AF_INET ? 32 : 128;
   const u128 first = address_value(c.addr);
   const int host_bits = bits - c.prefix;

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "policy/defaults.h"
 #include "policy/policy.h"
 #include "pve/topology.h"
 #include "pve/traffic_map.h"
@@ -64,6 +65,67 @@ void choose_networks(const pve::NodeConfig& node, const pve::TrafficMap& tm, Der
   for (auto& note : tm.notes) p.notes.push_back(note);
 }
 
+bool in_any(const std::vector<lw::Cidr>& nets, const lw::Address& a) {
+  return std::any_of(nets.begin(), nets.end(), [&](const lw::Cidr& n) { return n.contains(a); });
+}
+
+// The datapath counts a packet as Corosync only when both ends are in a
+// Corosync network, so qnetd's connection is Corosync exactly when it
+// leaves from a link address: then the qnetd host joins the Corosync
+// networks and its port the Corosync ports. Otherwise it stays `other`,
+// and derive says so rather than claim a protection it cannot give.
+bool qdevice_in_link(const pve::TrafficMap& tm, const DerivedPolicy& p) {
+  if (!tm.qdevice || !tm.qdevice->local() || tm.qdevice->net.addr.family == 0) return false;
+  return in_any(p.networks[LW_CLASS_COROSYNC], tm.qdevice->addr->addr.addr);
+}
+
+void choose_qdevice(const pve::NodeConfig& node, const pve::TrafficMap& tm, DerivedPolicy& p) {
+  if (!tm.qdevice || tm.qdevice->net.addr.family == 0) return;
+  const auto& q = *tm.qdevice;
+  const auto& qnetd = q.net.addr;
+  if (!q.local()) {
+    p.notes.push_back(fmt::format("{}: no local route to {}", q.label, qnetd.str()));
+    return;
+  }
+  if (!qdevice_in_link(tm, p)) {
+    p.notes.push_back(fmt::format(
+        "{}: TCP {} leaves from {} on {}, outside every corosync network, so it counts as "
+        "`other` (check LW027)",
+        q.label, node.corosync->qdevice->port, q.addr->addr.addr.str(), q.iface->name));
+    return;
+  }
+  auto& coro = p.networks[LW_CLASS_COROSYNC];
+  auto why = fmt::format("{} {}: from {} on {} ({})", q.label, q.net.str(), q.addr->addr.addr.str(),
+                         q.iface->name, rel(node, q.where));
+  if (in_any(coro, qnetd)) {
+    p.network_why[LW_CLASS_COROSYNC].push_back(why + ", inside a link network");
+    return;
+  }
+  for (int c = 1; c < LW_NR_CLASSES; ++c)
+    for (auto& n : p.networks[c])
+      if (n.contains(qnetd)) {
+        p.notes.push_back(fmt::format("{}: {} is in the {} network {}: left out", q.label,
+                                      qnetd.str(), policy::kClassNames[c], n.str()));
+        return;
+      }
+  coro.push_back(q.net);
+  p.network_why[LW_CLASS_COROSYNC].push_back(why);
+}
+
+void extra_ports(const pve::NodeConfig& node, const pve::TrafficMap& tm, DerivedPolicy& p) {
+  for (auto& e : tm.tcp_ports) {
+    if (p.networks[e.cls].empty()) continue;
+    if (e.cls == LW_CLASS_COROSYNC && !qdevice_in_link(tm, p)) continue;
+    auto defaults = policy::default_class_policy(e.cls).tcp_ports;
+    bool covered = std::any_of(defaults.begin(), defaults.end(), [&](auto& r) {
+      return r.first <= e.ports.first && e.ports.last <= r.last;
+    });
+    if (covered) continue;
+    p.extra_tcp_ports[e.cls].emplace_back(e.ports,
+                                          fmt::format("{} ({})", e.why, rel(node, e.where)));
+  }
+}
+
 bool kept(const DerivedPolicy& p, const pve::ClassUse& u) {
   auto& v = p.networks[u.cls];
   return std::find(v.begin(), v.end(), u.net) != v.end();
@@ -88,11 +150,35 @@ bool corosync_only(const pve::NodeConfig& node, const pve::Topology& topo,
   return true;
 }
 
+// Why a lane sits where it does when Open vSwitch is in the way: the
+// internal port takes the host's traffic, the bridge's NICs the wire's.
+std::string ovs_why(const pve::NodeConfig& node, const pve::Iface& from, const pve::Attach& a) {
+  if (!from.is_ovs()) return "";
+  if (a.iface == from.name) return ": host traffic, where it enters Open vSwitch";
+  std::string bridge = from.kind == pve::IfaceKind::ovs_bridge ? from.name : from.ovs_bridge;
+  std::string bond;
+  for (auto& i : node.interfaces.ifaces)
+    if (i.kind == pve::IfaceKind::ovs_bond &&
+        std::find(i.slaves.begin(), i.slaves.end(), a.iface) != i.slaves.end())
+      bond = fmt::format(", member of OVSBond {} (no netdev of its own)", i.name);
+  return fmt::format(": on the wire through OVS bridge {}{}{}", bridge, bond,
+                     a.vlan ? fmt::format(", tag {}", a.vlan) : "");
+}
+
 void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const pve::TrafficMap& tm,
                  DerivedPolicy& p) {
   std::map<std::pair<std::string, int>, DerivedLane> lanes;
-  for (auto& u : tm.uses) {
-    if (!u.local() || !kept(p, u)) continue;
+  // On the node, the kernel's name for a device that holds the address
+  // itself (a NIC or bond renamed since the files were written).
+  std::map<std::string, std::string> renamed;
+  std::vector<const pve::ClassUse*> uses;
+  for (auto& u : tm.uses) uses.push_back(&u);
+  if (qdevice_in_link(tm, p)) uses.push_back(&*tm.qdevice);
+  for (auto* up : uses) {
+    const auto& u = *up;
+    // The QDevice rides on its link's network (qdevice_in_link): kept with it.
+    bool qdevice = tm.qdevice && up == &*tm.qdevice;
+    if (!u.local() || (!qdevice && !kept(p, u))) continue;
     for (auto& a : u.attach) {
       if (!node.interfaces.mentions(a.iface)) continue;
       auto& lane = lanes[{a.iface, a.vlan}];
@@ -100,7 +186,12 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
       lane.vlan = a.vlan;
       lane.classes |= static_cast<uint8_t>(LW_CLASS_BIT(u.cls));
       std::string via = u.iface->name == a.iface ? "" : " via " + u.iface->name;
-      lane.why.push_back(fmt::format("{} ({}{})", u.label, u.addr->addr.addr.str(), via));
+      lane.why.push_back(fmt::format("{} ({}{}){}", u.label, u.addr->addr.addr.str(), via,
+                                     ovs_why(node, *u.iface, a)));
+      auto live = node.live.address_devices.find(u.addr->addr.addr);
+      if (u.iface->name == a.iface && live != node.live.address_devices.end() &&
+          live->second != a.iface)
+        renamed[a.iface] = live->second;
     }
   }
   // Order: as the devices appear in /etc/network/interfaces, then by VLAN.
@@ -109,8 +200,28 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
       if (node.interfaces.ifaces[k].name == name) return k;
     return node.interfaces.ifaces.size();
   };
+  // Traffic the datapath sees as `other` on a Corosync lane: an exclusive
+  // lane would call every such packet an intruder.
+  std::set<std::pair<std::string, int>> shared;
+  auto share = [&](const pve::ClassUse& u, const std::string& why) {
+    for (auto& a : u.attach) {
+      auto it = lanes.find({a.iface, a.vlan});
+      if (it == lanes.end()) continue;
+      it->second.why.push_back(why);
+      shared.insert(it->first);
+    }
+  };
+  if (tm.implicit_migration && tm.implicit_migration->local())
+    share(*tm.implicit_migration,
+          fmt::format("migration: no migration network, so SSH to the target's ring0_addr "
+                      "({}), counted as `other`",
+                      tm.implicit_migration->net.str()));
+  for (int link : tm.sctp_links)
+    for (auto* u : tm.of_class(LW_CLASS_COROSYNC))
+      if (u->link == link && u->local())
+        share(*u, fmt::format("corosync link {}: knet_transport sctp, counted as `other`", link));
   for (auto& [key, lane] : lanes) {
-    lane.exclusive = lane.classes == LW_CLASS_BIT(LW_CLASS_COROSYNC) &&
+    lane.exclusive = lane.classes == LW_CLASS_BIT(LW_CLASS_COROSYNC) && !shared.count(key) &&
                      corosync_only(node, topo, tm, lane.iface);
     if ((lane.classes & LW_CLASS_BIT(LW_CLASS_COROSYNC)) && !lane.exclusive &&
         !p.corosync_priority) {
@@ -122,6 +233,15 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
   std::stable_sort(p.lanes.begin(), p.lanes.end(), [&](auto& a, auto& b) {
     return std::pair(order(a.iface), a.vlan) < std::pair(order(b.iface), b.vlan);
   });
+  for (auto& lane : p.lanes) {
+    auto r = renamed.find(lane.iface);
+    if (r == renamed.end()) continue;
+    lane.why.push_back(
+        fmt::format("the kernel calls {} {}: the files are older than the "
+                    "rename (check LW030)",
+                    lane.iface, r->second));
+    lane.iface = r->second;
+  }
 }
 
 void migration_cap(const pve::NodeConfig& node, DerivedPolicy& p) {
@@ -163,7 +283,7 @@ void probe_peers(const pve::NodeConfig& node, DerivedPolicy& p) {
         continue;
       }
       bool in_link = std::any_of(coro.begin(), coro.end(),
-                                 [&](const pve::IpNet& n) { return n.contains(*addr); });
+                                 [&](const lw::Cidr& n) { return n.contains(*addr); });
       if (!in_link) {
         p.notes.push_back(fmt::format("probe peer {} ring{}_addr {}: in no corosync network",
                                       peer.name, link, addr->str()));
@@ -180,9 +300,13 @@ void probe_peers(const pve::NodeConfig& node, DerivedPolicy& p) {
 DerivedPolicy derive_policy(const pve::NodeConfig& node) {
   DerivedPolicy p;
   p.node = node.hostname;
+  p.ovs = std::any_of(node.interfaces.ifaces.begin(), node.interfaces.ifaces.end(),
+                      [](const pve::Iface& i) { return i.is_ovs(); });
   pve::Topology topo(node.interfaces);
   auto tm = pve::map_traffic(node, topo);
   choose_networks(node, tm, p);
+  choose_qdevice(node, tm, p);
+  extra_ports(node, tm, p);
   build_lanes(node, topo, tm, p);
   migration_cap(node, p);
   probe_peers(node, p);

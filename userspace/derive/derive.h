@@ -27,14 +27,18 @@ struct DerivedLane {
 
 struct DerivedPolicy {
   std::string node;
-  std::array<std::vector<pve::IpNet>, LW_NR_CLASSES> networks;
+  std::array<std::vector<lw::Cidr>, LW_NR_CLASSES> networks;
   std::array<std::vector<std::string>, LW_NR_CLASSES> network_why;
   std::vector<DerivedLane> lanes;
   std::optional<uint64_t> migration_cap_kib;  // bwlimit, KiB/s
   std::string migration_cap_why;
   // [probe]: the other nodes' Corosync link addresses, each with where it
   // comes from ("pve2 ring0_addr (/etc/pve/corosync.conf:18)").
-  std::vector<std::pair<pve::IpAddr, std::string>> probe_peers;
+  std::vector<std::pair<lw::Address, std::string>> probe_peers;
+  // TCP ports beyond a class's defaults (PBS 8007, qnetd 5403), each with
+  // where it comes from; render writes the defaults and these together.
+  std::array<std::vector<std::pair<lw::PortRange, std::string>>, LW_NR_CLASSES> extra_tcp_ports;
+  bool ovs = false;  // Open vSwitch stanzas: render explains where its lanes go
   bool corosync_priority = false;
   std::string corosync_priority_why;
   std::vector<std::string> notes;  // what derive left out and why
@@ -48,6 +52,7 @@ std::string render_toml(const DerivedPolicy& p);
 struct DeriveOptions {
   std::string root;    // "" = the running system
   std::string output;  // "" = stdout
+  bool live = false;   // --live: --root is this node's, ask the kernel too
 };
 // Writes the policy to `out` or to opts.output (atomically: temp + rename).
 void run_derive(const DeriveOptions& opts, std::ostream& out);

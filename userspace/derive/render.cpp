@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "derive/derive.h"
+#include "policy/defaults.h"
 #include "policy/policy.h"
 #include "policy/rate.h"
 
@@ -19,6 +20,14 @@ constexpr const char* kLaneComment =
     "# skb->vlan_tci), and that device's queue is where the VLANs compete, so\n"
     "# one attach point per NIC lets Corosync priority work across VLANs.\n";
 
+constexpr const char* kOvsComment =
+    "# Open vSwitch: an OVSBond is no kernel netdev, so its lanes go on the\n"
+    "# member NICs, tagged with each port's access VLAN (ovs_options tag=N):\n"
+    "# that is where the bridge's traffic competes for the wire and where\n"
+    "# Corosync priority acts. An OVSIntPort (or a bridge with an address) is\n"
+    "# the netdev the host's own traffic enters OVS through, untagged: a lane\n"
+    "# there too.\n";
+
 void comment_lines(std::string& out, const std::vector<std::string>& lines) {
   for (auto& l : lines) out += "# " + l + "\n";
 }
@@ -26,6 +35,12 @@ void comment_lines(std::string& out, const std::vector<std::string>& lines) {
 // A TOML array of class names.
 std::string class_array(uint8_t classes) {
   return "[" + policy::class_names(classes, ", ", "\"") + "]";
+}
+
+// 22 or "60000-60050", as the policy reads them.
+std::string port_text(const PortRange& r) {
+  if (r.first == r.last) return std::to_string(r.first);
+  return fmt::format("\"{}-{}\"", r.first, r.last);
 }
 
 }  // namespace
@@ -54,6 +69,7 @@ std::string render_toml(const DerivedPolicy& p) {
 
   out += "\n";
   out += kLaneComment;
+  if (p.ovs) out += kOvsComment;
   for (auto& lane : p.lanes) {
     out += "\n[[lane]]\n";
     comment_lines(out, lane.why);
@@ -64,17 +80,36 @@ std::string render_toml(const DerivedPolicy& p) {
       out += "exclusive = true  # only Corosync uses this NIC: anything else here is an intruder\n";
   }
 
+  // [class.NAME] sections: migration, corosync, then the others in id order.
+  std::array<std::string, LW_NR_CLASSES> sections;
   if (p.migration_cap_kib) {
-    out += "\n[class.migration]\n";
-    out += "# " + p.migration_cap_why + "\n";
-    out += fmt::format("cap = \"{}\"\n", policy::format_rate(*p.migration_cap_kib * 1024));
-    out += "cap_mode = \"shape\"\n";
+    sections[LW_CLASS_MIGRATION] += "# " + p.migration_cap_why + "\n";
+    sections[LW_CLASS_MIGRATION] +=
+        fmt::format("cap = \"{}\"\n", policy::format_rate(*p.migration_cap_kib * 1024));
+    sections[LW_CLASS_MIGRATION] += "cap_mode = \"shape\"\n";
   }
   if (p.corosync_priority) {
-    out += "\n[class.corosync]\n";
-    out += "# " + p.corosync_priority_why + ": Corosync goes first there\n";
-    out += "priority = \"high\"\n";
+    sections[LW_CLASS_COROSYNC] += "# " + p.corosync_priority_why + ": Corosync goes first there\n";
+    sections[LW_CLASS_COROSYNC] += "priority = \"high\"\n";
   }
+  for (int c = 1; c < LW_NR_CLASSES; ++c) {
+    if (p.extra_tcp_ports[c].empty()) continue;
+    std::string list;
+    for (auto& r : policy::default_class_policy(c).tcp_ports)
+      list += (list.empty() ? "" : ", ") + port_text(r);
+    sections[c] += list.empty() ? "# TCP ports:\n" : "# the class's default TCP ports, and:\n";
+    for (auto& [r, why] : p.extra_tcp_ports[c]) {
+      sections[c] += fmt::format("#   {}: {}\n", port_text(r), why);
+      list += (list.empty() ? "" : ", ") + port_text(r);
+    }
+    sections[c] += "tcp_ports = [" + list + "]\n";
+  }
+  std::vector<int> order = {LW_CLASS_MIGRATION, LW_CLASS_COROSYNC};
+  for (int c = 1; c < LW_NR_CLASSES; ++c)
+    if (c != LW_CLASS_MIGRATION && c != LW_CLASS_COROSYNC) order.push_back(c);
+  for (int c : order)
+    if (!sections[c].empty())
+      out += fmt::format("\n[class.{}]\n", policy::kClassNames[c]) + sections[c];
   if (!p.probe_peers.empty()) {
     out += "\n[probe]\n";
     out += "# knet encrypts Corosync's packets, so lanewarden measures the links with\n";

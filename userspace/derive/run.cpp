@@ -11,7 +11,7 @@
 namespace lw::derive {
 
 void run_derive(const DeriveOptions& opts, std::ostream& out) {
-  auto node = pve::load_node(opts.root);
+  auto node = pve::load_node(opts.root, opts.live);
   std::string text = render_toml(derive_policy(node));
   if (opts.output.empty() || opts.output == "-") {
     out << text;

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/net.h"
 #include "lanewarden.h"
-#include "policy/net.h"
 
 namespace lw::policy {
 

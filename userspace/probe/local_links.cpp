@@ -59,7 +59,7 @@ std::vector<const LocalLink*> LocalNetwork::stack_below(int ifindex) const {
   return out;
 }
 
-bool LocalNetwork::is_local(const policy::Address& a) const {
+bool LocalNetwork::is_local(const lw::Address& a) const {
   return std::any_of(addresses.begin(), addresses.end(),
                      [&](const LocalAddress& l) { return l.addr == a; });
 }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/net.h"
+#include "common/net.h"
 
 namespace lw::probe {
 
@@ -20,7 +20,7 @@ struct LocalLink {
 };
 
 struct LocalAddress {
-  policy::Address addr;
+  lw::Address addr;
   int prefix = 0;
   int ifindex = 0;
 };
@@ -32,7 +32,7 @@ struct LocalNetwork {
   const LocalLink* link(int ifindex) const;
   // `ifindex` itself and every device below it, nearest first.
   std::vector<const LocalLink*> stack_below(int ifindex) const;
-  bool is_local(const policy::Address& a) const;
+  bool is_local(const lw::Address& a) const;
 };
 
 // Throws SystemError when rtnetlink cannot be read.

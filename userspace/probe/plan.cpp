@@ -38,7 +38,7 @@ Plan plan_probes(const policy::Policy& policy, const LocalNetwork& local) {
       continue;
     }
     auto net = std::find_if(links.begin(), links.end(),
-                            [&](const policy::Cidr& n) { return n.contains(peer); });
+                            [&](const lw::Cidr& n) { return n.contains(peer); });
     if (net == links.end()) {
       plan.refused.push_back(
           fmt::format("peer {} is in no corosync network of the policy", peer.str()));

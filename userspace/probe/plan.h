@@ -15,10 +15,10 @@
 namespace lw::probe {
 
 struct Target {
-  int link = 0;           // index into [networks] corosync = [...] (link 0, 1, ...)
-  policy::Cidr network;   // that link's network
-  policy::Address local;  // source address, bound
-  policy::Address peer;
+  int link = 0;       // index into [networks] corosync = [...] (link 0, 1, ...)
+  lw::Cidr network;   // that link's network
+  lw::Address local;  // source address, bound
+  lw::Address peer;
   std::string device;         // holds `local`; the socket is bound to it (SO_BINDTODEVICE)
   std::string lane;           // the Corosync lane the device is, or sits on
   std::string label() const;  // "link 0 198.51.100.1 -> 198.51.100.2 (dev eth0)"

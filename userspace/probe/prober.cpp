@@ -36,7 +36,7 @@ struct Prober::Peer {
 
 namespace {
 
-sockaddr_storage to_sockaddr(const policy::Address& a, socklen_t* len) {
+sockaddr_storage to_sockaddr(const lw::Address& a, socklen_t* len) {
   sockaddr_storage ss{};
   if (a.family == AF_INET) {
     auto* s = reinterpret_cast<sockaddr_in*>(&ss);
@@ -52,7 +52,7 @@ sockaddr_storage to_sockaddr(const policy::Address& a, socklen_t* len) {
   return ss;
 }
 
-bool same_address(const sockaddr_storage& ss, const policy::Address& a) {
+bool same_address(const sockaddr_storage& ss, const lw::Address& a) {
   if (ss.ss_family == AF_INET && a.family == AF_INET)
     return std::memcmp(&reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, a.bytes.data(), 4) ==
            0;

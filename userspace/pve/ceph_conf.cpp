@@ -29,7 +29,7 @@ std::string mon_address(std::string_view e) {
 std::vector<CephNetwork> read_networks(const Value& v) {
   std::vector<CephNetwork> out;
   for (auto& part : split_any(v.text, ", \t")) {
-    auto n = parse_net(part);
+    auto n = parse_network(part);
     if (!n) throw ConfigError(v.where, "'" + part + "' is not a network (CIDR)");
     out.push_back({*n, v.where});
   }
@@ -128,7 +128,7 @@ CephConf parse_ceph_conf(std::string_view text, const std::string& file) {
     for (auto& host : split_mon_host(v.text)) {
       bool seen =
           std::any_of(c.mons.begin(), c.mons.end(), [&](auto& m) { return m.host == host; });
-      if (!seen) c.mons.push_back({host, parse_ip(host), v.where});
+      if (!seen) c.mons.push_back({host, parse_address(host), v.where});
     }
   };
   if (auto* v = c.get("global", "mon_host")) add_mons(*v);

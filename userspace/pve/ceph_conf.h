@@ -10,19 +10,19 @@
 #include <string_view>
 #include <vector>
 
-#include "pve/inet.h"
+#include "common/net.h"
 #include "pve/text.h"
 
 namespace lw::pve {
 
 struct CephNetwork {
-  IpNet net;
+  Cidr net;
   Where where;
 };
 
 struct CephMon {
-  std::string host;            // address as written (or a name)
-  std::optional<IpAddr> addr;  // when it is an address
+  std::string host;             // address as written (or a name)
+  std::optional<Address> addr;  // when it is an address
   Where where;
 };
 

@@ -92,6 +92,10 @@ CorosyncInterface read_interface(const Section& s) {
   if (auto* p = find_key(s, "knet_link_priority"))
     i.knet_link_priority = to_int(*p, "knet_link_priority");
   if (auto* p = find_key(s, "mcastport")) i.mcastport = to_int(*p, "mcastport");
+  i.knet_transport = opt_key(s, "knet_transport");
+  if (i.knet_transport && i.knet_transport->text != "udp" && i.knet_transport->text != "sctp")
+    throw ConfigError(i.knet_transport->where,
+                      "knet_transport '" + i.knet_transport->text + "' is neither udp nor sctp");
   return i;
 }
 
@@ -111,6 +115,22 @@ CorosyncNode read_node(const Section& s) {
     }
   }
   return n;
+}
+
+QDevice read_qdevice(const Section& s) {
+  QDevice q;
+  q.where = s.where;
+  if (auto* m = find_key(s, "model")) q.model = m->text;
+  for (auto& sub : s.children) {
+    if (sub.name != "net") continue;
+    q.host = opt_key(sub, "host");
+    q.algorithm = opt_key(sub, "algorithm");
+    if (auto* p = find_key(sub, "port")) {
+      q.port = to_int(*p, "port");
+      if (q.port < 1 || q.port > 65535) throw ConfigError(p->where, "port must be 1..65535");
+    }
+  }
+  return q;
 }
 
 }  // namespace
@@ -161,6 +181,7 @@ CorosyncConf parse_corosync_conf(std::string_view text, const std::string& file)
   Section root = parse_tree(text, file);
   CorosyncConf c;
   c.file = file;
+  c.quorum_where = {file, 0};
   for (auto& top : root.children) {
     if (top.name == "totem") {
       if (auto* v = find_key(top, "cluster_name")) c.cluster_name = v->text;
@@ -180,7 +201,12 @@ CorosyncConf parse_corosync_conf(std::string_view text, const std::string& file)
       for (auto& sub : top.children)
         if (sub.name == "node") c.nodes.push_back(read_node(sub));
     } else if (top.name == "quorum") {
-      if (auto* v = find_key(top, "two_node")) c.two_node = parse_bool(v->text).value_or(false);
+      c.quorum_where = top.where;
+      c.two_node_value = opt_key(top, "two_node");
+      if (c.two_node_value) c.two_node = parse_bool(c.two_node_value->text).value_or(false);
+      c.wait_for_all = opt_key(top, "wait_for_all");
+      for (auto& sub : top.children)
+        if (sub.name == "device") c.qdevice = read_qdevice(sub);
     }
   }
   return c;

@@ -19,6 +19,9 @@ struct CorosyncInterface {
   int link = 0;
   std::optional<int> knet_link_priority;
   std::optional<int> mcastport;
+  // knet_transport: udp (default) or sctp (corosync.conf(5)).
+  std::optional<Value> knet_transport;
+  bool sctp() const { return knet_transport && knet_transport->text == "sctp"; }
   Where where;
 };
 
@@ -29,6 +32,18 @@ struct CorosyncNode {
   Where where;
 };
 
+// quorum { device { model: net  net { host: ... } } }: the QDevice that
+// `pvecm qdevice setup` writes. corosync-qdevice connects to corosync-qnetd
+// on `host` over TCP, port 5403 unless `port` says otherwise
+// (corosync-qdevice(8)).
+struct QDevice {
+  std::string model;
+  std::optional<Value> host;
+  int port = 5403;
+  std::optional<Value> algorithm;
+  Where where;  // the device section
+};
+
 struct CorosyncConf {
   std::string file;
   std::string cluster_name;
@@ -37,6 +52,9 @@ struct CorosyncConf {
   std::vector<CorosyncInterface> interfaces;
   std::vector<CorosyncNode> nodes;
   bool two_node = false;
+  std::optional<Value> two_node_value, wait_for_all;  // quorum section, as written
+  Where quorum_where;                                 // the quorum section; line 0 without one
+  std::optional<QDevice> qdevice;
 
   const CorosyncNode* node(std::string_view name) const;
   const CorosyncInterface* interface(int link) const;

@@ -22,6 +22,32 @@ std::map<std::string, std::string> parse_property_string(std::string_view text,
   return out;
 }
 
+namespace {
+
+// migration: and replication: share one format: [type=]secure|insecure and
+// network=CIDR (pve-cluster's DataCenterConfig.pm).
+std::map<std::string, std::string> read_transfer_setting(const Value& v, std::string_view what) {
+  auto props = parse_property_string(v.text, "type", v.where);
+  if (props.count("type") && props["type"] != "secure" && props["type"] != "insecure")
+    throw ConfigError(v.where, std::string(what) + " type '" + props["type"] +
+                                   "' is neither secure nor insecure");
+  return props;
+}
+
+std::optional<Cidr> transfer_network(const Value& v, std::map<std::string, std::string>& props,
+                                     std::string_view what) {
+  if (!props.count("network")) return std::nullopt;
+  std::optional<Cidr> net;
+  // Proxmox's format for it is 'CIDR': the prefix is required.
+  if (props["network"].find('/') != std::string::npos) net = parse_network(props["network"]);
+  if (!net)
+    throw ConfigError(v.where,
+                      std::string(what) + " network '" + props["network"] + "' is not a CIDR");
+  return net;
+}
+
+}  // namespace
+
 std::string describe_kib_per_sec(uint64_t kib) {
   double mib = kib / 1024.0;
   double mbit = kib * 1024.0 * 8 / 1e6;
@@ -48,24 +74,18 @@ DatacenterCfg parse_datacenter_cfg(std::string_view text, const std::string& fil
 
   if (auto it = d.keys.find("migration"); it != d.keys.end()) {
     d.migration = it->second;
-    auto props = parse_property_string(it->second.text, "type", it->second.where);
-    if (props.count("type")) {
-      d.migration_type = props["type"];
-      if (d.migration_type != "secure" && d.migration_type != "insecure")
-        throw ConfigError(it->second.where, "migration type '" + d.migration_type +
-                                                "' is neither secure nor insecure");
-    }
-    if (props.count("network")) {
-      // Proxmox's format for it is 'CIDR': the prefix is required.
-      if (props["network"].find('/') != std::string::npos)
-        d.migration_network = parse_net(props["network"]);
-      if (!d.migration_network)
-        throw ConfigError(it->second.where,
-                          "migration network '" + props["network"] + "' is not a CIDR");
-    }
+    auto props = read_transfer_setting(it->second, "migration");
+    if (props.count("type")) d.migration_type = props["type"];
+    d.migration_network = transfer_network(it->second, props, "migration");
   } else if (auto old = d.keys.find("migration_unsecure"); old != d.keys.end()) {
     // Pre-5.0 spelling, still honoured by Proxmox.
     if (parse_bool(old->second.text).value_or(false)) d.migration_type = "insecure";
+  }
+
+  if (auto it = d.keys.find("replication"); it != d.keys.end()) {
+    d.replication = it->second;
+    auto props = read_transfer_setting(it->second, "replication");
+    d.replication_network = transfer_network(it->second, props, "replication");
   }
 
   if (auto it = d.keys.find("bwlimit"); it != d.keys.end()) {

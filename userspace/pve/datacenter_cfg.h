@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "pve/inet.h"
+#include "common/net.h"
 #include "pve/text.h"
 
 namespace lw::pve {
@@ -21,7 +21,11 @@ struct DatacenterCfg {
   // migration: [type=]secure|insecure,network=CIDR
   std::optional<Value> migration;         // the whole line
   std::string migration_type = "secure";  // Proxmox default
-  std::optional<IpNet> migration_network;
+  std::optional<Cidr> migration_network;
+  // replication: [type=]secure|insecure,network=CIDR (PVE 8.x datacenter.cfg);
+  // storage replication then sends over SSH to the target's address there.
+  std::optional<Value> replication;
+  std::optional<Cidr> replication_network;
   // bwlimit: migration=N,default=N; N in KiB/s (pve docs, datacenter.cfg(5)).
   std::optional<Value> bwlimit;
   std::optional<uint64_t> bwlimit_migration_kib;  // migration=, else default=

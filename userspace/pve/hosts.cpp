@@ -8,7 +8,7 @@ namespace lw::pve {
 const HostEntry* Hosts::lookup(std::string_view name) const {
   for (auto& e : entries) {
     bool loopback = (e.addr.family == AF_INET && e.addr.bytes[0] == 127) ||
-                    (e.addr.family == AF_INET6 && e.addr == *parse_ip("::1"));
+                    (e.addr.family == AF_INET6 && e.addr == *parse_address("::1"));
     if (loopback) continue;
     for (auto& n : e.names) {
       auto dot = n.find('.');
@@ -27,7 +27,7 @@ Hosts parse_hosts(std::string_view text, const std::string& file) {
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     auto parts = split_any(line, " \t\r");
     if (parts.size() < 2) continue;
-    auto a = parse_ip(parts[0]);
+    auto a = parse_address(parts[0]);
     if (!a) continue;
     h.entries.push_back({*a, {parts.begin() + 1, parts.end()}, {file, lineno}});
   }

@@ -9,13 +9,13 @@
 #include <string_view>
 #include <vector>
 
-#include "pve/inet.h"
+#include "common/net.h"
 #include "pve/text.h"
 
 namespace lw::pve {
 
 struct HostEntry {
-  IpAddr addr;
+  Address addr;
   std::vector<std::string> names;
   Where where;
 };

@@ -62,6 +62,15 @@ class Parser {
           b.kind = IfaceKind::bond;
         }
     }
+    // An OVSBridge's ports may be listed on the bridge (ovs_ports), on the
+    // port (ovs_bridge), or both, as the writer does.
+    for (auto& i : result_.ifaces) {
+      if (!i.is_ovs() && i.ovs_bridge.empty()) continue;
+      for (auto& b : result_.ifaces)
+        if (b.kind == IfaceKind::ovs_bridge && b.name == i.ovs_bridge &&
+            std::find(b.ports.begin(), b.ports.end(), i.name) == b.ports.end())
+          b.ports.push_back(i.name);
+    }
     for (auto& i : result_.ifaces) check(i);
     return std::move(result_);
   }
@@ -117,8 +126,32 @@ class Parser {
     option(*cur, normalize_option(kw), line.substr(line.find(kw) + kw.size()), here);
   }
 
+  // "ip [-4|-6] route add|replace DEST [via GW] dev X" and the multipath
+  // form "... nexthop [via GW] dev X [weight N] nexthop ..."; any other
+  // command is not a route and is left alone.
+  static void route(Iface& i, const std::string& cmd, const Where& here) {
+    auto w = split_any(cmd, " \t");
+    size_t k = 0;
+    if (k < w.size() && (w[k] == "/sbin/ip" || w[k] == "/usr/sbin/ip" || w[k] == "ip"))
+      ++k;
+    else
+      return;
+    while (k < w.size() && w[k].size() > 1 && w[k][0] == '-') ++k;  // -4, -6
+    if (k + 2 >= w.size() || (w[k] != "route" && w[k] != "r" && w[k] != "ro")) return;
+    if (w[k + 1] != "add" && w[k + 1] != "a" && w[k + 1] != "replace") return;
+    auto dest = parse_network(w[k + 2]);
+    if (!dest) return;  // "default" and names: not a mesh route
+    IfaceRoute r{*dest, {}, here};
+    for (size_t j = k + 3; j + 1 < w.size(); ++j)
+      if (w[j] == "dev" && std::find(r.devs.begin(), r.devs.end(), w[j + 1]) == r.devs.end())
+        r.devs.push_back(w[j + 1]);
+    if (r.devs.empty()) r.devs.push_back(i.name);  // "via GW" alone: the stanza's device
+    i.routes.push_back(r);
+  }
+
   void option(Iface& i, const std::string& name, std::string_view rest, const Where& here) {
     Value v{std::string(trim(rest)), here};
+    if (name == "up" || name == "post-up") route(i, v.text, here);
     if (name == "address") {
       for (auto& a : split_any(v.text, " \t")) {
         auto parsed = parse_if_addr(a);
@@ -133,9 +166,10 @@ class Parser {
         last = *parse_if_addr(last.addr.str() + "/" + std::to_string(*prefix));
       }
     } else if (name == "gateway") {
-      if (!parse_ip(v.text)) throw ConfigError(here, "gateway '" + v.text + "' is not an address");
+      if (!parse_address(v.text))
+        throw ConfigError(here, "gateway '" + v.text + "' is not an address");
       i.gateway = v;
-    } else if (name == "mtu") {
+    } else if (name == "mtu" || name == "ovs-mtu") {
       auto m = parse_uint(v.text);
       if (!m || *m < 68 || *m > 65535)
         throw ConfigError(here, "mtu '" + v.text + "' is not 68..65535");
@@ -175,7 +209,52 @@ class Parser {
     }
   }
 
+  // `ovs_options tag=14 bond_mode=balance-slb lacp=active ...`: space-separated
+  // key=value pairs handed to ovs-vsctl; the ones that place traffic are read.
+  void classify_ovs(Iface& i, const Value& type) {
+    static const std::map<std::string, IfaceKind> kinds = {{"OVSBridge", IfaceKind::ovs_bridge},
+                                                           {"OVSBond", IfaceKind::ovs_bond},
+                                                           {"OVSIntPort", IfaceKind::ovs_intport},
+                                                           {"OVSPort", IfaceKind::physical}};
+    auto k = kinds.find(type.text);
+    if (k == kinds.end())
+      throw ConfigError(type.where, "ovs_type '" + type.text +
+                                        "' is not OVSBridge, OVSBond, OVSIntPort or OVSPort");
+    i.kind = k->second;
+    if (auto* b = i.option("ovs-bridge")) i.ovs_bridge = b->text;
+    if (auto* p = i.option("ovs-ports")) i.ports = split_any(p->text, " \t");
+    if (auto* b = i.option("ovs-bonds")) i.slaves = split_any(b->text, " \t");
+    if (auto* o = i.option("ovs-options")) {
+      for (auto& kv : split_any(o->text, " \t")) {
+        auto eq = kv.find('=');
+        if (eq == std::string::npos) continue;
+        std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+        if (key == "tag") {
+          auto tag = parse_uint(value);
+          if (!tag || *tag < 1 || *tag > 4094)
+            throw ConfigError(o->where, "ovs_options tag=" + value + ": VLAN id must be 1..4094");
+          i.ovs_tag = static_cast<int>(*tag);
+        } else if (key == "bond_mode") {
+          i.ovs_bond_mode = value;
+        } else if (key == "lacp") {
+          i.ovs_lacp = value;
+        }
+      }
+    }
+    if (i.kind != IfaceKind::ovs_bridge && i.kind != IfaceKind::physical && i.ovs_bridge.empty())
+      throw ConfigError(i.where, i.name + ": an " + type.text + " needs 'ovs_bridge'");
+    if (i.kind == IfaceKind::ovs_bond && i.slaves.size() < 2)
+      throw ConfigError(i.where, i.name + ": an OVSBond needs at least two ovs_bonds members");
+    if (i.kind == IfaceKind::ovs_bond && i.ovs_bond_mode.empty())
+      i.ovs_bond_mode = "active-backup";  // ovs-vswitchd.conf.db(5): the default bond_mode
+  }
+
   void classify(Iface& i) {
+    if (auto* type = i.option("ovs-type")) return classify_ovs(i, *type);
+    if (auto* link = i.option("link-type"); link && link->text == "dummy") {
+      i.kind = IfaceKind::dummy;
+      return;
+    }
     auto* mode = i.option("bond-mode");
     auto* slaves = i.option("bond-slaves");
     if (!slaves) slaves = i.option("slaves");  // pre-ifupdown2 spelling
@@ -268,8 +347,21 @@ const char* kind_name(IfaceKind k) {
       return "bridge";
     case IfaceKind::vlan:
       return "vlan";
+    case IfaceKind::ovs_bridge:
+      return "OVSBridge";
+    case IfaceKind::ovs_bond:
+      return "OVSBond";
+    case IfaceKind::ovs_intport:
+      return "OVSIntPort";
+    case IfaceKind::dummy:
+      return "dummy";
   }
   return "?";
+}
+
+bool Iface::is_ovs() const {
+  return kind == IfaceKind::ovs_bridge || kind == IfaceKind::ovs_bond ||
+         kind == IfaceKind::ovs_intport;
 }
 
 const Value* Iface::option(std::string_view name) const {

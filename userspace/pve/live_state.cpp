@@ -81,6 +81,7 @@ LiveState read_live_state(const std::filesystem::path& root) {
     if (auto op = slurp(e.path() / "operstate")) l.operstate = std::string(trim(*op));
     s.links[e.path().filename().string()] = l;
   }
+  s.fib_multipath_hash_policy = read_int(root / "proc/sys/net/ipv4/fib_multipath_hash_policy");
   return s;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// What the kernel runs right now, where available: /proc/net/bonding/* and
-// /sys/class/net/*/{speed,mtu,operstate}. Absent or unreadable files are not
-// errors (a container, a down link: sysfs speed then fails with EINVAL).
+// What the kernel runs right now, where available: /proc/net/bonding/*,
+// /sys/class/net/*/{speed,mtu,operstate} and the ECMP hash sysctl. Absent or unreadable files are
+// not errors (a container, a down link: sysfs speed then fails with EINVAL).
 #pragma once
 
 #include <filesystem>
@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/net.h"
 
 namespace lw::pve {
 
@@ -35,6 +37,13 @@ struct LinkLive {
 struct LiveState {
   std::map<std::string, BondLive> bonds;
   std::map<std::string, LinkLive> links;
+  // net.ipv4.fib_multipath_hash_policy: 0 hashes ECMP flows on addresses
+  // only, 1 on the 5-tuple (kernel docs, ip-sysctl). Unknown off the node.
+  std::optional<int> fib_multipath_hash_policy;
+  // The device each address is on in the running kernel; filled only when
+  // lanewarden runs on the node (pve/live_addrs.h), empty for a copy.
+  bool kernel = false;
+  std::map<Address, std::string> address_devices;
 };
 
 BondLive parse_proc_bonding(std::string_view text, const std::string& file);

@@ -5,6 +5,8 @@
 
 #include <climits>
 
+#include "pve/live_addrs.h"
+
 namespace lw::pve {
 namespace {
 
@@ -15,7 +17,7 @@ std::string short_name(std::string_view name) {
 
 }  // namespace
 
-NodeConfig load_node(const std::filesystem::path& root_in) {
+NodeConfig load_node(const std::filesystem::path& root_in, bool kernel) {
   bool live_system = root_in.empty() || root_in == "/";
   std::filesystem::path root = live_system ? std::filesystem::path("/") : root_in;
   if (!live_system && !std::filesystem::is_directory(root))
@@ -45,9 +47,15 @@ NodeConfig load_node(const std::filesystem::path& root_in) {
     n.datacenter = parse_datacenter_cfg(*t, path("etc/pve/datacenter.cfg").string());
   if (auto t = read_optional(path("etc/pve/storage.cfg")))
     n.storage = parse_storage_cfg(*t, path("etc/pve/storage.cfg").string());
+  if (auto t = read_optional(path("etc/pve/sdn/fabrics.cfg")))
+    n.fabrics = parse_fabrics_cfg(*t, path("etc/pve/sdn/fabrics.cfg").string());
   if (auto t = read_optional(path("etc/hosts")))
     n.hosts = parse_hosts(*t, path("etc/hosts").string());
   n.live = read_live_state(root);
+  if (live_system || kernel) {
+    n.live.kernel = true;
+    n.live.address_devices = read_address_devices();
+  }
   return n;
 }
 

@@ -10,6 +10,7 @@
 #include "pve/ceph_conf.h"
 #include "pve/corosync_conf.h"
 #include "pve/datacenter_cfg.h"
+#include "pve/fabrics_cfg.h"
 #include "pve/hosts.h"
 #include "pve/interfaces.h"
 #include "pve/live_state.h"
@@ -25,12 +26,15 @@ struct NodeConfig {
   std::optional<CephConf> ceph;
   std::optional<DatacenterCfg> datacenter;
   std::optional<StorageCfg> storage;
+  std::optional<FabricsCfg> fabrics;  // PVE 9 SDN fabrics
   Hosts hosts;
   LiveState live;
 };
 
 // root "" or "/" = the running system (hostname falls back to gethostname()).
-// Missing optional files are absent; malformed ones throw ConfigError.
-NodeConfig load_node(const std::filesystem::path& root);
+// Missing optional files are absent; malformed ones throw ConfigError. The
+// running kernel's address table is read for the running system, and for a
+// copy when `kernel` says the copy is this node's (check/derive --live).
+NodeConfig load_node(const std::filesystem::path& root, bool kernel = false);
 
 }  // namespace lw::pve

@@ -5,7 +5,8 @@ namespace lw::pve {
 namespace {
 
 bool network_storage(std::string_view type) {
-  return type == "nfs" || type == "cifs" || type == "iscsi" || type == "iscsidirect";
+  return type == "nfs" || type == "cifs" || type == "iscsi" || type == "iscsidirect" ||
+         type == "pbs";
 }
 
 // "10.0.0.5:3260" or "[fd00::5]:3260" -> the address part.
@@ -16,12 +17,15 @@ std::string strip_port(std::string_view s) {
   return std::string(s);
 }
 
+constexpr int kPbsPort = 8007;
+
 }  // namespace
 
 StorageCfg parse_storage_cfg(std::string_view text, const std::string& file) {
   StorageCfg cfg;
   cfg.file = file;
   std::string type, id;
+  std::optional<int> section_port;
   int lineno = 0;
   for (std::string_view raw : split_lines(text)) {
     ++lineno;
@@ -35,6 +39,7 @@ StorageCfg parse_storage_cfg(std::string_view text, const std::string& file) {
         throw ConfigError(here, "expected 'type: id', got '" + std::string(line) + "'");
       type = std::string(trim(line.substr(0, colon)));
       id = std::string(trim(line.substr(colon + 1)));
+      section_port.reset();
       continue;
     }
     if (type.empty()) throw ConfigError(here, "option outside of a storage section");
@@ -42,7 +47,17 @@ StorageCfg parse_storage_cfg(std::string_view text, const std::string& file) {
     if (parts.size() < 2 || !network_storage(type)) continue;
     if (parts[0] == "server" || parts[0] == "portal") {
       auto host = strip_port(parts[1]);
-      cfg.targets.push_back({type, id, host, parse_ip(host), here});
+      std::optional<int> port;
+      if (type == "pbs") port = section_port.value_or(kPbsPort);
+      cfg.targets.push_back({type, id, host, parse_address(host), port, here});
+    } else if (parts[0] == "port" && type == "pbs") {
+      auto p = parse_uint(parts[1]);
+      if (!p || *p < 1 || *p > 65535)
+        throw ConfigError(here, "port '" + parts[1] + "' is not 1..65535");
+      // `port` may come before or after `server`: it belongs to this section's target.
+      section_port = static_cast<int>(*p);
+      for (auto& t : cfg.targets)
+        if (t.id == id && t.type == type) t.port = section_port;
     }
   }
   return cfg;

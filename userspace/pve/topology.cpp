@@ -22,14 +22,14 @@ std::string Attach::str() const { return vlan ? iface + " VLAN " + std::to_strin
 
 Topology::Topology(const Interfaces& ifs) : ifs_(ifs) {}
 
-LocalAddr Topology::owner_of(const IpAddr& a) const {
+LocalAddr Topology::owner_of(const Address& a) const {
   for (auto& i : ifs_.ifaces)
     for (auto& ad : i.addresses)
       if (ad.addr.addr == a) return {&i, &ad};
   return {};
 }
 
-std::vector<LocalAddr> Topology::locals_in(const IpNet& net) const {
+std::vector<LocalAddr> Topology::locals_in(const Cidr& net) const {
   std::vector<LocalAddr> out;
   for (auto& i : ifs_.ifaces)
     for (auto& ad : i.addresses)
@@ -70,6 +70,38 @@ void Topology::walk(std::string_view name, int vlan, bool through_bonds, int dep
       // outermost one, so the lower id wins.
       walk(i->vlan_raw, i->vlan_id, through_bonds, depth + 1, out, chain);
       return;
+    case IfaceKind::ovs_bridge:
+    case IfaceKind::ovs_intport: {
+      // Host traffic enters Open vSwitch through this netdev: tc sees it
+      // here, untagged. On the wire it leaves through the bridge's uplinks,
+      // tagged with the port's access VLAN; there it competes with the
+      // bridge's other traffic, so those NICs are attach points too.
+      if (!through_bonds) out.push_back({i->name, vlan});
+      const Iface* bridge = i->kind == IfaceKind::ovs_bridge ? i : ifs_.find(i->ovs_bridge);
+      if (!bridge) return;
+      int tag = i->ovs_tag ? i->ovs_tag : vlan;
+      for (auto& p : bridge->ports) {
+        const Iface* port = ifs_.find(p);
+        if (p == i->name || (port && port->kind == IfaceKind::ovs_intport)) continue;
+        walk(p, tag, through_bonds, depth + 1, out, chain);
+      }
+      return;
+    }
+    case IfaceKind::dummy:
+      // An SDN fabric's router address: the packets sourced from it leave
+      // through the interfaces that hold it too, unnumbered.
+      for (auto& other : ifs_.ifaces) {
+        if (&other == i || other.kind == IfaceKind::dummy) continue;
+        bool same = false;
+        for (auto& a : i->addresses)
+          for (auto& b : other.addresses) same |= a.addr.addr == b.addr.addr;
+        if (same) walk(other.name, vlan, through_bonds, depth + 1, out, chain);
+      }
+      return;
+    case IfaceKind::ovs_bond:
+      // Not a kernel netdev: tc can only attach to its members.
+      for (auto& s : i->slaves) walk(s, vlan, true, depth + 1, out, chain);
+      return;
   }
 }
 
@@ -99,7 +131,7 @@ std::vector<const Iface*> Topology::chain(std::string_view iface) const {
 
 bool Topology::carries_guests(std::string_view attach_iface) const {
   for (auto& i : ifs_.ifaces) {
-    if (i.kind != IfaceKind::bridge) continue;
+    if (i.kind != IfaceKind::bridge && i.kind != IfaceKind::ovs_bridge) continue;
     for (auto& a : attach_points(i.name))
       if (a.iface == attach_iface) return true;
   }

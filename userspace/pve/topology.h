@@ -32,9 +32,9 @@ class Topology {
 
   const Interfaces& interfaces() const { return ifs_; }
   // The stanza configured with exactly this address.
-  LocalAddr owner_of(const IpAddr& a) const;
+  LocalAddr owner_of(const Address& a) const;
   // Local addresses inside `net`, in file order.
-  std::vector<LocalAddr> locals_in(const IpNet& net) const;
+  std::vector<LocalAddr> locals_in(const Cidr& net) const;
   // NIC or bond below `iface` with its tag; a bridge yields one per port.
   std::vector<Attach> attach_points(std::string_view iface) const;
   // Physical NICs below `iface`, through bonds (bond slaves).

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ struct ClassUse {
   int cls = LW_CLASS_OTHER;      // LW_CLASS_*
   std::string label;             // "corosync link 0", "migration network", ...
   int link = -1;                 // corosync link number
-  IpNet net;                     // the network the class uses
+  Cidr net;                      // the network the class uses
   const Iface* iface = nullptr;  // local stanza with the address; nullptr: none
   const IfaceAddr* addr = nullptr;
   Where where;                    // the line that defines the class network
@@ -28,15 +29,40 @@ struct ClassUse {
   bool local() const { return iface != nullptr; }
 };
 
+// A TCP port a class uses on this cluster beyond the class defaults
+// (policy/defaults.cpp), with the line that says so.
+struct ExtraPort {
+  int cls = LW_CLASS_OTHER;
+  PortRange ports;
+  std::string why;
+  Where where;
+};
+
 struct TrafficMap {
   std::vector<ClassUse> uses;
-  std::array<std::vector<IpNet>, LW_NR_CLASSES> networks;  // by class id
+  std::array<std::vector<Cidr>, LW_NR_CLASSES> networks;  // by class id
+  std::vector<ExtraPort> tcp_ports;
+  // The QDevice: corosync-qdevice's TCP connection to corosync-qnetd. `net`
+  // is the qnetd host, `iface`/`addr` the local address the route leaves
+  // from. Kept apart from `uses`: it is not a Corosync link.
+  std::optional<ClassUse> qdevice;
+  // Without a migration network, Proxmox migrates over SSH to the target
+  // node's address in the corosync nodelist (ring0_addr; pvecm docs,
+  // "Migration Network"): that use, on link 0's network. Not in `networks`:
+  // it is the Corosync network.
+  std::optional<ClassUse> implicit_migration;
+  std::vector<int> sctp_links;     // corosync links with knet_transport sctp, used here
   std::vector<std::string> notes;  // what could not be resolved, for derive comments
   std::vector<const ClassUse*> of_class(int cls) const;
 };
 
+// The local address traffic to `dest` leaves from, as the files say: the
+// longest local subnet holding it, else the stanza with a gateway of its
+// family (the default route). `how` says which.
+LocalAddr route_source(const NodeConfig& node, const Address& dest, std::string* how = nullptr);
+
 // Corosync addresses given as names resolve through etc/hosts.
-std::optional<IpAddr> resolve_host(const NodeConfig& node, const std::string& name_or_addr);
+std::optional<Address> resolve_host(const NodeConfig& node, const std::string& name_or_addr);
 
 TrafficMap map_traffic(const NodeConfig& node, const Topology& topo);
 

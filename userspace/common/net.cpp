@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Addresses, CIDRs and port ranges. inet_pton does the address syntax so we
 // accept exactly what the rest of the system (iproute2, Proxmox) accepts.
-#include "policy/net.h"
+#include "common/net.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -13,7 +13,7 @@
 
 #include "common/text.h"
 
-namespace lw::policy {
+namespace lw {
 namespace {
 
 void set_error(std::string* error, std::string message) {
@@ -40,6 +40,14 @@ std::optional<unsigned> parse_decimal(std::string_view s, unsigned max) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || end != s.data() + s.size() || value > max) return std::nullopt;
   return value;
+}
+
+Cidr clear_host_bits(const Address& a, int prefix) {
+  Cidr n{a, prefix};
+  for (int bit = prefix; bit < address_bits(a.family); ++bit) {
+    n.addr.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
+  }
+  return n;
 }
 
 }  // namespace
@@ -109,12 +117,8 @@ std::optional<Cidr> parse_cidr(std::string_view text, std::string* error, bool a
     set_error(error, fmt::format("'{}' has a bad prefix length: expected 0..{}", text, bits));
     return std::nullopt;
   }
-  Cidr cidr{*addr, static_cast<int>(*prefix)};
-  Cidr cleared = cidr;
-  for (int bit = cidr.prefix; bit < bits; ++bit) {
-    cleared.addr.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80u >> (bit % 8)));
-  }
-  if (cleared.addr != cidr.addr && !allow_host_bits) {
+  Cidr cleared = clear_host_bits(*addr, static_cast<int>(*prefix));
+  if (cleared.addr != *addr && !allow_host_bits) {
     set_error(error,
               fmt::format("'{}' has host bits set: did you mean '{}'?", text, cleared.str()));
     return std::nullopt;
@@ -150,4 +154,42 @@ std::optional<PortRange> parse_port_range(std::string_view text, std::string* er
   return PortRange{static_cast<uint16_t>(*first), static_cast<uint16_t>(*last)};
 }
 
-}  // namespace lw::policy
+std::optional<IfAddr> parse_if_addr(std::string_view text) {
+  text = trim(text);
+  auto slash = text.find('/');
+  auto a = parse_address(text.substr(0, slash));
+  if (!a) return std::nullopt;
+  int bits = address_bits(a->family);
+  int prefix = bits;
+  if (slash != std::string_view::npos) {
+    auto p = parse_decimal(text.substr(slash + 1), static_cast<unsigned>(bits));
+    if (!p) return std::nullopt;
+    prefix = static_cast<int>(*p);
+  }
+  return IfAddr{*a, clear_host_bits(*a, prefix)};
+}
+
+std::optional<Cidr> parse_network(std::string_view text) {
+  auto a = parse_if_addr(text);
+  if (!a) return std::nullopt;
+  return a->net;
+}
+
+Cidr host_cidr(const Address& a) { return Cidr{a, address_bits(a.family)}; }
+
+std::optional<int> netmask_prefix(std::string_view text) {
+  auto a = parse_address(text);
+  if (!a || a->family != AF_INET) {
+    auto p = parse_decimal(trim(text), 32);
+    if (p) return static_cast<int>(*p);
+    return std::nullopt;
+  }
+  uint32_t m = (uint32_t(a->bytes[0]) << 24) | (uint32_t(a->bytes[1]) << 16) |
+               (uint32_t(a->bytes[2]) << 8) | a->bytes[3];
+  int prefix = 0;
+  while (prefix < 32 && (m & (0x80000000u >> prefix))) ++prefix;
+  if (prefix < 32 && (m << prefix) != 0) return std::nullopt;  // not contiguous
+  return prefix;
+}
+
+}  // namespace lw
