@@ -10,8 +10,18 @@
 # the switch port towards node N is lwtp<N>-<lane>.
 # Addresses: documentation ranges only, one /28 per lane network.
 
-LWT_STATE=${LWT_STATE:-/tmp/lwttestbed}   # state, configs, logs; removed by `down`
-LWT_PIN_PREFIX=/sys/fs/bpf/lwttb          # lanewarden pin dir of node N: ${LWT_PIN_PREFIX}N
+# LWT_TESTBED=<tag> (1-6 of a-z0-9) runs an instance of its own next to the
+# default one: namespaces lwt<tag>nN and lwt<tag>s-<lane>, state in
+# /tmp/lwttestbed-<tag>, pins /sys/fs/bpf/lwttb<tag>N. Unset: the names below.
+LWT_TESTBED=${LWT_TESTBED:-}
+if [[ -n $LWT_TESTBED && ! $LWT_TESTBED =~ ^[a-z0-9]{1,6}$ ]]; then
+	echo "testbed: LWT_TESTBED='$LWT_TESTBED': 1-6 characters a-z0-9" >&2
+	exit 2
+fi
+LWT_STATE=${LWT_STATE:-/tmp/lwttestbed${LWT_TESTBED:+-$LWT_TESTBED}} # state, configs, logs; removed by `down`
+LWT_PIN_PREFIX=/sys/fs/bpf/lwttb$LWT_TESTBED # lanewarden pin dir of node N: ${LWT_PIN_PREFIX}N
+lwt_node_ns() { echo "lwt${LWT_TESTBED}n$1"; }     # node N
+lwt_switch_ns() { echo "lwt${LWT_TESTBED}s-$1"; } # the switch of a lane
 LWT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LW_BINARY=${LW_BINARY:-}
 
@@ -104,7 +114,7 @@ lwt_find_lanewarden() {
 lwt_lw() {
 	local n=$1
 	shift
-	"$(lwt_find_lanewarden)" --netns "lwtn$n" --pin-dir "${LWT_PIN_PREFIX}$n" "$@"
+	"$(lwt_find_lanewarden)" --netns "$(lwt_node_ns "$n")" --pin-dir "${LWT_PIN_PREFIX}$n" "$@"
 }
 
 lwt_nsx() { # ns cmd...

@@ -66,16 +66,16 @@ dst=${dst:-$(lwt_addr "$net" "$to")}
 out=$(mktemp /tmp/lwttraffic.XXXXXX)
 trap 'rm -f "$out"; [[ -n ${spid:-} ]] && kill "$spid" 2>/dev/null || true' EXIT
 
-ip netns exec "lwtn$to" timeout $((secs + 8)) iperf3 -s -1 -p "$port" -B "$dst" >/dev/null 2>&1 &
+ip netns exec "$(lwt_node_ns "$to")" timeout $((secs + 8)) iperf3 -s -1 -p "$port" -B "$dst" >/dev/null 2>&1 &
 spid=$!
 # iperf3's server needs a moment to listen; retry the connection briefly.
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.2
-	ip netns exec "lwtn$to" ss -Hltn "sport = :$port" | grep -q . && break
+	ip netns exec "$(lwt_node_ns "$to")" ss -Hltn "sport = :$port" | grep -q . && break
 done
 args=(-c "$dst" -p "$port" -B "$src" -t "$secs" -P "$streams" -J --connect-timeout 2000)
 [[ -n $cc ]] && args+=(-C "$cc")
-ip netns exec "lwtn$from" timeout $((secs + 5)) iperf3 "${args[@]}" >"$out" 2>/dev/null || true
+ip netns exec "$(lwt_node_ns "$from")" timeout $((secs + 5)) iperf3 "${args[@]}" >"$out" 2>/dev/null || true
 wait "$spid" 2>/dev/null || true
 spid=""
 

@@ -38,9 +38,9 @@ log() { printf 'testbed: %s\n' "$*" >&2; }
 # when `up` failed half-way or the state directory is gone.
 all_switch_namespaces() {
 	local lane
-	for lane in coro0 coro1 cephpub cephclu migr mgmt shared bond; do echo "lwts-$lane"; done
+	for lane in coro0 coro1 cephpub cephclu migr mgmt shared bond; do lwt_switch_ns "$lane"; done
 }
-all_node_namespaces() { echo lwtn1 lwtn2 lwtn3; }
+all_node_namespaces() { local n; for n in 1 2 3; do lwt_node_ns "$n"; done; }
 
 # Exact names only: other tests' namespaces may share a prefix.
 ns_exists() { ip netns list | awk '{ print $1 }' | grep -qxF "$1"; }
@@ -68,8 +68,8 @@ cmd_down() {
 			kill "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null || true
 		fi
 		if [[ -e ${LWT_PIN_PREFIX}$n ]]; then
-			[[ -n $lw ]] && ns_exists "lwtn$n" &&
-				"$lw" --netns "lwtn$n" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
+			[[ -n $lw ]] && ns_exists "$(lwt_node_ns "$n")" &&
+				"$lw" --netns "$(lwt_node_ns "$n")" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
 			rm -rf "${LWT_PIN_PREFIX}$n"
 		fi
 	done
@@ -79,17 +79,18 @@ cmd_down() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$LWT_STATE"
-	log "down: no lwtn*/lwts-* namespace, pin or state left"
+	log "down: no $(lwt_node_ns "*")/$(lwt_switch_ns "*") namespace, pin or state left"
 }
 
 # --- up -----------------------------------------------------------------
 make_switches() { # variant rate
-	local lane
+	local lane sw
 	for lane in $(lwt_lanes "$1"); do
-		ip netns add "lwts-$lane"
-		ip -n "lwts-$lane" link set lo up
-		ip -n "lwts-$lane" link add lwtbr type bridge stp_state 0 forward_delay 0
-		ip -n "lwts-$lane" link set lwtbr up
+		sw=$(lwt_switch_ns "$lane")
+		ip netns add "$sw"
+		ip -n "$sw" link set lo up
+		ip -n "$sw" link add lwtbr type bridge stp_state 0 forward_delay 0
+		ip -n "$sw" link set lwtbr up
 	done
 }
 
@@ -117,18 +118,20 @@ rate_bits() { # 100mbit -> 100000000 (tc's bit units only)
 }
 
 make_nodes() { # variant rate
-	local variant=$1 rate=$2 n lane net
+	local variant=$1 rate=$2 n lane net ns sw
 	for n in $(seq "$(lwt_node_count "$variant")"); do
-		ip netns add "lwtn$n"
-		ip -n "lwtn$n" link set lo up
+		ns=$(lwt_node_ns "$n")
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
 		for lane in $(lwt_lanes "$variant"); do
-			ip link add "lwt-$lane" netns "lwtn$n" type veth peer name "lwtp$n-$lane" netns "lwts-$lane"
-			ip -n "lwts-$lane" link set "lwtp$n-$lane" master lwtbr up
-			ip -n "lwtn$n" link set "lwt-$lane" up
-			[[ -n $rate ]] && rate_limit_port "lwts-$lane" "lwtp$n-$lane" "$rate"
+			sw=$(lwt_switch_ns "$lane")
+			ip link add "lwt-$lane" netns "$ns" type veth peer name "lwtp$n-$lane" netns "$sw"
+			ip -n "$sw" link set "lwtp$n-$lane" master lwtbr up
+			ip -n "$ns" link set "lwt-$lane" up
+			[[ -n $rate ]] && rate_limit_port "$sw" "lwtp$n-$lane" "$rate"
 		done
 		for net in $(lwt_networks "$variant"); do
-			ip -n "lwtn$n" addr add "$(lwt_addr "$net" "$n")/28" dev "lwt-$(lwt_lane_of "$variant" "$net")"
+			ip -n "$ns" addr add "$(lwt_addr "$net" "$n")/28" dev "lwt-$(lwt_lane_of "$variant" "$net")"
 		done
 	done
 }
@@ -203,7 +206,7 @@ start_corosync() { # variant
 		# The pid/lock file is fixed at /run/corosync.pid: each node gets a
 		# private /run in a mount namespace of its own. Every step execs, so
 		# $! is corosync's own pid.
-		setsid ip netns exec "lwtn$n" unshare -m --propagation private \
+		setsid ip netns exec "$(lwt_node_ns "$n")" unshare -m --propagation private \
 			sh -c 'mount -t tmpfs lwttmpfs /run && exec corosync -f -c "$1"' sh "$dir/corosync.conf" \
 			</dev/null >"$dir/corosync.out" 2>&1 &
 		echo $! >"$dir/corosync.pid"
@@ -224,7 +227,7 @@ wait_quorum() { # variant seconds
 }
 
 quorate() { # node
-	ip netns exec "lwtn$1" corosync-quorumtool -s 2>/dev/null | grep -Eq '^Quorate:[[:space:]]+Yes'
+	ip netns exec "$(lwt_node_ns "$1")" corosync-quorumtool -s 2>/dev/null | grep -Eq '^Quorate:[[:space:]]+Yes'
 }
 
 write_policies() { # variant rate
@@ -257,7 +260,7 @@ cmd_up() {
 	lwt_lanes "$variant" >/dev/null || usage
 	[[ -z $rate ]] || rate_bits "$rate" >/dev/null
 	[[ $(id -u) == 0 ]] || { log "needs root"; exit 1; }
-	if [[ -e $LWT_STATE ]] || ns_exists lwtn1; then
+	if [[ -e $LWT_STATE ]] || ns_exists "$(lwt_node_ns 1)"; then
 		log "already up (or left over): run scripts/testbed.sh down first"
 		exit 1
 	fi
@@ -290,8 +293,8 @@ cmd_status() {
 	echo "variant: $variant   rate: $(cat "$LWT_STATE/rate")   state: $LWT_STATE"
 	for n in $(seq "$(lwt_node_count "$variant")"); do
 		echo
-		echo "== lwtn$n"
-		ip -n "lwtn$n" -br addr show | grep '^lwt-' | sed 's/@[^ ]*//' | awk '{ $2 = ""; print "  " $0 }'
+		echo "== $(lwt_node_ns "$n")"
+		ip -n "$(lwt_node_ns "$n")" -br addr show | grep '^lwt-' | sed 's/@[^ ]*//' | awk '{ $2 = ""; print "  " $0 }'
 		if kill -0 "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null; then
 			echo "  corosync: running (pid $(cat "$LWT_STATE/lwtn$n/corosync.pid"))"
 		else
@@ -306,11 +309,11 @@ cmd_status() {
 		fi
 	done
 	echo
-	echo "== corosync-quorumtool -s (lwtn1)"
-	ip netns exec lwtn1 corosync-quorumtool -s || ok=1
+	echo "== corosync-quorumtool -s ($(lwt_node_ns 1))"
+	ip netns exec "$(lwt_node_ns 1)" corosync-quorumtool -s || ok=1
 	echo
-	echo "== corosync-cfgtool -s (lwtn1)"
-	ip netns exec lwtn1 corosync-cfgtool -s || true
+	echo "== corosync-cfgtool -s ($(lwt_node_ns 1))"
+	ip netns exec "$(lwt_node_ns 1)" corosync-cfgtool -s || true
 	return $ok
 }
 
@@ -322,12 +325,12 @@ cmd_knet() {
 	local n
 	if [[ ${1:-} == --clear ]]; then
 		for n in $(seq "$(lwt_node_count "$(lwt_variant)")"); do
-			ip netns exec "lwtn$n" corosync-cmapctl -m stats -s stats.clear.knet u8 1 >/dev/null
+			ip netns exec "$(lwt_node_ns "$n")" corosync-cmapctl -m stats -s stats.clear.knet u8 1 >/dev/null
 		done
 		return
 	fi
 	for n in $(seq "$(lwt_node_count "$(lwt_variant)")"); do
-		ip netns exec "lwtn$n" corosync-cmapctl -m stats stats.knet. |
+		ip netns exec "$(lwt_node_ns "$n")" corosync-cmapctl -m stats stats.knet. |
 			awk -v me="$n" '
 			# "stats.knet.node2.link0.latency_ave (u32) = 123" (mawk: no match() arrays)
 			$1 ~ /^stats\.knet\.node[0-9]+\.link[0-9]+\./ {
