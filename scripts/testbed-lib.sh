@@ -35,10 +35,14 @@ lwt_lanes() { # variant
 	case $1 in
 	full) echo coro0 coro1 cephpub cephclu migr mgmt ;;
 	budget) echo shared coro1 bond ;;
+	switch) echo lan ;;
 	*) return 1 ;;
 	esac
 }
 lwt_node_count() { [[ $1 == budget ]] && echo 2 || echo 3; }
+# "switch": a budget 3-node cluster with one switch and one port per node
+# that carries every network (VLANs on one NIC or bond; untagged subnets
+# here), with one Corosync link, as `pvecm create` makes it without --link1.
 
 # Networks (the /28 prefix, without the host part) and the lane carrying them.
 #   network   prefix             full lane   budget lane
@@ -48,6 +52,7 @@ lwt_node_count() { [[ $1 == budget ]] && echo 2 || echo 3; }
 #   cephpub   203.0.113.0/28     cephpub     bond
 #   cephclu   203.0.113.16/28    cephclu     (none)
 #   migr      203.0.113.32/28    migr        bond
+# switch: every network on lane "lan", no coro1 and no migr.
 lwt_net_base() { # network -> "A.B.C. offset"
 	case $1 in
 	coro0) echo "198.51.100. 0" ;;
@@ -70,6 +75,10 @@ lwt_addr() { # network node -> address of node N on that network
 	echo "${p}$((o + $2))"
 }
 lwt_lane_of() { # variant network -> lane (interface lwt-<lane>) or nothing
+	if [[ $1 == switch ]]; then
+		echo lan
+		return
+	fi
 	if [[ $1 == full ]]; then
 		echo "$2"
 		return
@@ -84,7 +93,11 @@ lwt_networks() { # variant
 	case $1 in
 	full) echo coro0 coro1 mgmt cephpub cephclu migr ;;
 	budget) echo coro0 coro1 mgmt cephpub migr ;;
+	switch) echo coro0 mgmt cephpub cephclu ;;
 	esac
+}
+lwt_has_network() { # variant network
+	[[ " $(lwt_networks "$1") " == *" $2 "* ]]
 }
 
 lwt_variant() { cat "$LWT_STATE/variant" 2>/dev/null || true; }

@@ -51,7 +51,7 @@ lwt_require_up
 variant=$(lwt_variant)
 
 case $kind in
-ceph) def_port=6800 def_net=$([[ $variant == full ]] && echo cephclu || echo cephpub) ;;
+ceph) def_port=6800 def_net=$([[ $variant == budget ]] && echo cephpub || echo cephclu) ;;
 ceph-mon) def_port=3300 def_net=cephpub ;;
 migration) def_port=60000 def_net=migr ;;
 ssh) def_port=22 def_net=migr ;;
@@ -73,7 +73,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.2
 	ip netns exec "$(lwt_node_ns "$to")" ss -Hltn "sport = :$port" | grep -q . && break
 done
-args=(-c "$dst" -p "$port" -B "$src" -t "$secs" -P "$streams" -J --connect-timeout 2000)
+args=(-c "$dst" -p "$port" -B "$src" -t "$secs" -P "$streams" -J --connect-timeout 8000)
 [[ -n $cc ]] && args+=(-C "$cc")
 ip netns exec "$(lwt_node_ns "$from")" timeout $((secs + 5)) iperf3 "${args[@]}" >"$out" 2>/dev/null || true
 wait "$spid" 2>/dev/null || true
