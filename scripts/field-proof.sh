@@ -235,7 +235,8 @@ run_phase() { # name
 			--argjson polls "$polls" --argjson lost_polls "$lost_polls" --argjson mbit "$mbit" \
 			--argjson alarms "$alarms" --arg first_warn "$first_warn" --arg first_alarm "$first_alarm" \
 			--arg lead "$lead" --argjson prio_pkts "$prio_pkts" --argjson quorum_after "$quorum_now" --arg load_avg "$(cut -d' ' -f1-3 /proc/loadavg)" \
-			'{phase: $phase, load: $load, seconds: $secs, streams: $streams,
+			--arg rate "$(cat "$LWT_STATE/rate")" --arg buffer "$(cat "$LWT_STATE/buffer")" \
+			'{phase: $phase, load: $load, seconds: $secs, streams: $streams, rate: $rate, buffer: $buffer,
 			  idle_latency_max_us: $idle, latency_max_us: $lat,
 			  operational_token_lost: $lost, mcast_retx: $retx, token_warnings: $warnings,
 			  retransmit_lists: $retr, processor_failed: $failed, new_memberships: $memb,

@@ -75,8 +75,9 @@ cmd_down() {
 			kill "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null || true
 		fi
 		if [[ -e ${LWT_PIN_PREFIX}$n ]]; then
-			[[ -n $lw ]] && ns_exists "$(lwt_node_ns "$n")" &&
+			if [[ -n $lw ]] && ns_exists "$(lwt_node_ns "$n")"; then
 				"$lw" --netns "$(lwt_node_ns "$n")" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
+			fi
 			rm -rf "${LWT_PIN_PREFIX}$n"
 		fi
 	done
