@@ -11,12 +11,16 @@
 // - with lanewarden, on a switch without QoS (per-node shaping below the
 //   share) and on a switch trusting DSCP (Corosync marked CS6): no token lost,
 //   no token warning, no new membership, quorum kept, knet latency_max within
-//   2 ms of the idle measured just before; the DSCP run's Corosync went
-//   through the switch's priority queue.
+//   2 ms of idle; the DSCP run's Corosync went through the switch's priority
+//   queue. Idle is the lowest idle knet latency_max of all runs (each run
+//   measures 4 s of idle before its load): a noisy idle sample must not
+//   widen the bound.
 // This host is shared and noisy: a phase that misses its bound is run again
 // (up to three runs), with the same bounds. About 3 minutes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -36,6 +40,15 @@ constexpr int kRuns = 3;
 std::string script(const std::string& name, const std::string& args) {
   return "LWT_TESTBED=" + kTag + " LW_BINARY=" + shell_quote(LW_BINARY) + " " +
          shell_quote(kScripts + name) + " " + args;
+}
+
+uint64_t u(const nlohmann::json& p, const char* key) { return p.value(key, uint64_t{0}); }
+
+// The quietest idle knet latency_max seen so far in this test.
+uint64_t g_idle_us = UINT64_MAX;
+void note_idle(const nlohmann::json& p) {
+  if (p.contains("idle_latency_max_us"))
+    g_idle_us = std::min(g_idle_us, u(p, "idle_latency_max_us"));
 }
 
 nlohmann::json run_phase(const std::string& phase) {
@@ -62,24 +75,22 @@ nlohmann::json run_until(const std::string& phase,
   nlohmann::json p;
   for (int i = 0; i < kRuns; i++) {
     p = run_phase(phase);
+    note_idle(p);
     if (p.empty() || good(p)) break;
   }
   return p;
 }
 
-uint64_t u(const nlohmann::json& p, const char* key) { return p.value(key, uint64_t{0}); }
-
 bool degraded(const nlohmann::json& p) {
-  const auto idle = u(p, "idle_latency_max_us"), lat = u(p, "latency_max_us");
-  return lat > 100000 && lat > 20 * idle &&
+  const auto lat = u(p, "latency_max_us");
+  return lat > 100000 && lat > 20 * g_idle_us &&
          u(p, "token_warnings") + u(p, "operational_token_lost") > 0;
 }
 
 bool protected_ok(const nlohmann::json& p) {
   return u(p, "operational_token_lost") == 0 && u(p, "token_warnings") == 0 &&
          u(p, "processor_failed") == 0 && u(p, "new_memberships") == 0 &&
-         u(p, "quorum_lost_polls") == 0 &&
-         u(p, "latency_max_us") <= u(p, "idle_latency_max_us") + 2000;
+         u(p, "quorum_lost_polls") == 0 && u(p, "latency_max_us") <= g_idle_us + 2000;
 }
 
 struct TestbedGuard {
@@ -95,7 +106,7 @@ TEST(FieldProofE2E, CephRecoveryThroughOneSwitchBreaksCorosyncUnlessProtected) {
   ASSERT_TRUE(up.ok()) << up.err << up.out;
 
   const auto bare = run_until("bare", degraded);
-  EXPECT_TRUE(degraded(bare)) << bare.dump();
+  EXPECT_TRUE(degraded(bare)) << "idle " << g_idle_us << " us: " << bare.dump();
   EXPECT_GT(u(bare, "latency_alarms"), 0u) << "lanewarden raised no latency alarm";
   if (bare.contains("first_corosync_warning_ms") && !bare["first_corosync_warning_ms"].is_null()) {
     ASSERT_FALSE(bare["first_alarm_ms"].is_null()) << bare.dump();
@@ -105,10 +116,10 @@ TEST(FieldProofE2E, CephRecoveryThroughOneSwitchBreaksCorosyncUnlessProtected) {
   }
 
   const auto shaped = run_until("shaped", protected_ok);
-  EXPECT_TRUE(protected_ok(shaped)) << shaped.dump();
+  EXPECT_TRUE(protected_ok(shaped)) << "idle " << g_idle_us << " us: " << shaped.dump();
 
   const auto dscp = run_until("dscp", protected_ok);
-  EXPECT_TRUE(protected_ok(dscp)) << dscp.dump();
+  EXPECT_TRUE(protected_ok(dscp)) << "idle " << g_idle_us << " us: " << dscp.dump();
   EXPECT_GT(u(dscp, "switch_priority_queue_packets"), 100u) << "Corosync missed the priority queue";
 
   // The recovery really ran in every phase; shaping each node to its share
