@@ -55,10 +55,10 @@ if [[ $scenario == switch ]]; then
   say "A Ceph recovery through one switch: 3 nodes, real Corosync (knet, secauth), 100 Mbit/s ports"
   echo "  every node: one port for Corosync link 0, management, Ceph public and Ceph cluster"
   echo "  the switch: line rate and a deep tail-drop buffer per port (docs/switch.md)"
-  echo "  the load: every node sends bulk TCP (iperf3, cubic) to every other node for 30 s"
+  echo "  the load: every node sends bulk TCP (iperf3, cubic) to every other node for 20 s"
   echo "  three runs of the same load: unprotected; lanewarden shaping each node to link_rate ="
   echo "  100 Mbit/s / (3 - 1); lanewarden marking Corosync CS6 into a switch that trusts DSCP"
-  exec "$root/scripts/field-proof.sh" --phases bare,shaped,dscp --seconds 30
+  exec "$root/scripts/field-proof.sh" --phases bare,shaped,dscp
 fi
 
 # --- simulated budget cluster (scripts/testbed.sh) ----------------------

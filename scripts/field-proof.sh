@@ -17,7 +17,7 @@
 #
 # Load: every node sends bulk TCP (iperf3, cubic, P streams, Ceph OSD ports)
 # to every other node (all) or nodes 2..N into node 1 (one), for S seconds
-# (default 30). Per phase it prints corosync's own evidence (token warnings
+# (default 20, 8 streams). Per phase it prints corosync's own evidence (token warnings
 # and losses, retransmit lists, membership changes, quorum, knet latency),
 # lanewarden's first latency alarm and the Ceph throughput; --json prints one
 # JSON object per phase instead. Uses the instance LWT_TESTBED names; brings
@@ -34,7 +34,7 @@ usage() {
 	exit 2
 }
 
-phases=bare,shaped,dscp secs=30 load=all streams=4 json=no
+phases=bare,shaped,dscp secs=20 load=all streams=8 json=no
 while (($#)); do
 	case $1 in
 	--phases) phases=${2:?}; shift 2 ;;
@@ -201,6 +201,11 @@ run_phase() { # name
 	fi
 	wait "${workers[@]}" 2>/dev/null || true
 	workers=()
+	# A lost token ends in a new membership some seconds later: wait for
+	# quorum (or 20 s) before reading the logs, so it is counted here.
+	local quorum_now
+	quorum_now=$(wait_quorate 20 && echo true || echo false)
+	sleep 1
 
 	# corosync's evidence over the phase
 	local all_log="$work/corosync-$name.log"
@@ -225,8 +230,6 @@ run_phase() { # name
 	lost=$(($(srp_sum operational_token_lost) - lost0))
 	retx=$(($(srp_sum mcast_retx) - retx0))
 	mbit=$(load_mbit)
-	local quorum_now
-	quorum_now=$(wait_quorate 20 && echo true || echo false)
 
 	if [[ $json == yes ]]; then
 		jq -cn --arg phase "$name" --arg load "$load" --argjson secs "$secs" --argjson streams "$streams" \

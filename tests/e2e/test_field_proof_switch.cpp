@@ -34,7 +34,7 @@ namespace {
 
 const std::string kScripts = std::string(LW_SOURCE_DIR) + "/scripts/";
 const std::string kTag = "fp";  // a testbed instance of its own (LWT_TESTBED)
-constexpr int kLoadSeconds = 30;
+constexpr int kLoadSeconds = 20;
 constexpr int kRuns = 3;
 
 std::string script(const std::string& name, const std::string& args) {
