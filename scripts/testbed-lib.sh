@@ -5,7 +5,8 @@
 # says which namespace, interface and address every lane of every node has.
 #
 # Names: nodes are namespaces lwtn1..lwtn3, every switch is a bridge "lwtbr"
-# in a namespace of its own (lwts-<lane>), a node's interface for a lane is
+# in a namespace of its own (lwts-<lane>; LWT_TESTBED below changes both
+# prefixes and the state and pin paths), a node's interface for a lane is
 # lwt-<lane> (the same name on every node, so one policy fits all nodes), and
 # the switch port towards node N is lwtp<N>-<lane>.
 # Addresses: documentation ranges only, one /28 per lane network.
