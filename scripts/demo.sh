@@ -3,7 +3,14 @@
 # The main job: installs dependencies, builds, then
 #  - on a Proxmox VE node: lints the network design and derives a policy
 #    (read-only: nothing is attached; the README says how to go on);
-#  - elsewhere: brings up the simulated budget cluster (scripts/testbed.sh:
+#  - elsewhere, by default (`scripts/demo.sh` or `scripts/demo.sh switch`):
+#    the field proof where Corosync breaks (scripts/field-proof.sh): three
+#    nodes behind one switch with 100 Mbit/s ports, a Ceph recovery from
+#    every node to every other; without protection Corosync loses its token
+#    and forms a new membership, then the same load with lanewarden shaping
+#    each node below its share, then with Corosync marked CS6 on a switch
+#    that trusts DSCP. About 3 minutes.
+#  - `scripts/demo.sh budget`: the simulated budget cluster (scripts/testbed.sh:
 #    two nodes in network namespaces, a real Corosync cluster, Corosync link 0
 #    and management sharing one 100 Mbit/s link), applies lanewarden on both
 #    nodes and plays a scenario: a Ceph flood on the shared link without and
@@ -13,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 root=$PWD
+scenario=${1:-switch}
+[[ $scenario == switch || $scenario == budget ]] || { echo "usage: $0 [switch|budget]" >&2; exit 2; }
 
 if [[ -n ${LW_BINARY:-} && -x ${LW_BINARY:-} ]]; then
   LW=$(readlink -f "$LW_BINARY")   # an existing build: no install, no build
@@ -36,8 +45,23 @@ if [[ -f /etc/pve/corosync.conf ]]; then
   exit 0
 fi
 
-# --- simulated budget cluster (scripts/testbed.sh) ----------------------
 export LW_BINARY=$LW
+if [[ $scenario == switch ]]; then
+  source "$root/scripts/testbed-lib.sh"
+  if [[ -e $LWT_STATE ]]; then
+    echo "a testbed is already up: scripts/testbed.sh down removes it" >&2
+    exit 1
+  fi
+  say "A Ceph recovery through one switch: 3 nodes, real Corosync (knet, secauth), 100 Mbit/s ports"
+  echo "  every node: one port for Corosync link 0, management, Ceph public and Ceph cluster"
+  echo "  the switch: line rate and a deep tail-drop buffer per port (docs/switch.md)"
+  echo "  the load: every node sends bulk TCP (iperf3, cubic) to every other node for 20 s"
+  echo "  three runs of the same load: unprotected; lanewarden shaping each node to link_rate ="
+  echo "  100 Mbit/s / (3 - 1); lanewarden marking Corosync CS6 into a switch that trusts DSCP"
+  exec "$root/scripts/field-proof.sh" --phases bare,shaped,dscp
+fi
+
+# --- simulated budget cluster (scripts/testbed.sh) ----------------------
 TB=$root/scripts/testbed.sh
 TRAFFIC=$root/scripts/testbed-traffic.sh
 source "$root/scripts/testbed-lib.sh"
@@ -56,7 +80,7 @@ knet_line() {
     "knet link 0 latency: max \((map(.latency_max_us) | max) / 1000) ms, average \((map(.latency_ave_us) | max) / 1000) ms"'
 }
 quorum_line() {
-  ip netns exec lwtn1 corosync-quorumtool -s | awk '/^Quorate:/ { q = $2 } /^Nodes:/ { n = $2 } END { print "quorum: " (q == "Yes" ? "yes" : "NO") ", " n " nodes" }'
+  ip netns exec "$(lwt_node_ns 1)" corosync-quorumtool -s | awk '/^Quorate:/ { q = $2 } /^Nodes:/ { n = $2 } END { print "quorum: " (q == "Yes" ? "yes" : "NO") ", " n " nodes" }'
 }
 # A flood on the shared link: node 1's Ceph client reaches node 2's Ceph
 # address through the shared link (a host route, as a wrong netmask or a
@@ -69,7 +93,7 @@ ceph_flood() { # seconds -> prints the flood's and corosync's figures
   "$TB" knet --clear
   # ICMP echo between Corosync link 0 addresses: lanewarden classes it as
   # corosync and times it (hist); ping reports its own view too.
-  ip netns exec lwtn1 ping -q -i 0.1 -c $(((secs - 4) * 10)) -w $((secs - 2)) "$(lwt_addr coro0 2)" >"$LWT_STATE/ping.txt" 2>&1 || true
+  ip netns exec "$(lwt_node_ns 1)" ping -q -i 0.1 -c $(((secs - 4) * 10)) -w $((secs - 2)) "$(lwt_addr coro0 2)" >"$LWT_STATE/ping.txt" 2>&1 || true
   sleep 0.5
   echo "  $(knet_line)"
   echo "  ping over Corosync link 0: $(awk -F' = ' '/^rtt/ { split($2, v, "/"); printf "avg %s ms, max %s ms", v[2], v[3] }' "$LWT_STATE/ping.txt")"
@@ -88,9 +112,9 @@ echo "  $(quorum_line)"
 
 # The misplacement used by the flood: node 2 answers for a Ceph address on
 # the shared link, and node 1 routes to it there.
-ip -n lwtn2 addr add 203.0.113.12/32 dev lwt-shared
-ip -n lwtn1 route add 203.0.113.12/32 dev lwt-shared src 203.0.113.1
-ip -n lwtn2 route add 203.0.113.1/32 dev lwt-shared src 203.0.113.12
+ip -n "$(lwt_node_ns 2)" addr add 203.0.113.12/32 dev lwt-shared
+ip -n "$(lwt_node_ns 1)" route add 203.0.113.12/32 dev lwt-shared src 203.0.113.1
+ip -n "$(lwt_node_ns 2)" route add 203.0.113.1/32 dev lwt-shared src 203.0.113.12
 
 say "Idle: Corosync's own latency on the shared link"
 "$TB" knet --clear
@@ -123,9 +147,9 @@ say "A live migration on the bond, capped at 50 Mbit/s (shape), then secure migr
 
 say "Enforce mode; node 1 is misconfigured and sends Ceph over Corosync link 1"
 for n in 1 2; do lwt_lw "$n" apply "$LWT_STATE/lwtn$n.toml" --mode enforce; done
-ip -n lwtn2 addr add 203.0.113.13/32 dev lwt-coro1
-ip -n lwtn1 route add 203.0.113.13/32 dev lwt-coro1 src 203.0.113.1
-ip -n lwtn2 route replace 203.0.113.1/32 dev lwt-coro1 src 203.0.113.13
+ip -n "$(lwt_node_ns 2)" addr add 203.0.113.13/32 dev lwt-coro1
+ip -n "$(lwt_node_ns 1)" route add 203.0.113.13/32 dev lwt-coro1 src 203.0.113.1
+ip -n "$(lwt_node_ns 2)" route replace 203.0.113.1/32 dev lwt-coro1 src 203.0.113.13
 lw1 watch --duration 4 >"$LWT_STATE/watch2.txt" 2>&1 &
 watcher=$!
 sleep 0.5

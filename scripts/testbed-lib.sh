@@ -5,13 +5,24 @@
 # says which namespace, interface and address every lane of every node has.
 #
 # Names: nodes are namespaces lwtn1..lwtn3, every switch is a bridge "lwtbr"
-# in a namespace of its own (lwts-<lane>), a node's interface for a lane is
+# in a namespace of its own (lwts-<lane>; LWT_TESTBED below changes both
+# prefixes and the state and pin paths), a node's interface for a lane is
 # lwt-<lane> (the same name on every node, so one policy fits all nodes), and
 # the switch port towards node N is lwtp<N>-<lane>.
 # Addresses: documentation ranges only, one /28 per lane network.
 
-LWT_STATE=${LWT_STATE:-/tmp/lwttestbed}   # state, configs, logs; removed by `down`
-LWT_PIN_PREFIX=/sys/fs/bpf/lwttb          # lanewarden pin dir of node N: ${LWT_PIN_PREFIX}N
+# LWT_TESTBED=<tag> (1-6 of a-z0-9) runs an instance of its own next to the
+# default one: namespaces lwt<tag>nN and lwt<tag>s-<lane>, state in
+# /tmp/lwttestbed-<tag>, pins /sys/fs/bpf/lwttb<tag>N. Unset: the names below.
+LWT_TESTBED=${LWT_TESTBED:-}
+if [[ -n $LWT_TESTBED && ! $LWT_TESTBED =~ ^[a-z0-9]{1,6}$ ]]; then
+	echo "testbed: LWT_TESTBED='$LWT_TESTBED': 1-6 characters a-z0-9" >&2
+	exit 2
+fi
+LWT_STATE=${LWT_STATE:-/tmp/lwttestbed${LWT_TESTBED:+-$LWT_TESTBED}} # state, configs, logs; removed by `down`
+LWT_PIN_PREFIX=/sys/fs/bpf/lwttb$LWT_TESTBED # lanewarden pin dir of node N: ${LWT_PIN_PREFIX}N
+lwt_node_ns() { echo "lwt${LWT_TESTBED}n$1"; }     # node N
+lwt_switch_ns() { echo "lwt${LWT_TESTBED}s-$1"; } # the switch of a lane
 LWT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LW_BINARY=${LW_BINARY:-}
 
@@ -25,10 +36,14 @@ lwt_lanes() { # variant
 	case $1 in
 	full) echo coro0 coro1 cephpub cephclu migr mgmt ;;
 	budget) echo shared coro1 bond ;;
+	switch) echo lan ;;
 	*) return 1 ;;
 	esac
 }
 lwt_node_count() { [[ $1 == budget ]] && echo 2 || echo 3; }
+# "switch": a budget 3-node cluster with one switch and one port per node
+# that carries every network (VLANs on one NIC or bond; untagged subnets
+# here), with one Corosync link, as `pvecm create` makes it without --link1.
 
 # Networks (the /28 prefix, without the host part) and the lane carrying them.
 #   network   prefix             full lane   budget lane
@@ -38,6 +53,7 @@ lwt_node_count() { [[ $1 == budget ]] && echo 2 || echo 3; }
 #   cephpub   203.0.113.0/28     cephpub     bond
 #   cephclu   203.0.113.16/28    cephclu     (none)
 #   migr      203.0.113.32/28    migr        bond
+# switch: every network on lane "lan", no coro1 and no migr.
 lwt_net_base() { # network -> "A.B.C. offset"
 	case $1 in
 	coro0) echo "198.51.100. 0" ;;
@@ -60,6 +76,10 @@ lwt_addr() { # network node -> address of node N on that network
 	echo "${p}$((o + $2))"
 }
 lwt_lane_of() { # variant network -> lane (interface lwt-<lane>) or nothing
+	if [[ $1 == switch ]]; then
+		echo lan
+		return
+	fi
 	if [[ $1 == full ]]; then
 		echo "$2"
 		return
@@ -74,7 +94,11 @@ lwt_networks() { # variant
 	case $1 in
 	full) echo coro0 coro1 mgmt cephpub cephclu migr ;;
 	budget) echo coro0 coro1 mgmt cephpub migr ;;
+	switch) echo coro0 mgmt cephpub cephclu ;;
 	esac
+}
+lwt_has_network() { # variant network
+	[[ " $(lwt_networks "$1") " == *" $2 "* ]]
 }
 
 lwt_variant() { cat "$LWT_STATE/variant" 2>/dev/null || true; }
@@ -111,7 +135,7 @@ lwt_find_lanewarden() {
 lwt_lw() {
 	local n=$1
 	shift
-	"$(lwt_find_lanewarden)" --netns "lwtn$n" --pin-dir "${LWT_PIN_PREFIX}$n" "$@"
+	"$(lwt_find_lanewarden)" --netns "$(lwt_node_ns "$n")" --pin-dir "${LWT_PIN_PREFIX}$n" "$@"
 }
 
 lwt_nsx() { # ns cmd...

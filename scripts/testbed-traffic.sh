@@ -57,7 +57,7 @@ lwt_require_up
 variant=$(lwt_variant)
 
 case $kind in
-ceph) def_port=6800 def_net=$([[ $variant == full ]] && echo cephclu || echo cephpub) ;;
+ceph) def_port=6800 def_net=$([[ $variant == budget ]] && echo cephpub || echo cephclu) ;;
 ceph-mon) def_port=3300 def_net=cephpub ;;
 migration) def_port=60000 def_net=migr ;;
 ssh) def_port=22 def_net=migr ;;
@@ -72,16 +72,16 @@ dst=${dst:-$(lwt_addr "$net" "$to")}
 out=$(mktemp /tmp/lwttraffic.XXXXXX)
 trap 'rm -f "$out"; [[ -n ${spid:-} ]] && kill "$spid" 2>/dev/null || true' EXIT
 
-ip netns exec "lwtn$to" timeout $((secs + 8)) iperf3 -s -1 -p "$port" -B "$dst" >/dev/null 2>&1 &
+ip netns exec "$(lwt_node_ns "$to")" timeout $((secs + 8)) iperf3 -s -1 -p "$port" -B "$dst" >/dev/null 2>&1 &
 spid=$!
 # iperf3's server needs a moment to listen; retry the connection briefly.
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.2
-	ip netns exec "lwtn$to" ss -Hltn "sport = :$port" | grep -q . && break
+	ip netns exec "$(lwt_node_ns "$to")" ss -Hltn "sport = :$port" | grep -q . && break
 done
-args=(-c "$dst" -p "$port" -B "$src" -t "$secs" -P "$streams" -J --connect-timeout 2000)
+args=(-c "$dst" -p "$port" -B "$src" -t "$secs" -P "$streams" -J --connect-timeout 8000)
 [[ -n $cc ]] && args+=(-C "$cc")
-ip netns exec "lwtn$from" timeout $((secs + 5)) iperf3 "${args[@]}" >"$out" 2>/dev/null || true
+ip netns exec "$(lwt_node_ns "$from")" timeout $((secs + 5)) iperf3 "${args[@]}" >"$out" 2>/dev/null || true
 wait "$spid" 2>/dev/null || true
 spid=""
 

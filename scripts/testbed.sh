@@ -6,9 +6,11 @@
 # of its own), and a real Corosync 3 cluster (Debian's corosync, knet, two
 # links, secauth as Proxmox sets it up) runs across the nodes.
 #
-#   scripts/testbed.sh up [--variant full|budget] [--rate RATE]
+#   scripts/testbed.sh up [--variant full|budget|switch] [--rate RATE]
+#                         [--qos none|dscp] [--buffer BYTES]
 #   scripts/testbed.sh status        exit 0 when up and quorate
 #   scripts/testbed.sh knet [--clear] corosync's own per-link latency (JSON lines)
+#   scripts/testbed.sh port --qos none|dscp   the switch ports' queues (switch)
 #   scripts/testbed.sh down          removes everything; safe to run any time
 #
 # full:   3 nodes, the article's 3-node Ceph topology: Corosync link 0, Corosync
@@ -16,8 +18,13 @@
 # budget: 2 nodes, the article's 2-node layout: Corosync link 0 and management
 #         share one link ("shared"), Corosync link 1, a "bond" with storage
 #         (Ceph public) and migration.
+# switch: 3 nodes, one switch, one port per node carrying Corosync link 0,
+#         management, Ceph public and Ceph cluster (docs/switch.md).
 # --rate: every switch port sends at most RATE towards its node (TBF), which
 #         models the line rate of the nodes' NICs (e.g. 1gbit, 100mbit).
+#         switch: an HTB at RATE with a tail-drop buffer of BYTES instead
+#         (default 256kb); --qos dscp adds a strict-priority queue for DSCP
+#         CS6/EF, as "trust dscp" does on a switch.
 #
 # Traffic: scripts/testbed-traffic.sh. Layout and addresses: testbed-lib.sh.
 # Policies for lanewarden: policies/testbed/<variant>.toml, copied per node to
@@ -27,7 +34,7 @@ set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/testbed-lib.sh"
 
 usage() {
-	sed -n '9,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '9,15p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -38,9 +45,9 @@ log() { printf 'testbed: %s\n' "$*" >&2; }
 # when `up` failed half-way or the state directory is gone.
 all_switch_namespaces() {
 	local lane
-	for lane in coro0 coro1 cephpub cephclu migr mgmt shared bond; do echo "lwts-$lane"; done
+	for lane in coro0 coro1 cephpub cephclu migr mgmt shared bond lan; do lwt_switch_ns "$lane"; done
 }
-all_node_namespaces() { echo lwtn1 lwtn2 lwtn3; }
+all_node_namespaces() { local n; for n in 1 2 3; do lwt_node_ns "$n"; done; }
 
 # Exact names only: other tests' namespaces may share a prefix.
 ns_exists() { ip netns list | awk '{ print $1 }' | grep -qxF "$1"; }
@@ -68,8 +75,8 @@ cmd_down() {
 			kill "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null || true
 		fi
 		if [[ -e ${LWT_PIN_PREFIX}$n ]]; then
-			if [[ -n $lw ]] && ns_exists "lwtn$n"; then
-				"$lw" --netns "lwtn$n" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
+			if [[ -n $lw ]] && ns_exists "$(lwt_node_ns "$n")"; then
+				"$lw" --netns "$(lwt_node_ns "$n")" --pin-dir "${LWT_PIN_PREFIX}$n" detach >/dev/null 2>&1 || true
 			fi
 			rm -rf "${LWT_PIN_PREFIX}$n"
 		fi
@@ -80,17 +87,18 @@ cmd_down() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$LWT_STATE"
-	log "down: no lwtn*/lwts-* namespace, pin or state left"
+	log "down: no $(lwt_node_ns "*")/$(lwt_switch_ns "*") namespace, pin or state left"
 }
 
 # --- up -----------------------------------------------------------------
 make_switches() { # variant rate
-	local lane
+	local lane sw
 	for lane in $(lwt_lanes "$1"); do
-		ip netns add "lwts-$lane"
-		ip -n "lwts-$lane" link set lo up
-		ip -n "lwts-$lane" link add lwtbr type bridge stp_state 0 forward_delay 0
-		ip -n "lwts-$lane" link set lwtbr up
+		sw=$(lwt_switch_ns "$lane")
+		ip netns add "$sw"
+		ip -n "$sw" link set lo up
+		ip -n "$sw" link add lwtbr type bridge stp_state 0 forward_delay 0
+		ip -n "$sw" link set lwtbr up
 	done
 }
 
@@ -117,19 +125,50 @@ rate_bits() { # 100mbit -> 100000000 (tc's bit units only)
 	esac
 }
 
+# The egress queue of a switch port (switch variant): the line rate and one
+# tail-drop buffer, like a switch without QoS; with qos dscp, frames marked
+# CS6 or EF (Corosync with lanewarden's dscp = "cs6") go to a strict-priority
+# queue first, as "trust dscp" with a priority queue does. Both queues get the
+# buffer; the bulk queue is guaranteed 1% of the line.
+switch_port_queue() { # ns dev rate qos buffer
+	local ns=$1 dev=$2 rate=$3 qos=$4 buf=$5 bits
+	bits=$(rate_bits "$rate")
+	lwt_nsx "$ns" tc qdisc del dev "$dev" root 2>/dev/null || true
+	lwt_nsx "$ns" tc qdisc add dev "$dev" root handle 1: htb default 20
+	lwt_nsx "$ns" tc class add dev "$dev" parent 1: classid 1:1 htb rate "$rate" ceil "$rate" quantum 60000
+	if [[ $qos == dscp ]]; then
+		lwt_nsx "$ns" tc class add dev "$dev" parent 1:1 classid 1:20 htb rate "$((bits / 100))bit" ceil "$rate" prio 1 quantum 60000
+		lwt_nsx "$ns" tc class add dev "$dev" parent 1:1 classid 1:10 htb rate "$rate" ceil "$rate" prio 0 quantum 60000
+		lwt_nsx "$ns" tc qdisc add dev "$dev" parent 1:10 bfifo limit "$buf"
+		local tos
+		for tos in 0xc0 0xb8; do # DSCP CS6 (48) and EF (46), ECN bits ignored
+			lwt_nsx "$ns" tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dsfield "$tos" 0xfc flowid 1:10
+		done
+	else
+		lwt_nsx "$ns" tc class add dev "$dev" parent 1:1 classid 1:20 htb rate "$rate" ceil "$rate" prio 1 quantum 60000
+	fi
+	lwt_nsx "$ns" tc qdisc add dev "$dev" parent 1:20 bfifo limit "$buf"
+}
+
 make_nodes() { # variant rate
-	local variant=$1 rate=$2 n lane net
+	local variant=$1 rate=$2 n lane net ns sw
 	for n in $(seq "$(lwt_node_count "$variant")"); do
-		ip netns add "lwtn$n"
-		ip -n "lwtn$n" link set lo up
+		ns=$(lwt_node_ns "$n")
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
 		for lane in $(lwt_lanes "$variant"); do
-			ip link add "lwt-$lane" netns "lwtn$n" type veth peer name "lwtp$n-$lane" netns "lwts-$lane"
-			ip -n "lwts-$lane" link set "lwtp$n-$lane" master lwtbr up
-			ip -n "lwtn$n" link set "lwt-$lane" up
-			[[ -n $rate ]] && rate_limit_port "lwts-$lane" "lwtp$n-$lane" "$rate"
+			sw=$(lwt_switch_ns "$lane")
+			ip link add "lwt-$lane" netns "$ns" type veth peer name "lwtp$n-$lane" netns "$sw"
+			ip -n "$sw" link set "lwtp$n-$lane" master lwtbr up
+			ip -n "$ns" link set "lwt-$lane" up
+			if [[ $variant == switch ]]; then
+				switch_port_queue "$sw" "lwtp$n-$lane" "$rate" "$(cat "$LWT_STATE/qos")" "$(cat "$LWT_STATE/buffer")"
+			elif [[ -n $rate ]]; then
+				rate_limit_port "$sw" "lwtp$n-$lane" "$rate"
+			fi
 		done
 		for net in $(lwt_networks "$variant"); do
-			ip -n "lwtn$n" addr add "$(lwt_addr "$net" "$n")/28" dev "lwt-$(lwt_lane_of "$variant" "$net")"
+			ip -n "$ns" addr add "$(lwt_addr "$net" "$n")/28" dev "lwt-$(lwt_lane_of "$variant" "$net")"
 		done
 	done
 }
@@ -138,7 +177,7 @@ write_corosync_conf() { # variant node
 	local variant=$1 me=$2 n
 	cat <<EOF
 # Node lwtn$me of the lanewarden testbed (generated by scripts/testbed.sh).
-# Like a Proxmox corosync.conf: knet, two links, secauth with a keyfile made
+# Like a Proxmox corosync.conf: knet, its links, secauth with a keyfile made
 # by corosync-keygen. knet ping options live inside each interface block; a
 # small knet_ping_precision makes the reported latency follow the last second
 # instead of minutes of history (docs/testbed.md "Corosync").
@@ -158,11 +197,15 @@ totem {
     knet_ping_interval: ${LWT_KNET_PING_INTERVAL:-250}
     knet_ping_precision: ${LWT_KNET_PING_PRECISION:-4}
   }
+EOF
+	lwt_has_network "$variant" coro1 && cat <<EOF
   interface {
     linknumber: 1
     knet_ping_interval: ${LWT_KNET_PING_INTERVAL:-250}
     knet_ping_precision: ${LWT_KNET_PING_PRECISION:-4}
   }
+EOF
+	cat <<EOF
 }
 nodelist {
 EOF
@@ -173,9 +216,9 @@ EOF
     nodeid: $n
     quorum_votes: 1
     ring0_addr: $(lwt_addr coro0 "$n")
-    ring1_addr: $(lwt_addr coro1 "$n")
-  }
 EOF
+		lwt_has_network "$variant" coro1 && echo "    ring1_addr: $(lwt_addr coro1 "$n")"
+		echo "  }"
 	done
 	cat <<EOF
 }
@@ -205,7 +248,7 @@ start_corosync() { # variant
 		# private /run in a mount namespace of its own. Every step execs, so
 		# $! is corosync's own pid.
 		# shellcheck disable=SC2016 # "$1" is the inner sh's argument, expanded there
-		setsid ip netns exec "lwtn$n" unshare -m --propagation private \
+		setsid ip netns exec "$(lwt_node_ns "$n")" unshare -m --propagation private \
 			sh -c 'mount -t tmpfs lwttmpfs /run && exec corosync -f -c "$1"' sh "$dir/corosync.conf" \
 			</dev/null >"$dir/corosync.out" 2>&1 &
 		echo $! >"$dir/corosync.pid"
@@ -226,19 +269,27 @@ wait_quorum() { # variant seconds
 }
 
 quorate() { # node
-	ip netns exec "lwtn$1" corosync-quorumtool -s 2>/dev/null | grep -Eq '^Quorate:[[:space:]]+Yes'
+	ip netns exec "$(lwt_node_ns "$1")" corosync-quorumtool -s 2>/dev/null | grep -Eq '^Quorate:[[:space:]]+Yes'
 }
 
 write_policies() { # variant rate
-	local n src=$LWT_ROOT/policies/testbed/$1.toml
+	local n src=$LWT_ROOT/policies/testbed/$1.toml link_rate=$2
+	if [[ $1 == switch ]]; then
+		# Every other node may send to one node at once (a Ceph recovery):
+		# each node's share of that node's port is the line rate / (N - 1).
+		# lanewarden shapes to 95 % of link_rate, so the senders together
+		# stay below the port's rate and the queue stays on the nodes.
+		local share=$(($(rate_bits "$2") / 1000 / ($(lwt_node_count "$1") - 1)))
+		link_rate=$([[ $((share % 1000)) == 0 ]] && echo "$((share / 1000))mbit" || echo "${share}kbit")
+	fi
 	for n in $(seq "$(lwt_node_count "$1")"); do
-		if [[ -n $2 ]]; then
+		if [[ -n $link_rate ]]; then
 			# The GSO limit lanewarden advises for the rate (half a
 			# millisecond of line per GSO packet); none above ~500 Mbit/s.
 			local segs
-			segs=$(awk -v b="$(rate_bits "$2")" 'BEGIN { s = int(b / 8 * 0.0005 / 1514);
+			segs=$(awk -v b="$(rate_bits "$link_rate")" 'BEGIN { s = int(b / 8 * 0.0005 / 1514);
 				if (65536 * 8 / b <= 0.001) print "none"; else print (s < 1 ? 1 : s) }')
-			sed -e "s/^link_rate = .*/link_rate = \"$2\"/" \
+			sed -e "s/^link_rate = .*/link_rate = \"$link_rate\"/" \
 				-e "$([[ $segs == none ]] && echo '/^gso_max_segs = /d' || echo "s/^gso_max_segs = .*/gso_max_segs = $segs/")" "$src"
 		else
 			# No modelled line rate: nothing to shape the lane below.
@@ -248,18 +299,23 @@ write_policies() { # variant rate
 }
 
 cmd_up() {
-	local variant=full rate=""
+	local variant=full rate="" qos=none buffer=256kb
 	while (($#)); do
 		case $1 in
 		--variant) variant=${2:?}; shift 2 ;;
 		--rate) rate=${2:?}; shift 2 ;;
+		--qos) qos=${2:?}; shift 2 ;;
+		--buffer) buffer=${2:?}; shift 2 ;;
 		*) usage ;;
 		esac
 	done
 	lwt_lanes "$variant" >/dev/null || usage
+	[[ $qos == none || $qos == dscp ]] || usage
+	[[ $buffer =~ ^[0-9]+(b|kb|mb)?$ ]] || usage
+	[[ $variant != switch || -n $rate ]] || { log "switch: needs --rate (the ports' line rate)"; exit 2; }
 	[[ -z $rate ]] || rate_bits "$rate" >/dev/null
 	[[ $(id -u) == 0 ]] || { log "needs root"; exit 1; }
-	if [[ -e $LWT_STATE ]] || ns_exists lwtn1; then
+	if [[ -e $LWT_STATE ]] || ns_exists "$(lwt_node_ns 1)"; then
 		log "already up (or left over): run scripts/testbed.sh down first"
 		exit 1
 	fi
@@ -269,6 +325,8 @@ cmd_up() {
 	mkdir -p "$LWT_STATE"
 	echo "$variant" >"$LWT_STATE/variant"
 	echo "$rate" >"$LWT_STATE/rate"
+	echo "$qos" >"$LWT_STATE/qos"
+	echo "$buffer" >"$LWT_STATE/buffer"
 	for n in $(seq "$(lwt_node_count "$variant")"); do mkdir -p "$LWT_STATE/lwtn$n"; done
 
 	make_switches "$variant"
@@ -292,8 +350,8 @@ cmd_status() {
 	echo "variant: $variant   rate: $(cat "$LWT_STATE/rate")   state: $LWT_STATE"
 	for n in $(seq "$(lwt_node_count "$variant")"); do
 		echo
-		echo "== lwtn$n"
-		ip -n "lwtn$n" -br addr show | grep '^lwt-' | sed 's/@[^ ]*//' | awk '{ $2 = ""; print "  " $0 }'
+		echo "== $(lwt_node_ns "$n")"
+		ip -n "$(lwt_node_ns "$n")" -br addr show | grep '^lwt-' | sed 's/@[^ ]*//' | awk '{ $2 = ""; print "  " $0 }'
 		if kill -0 "$(cat "$LWT_STATE/lwtn$n/corosync.pid")" 2>/dev/null; then
 			echo "  corosync: running (pid $(cat "$LWT_STATE/lwtn$n/corosync.pid"))"
 		else
@@ -308,11 +366,11 @@ cmd_status() {
 		fi
 	done
 	echo
-	echo "== corosync-quorumtool -s (lwtn1)"
-	ip netns exec lwtn1 corosync-quorumtool -s || ok=1
+	echo "== corosync-quorumtool -s ($(lwt_node_ns 1))"
+	ip netns exec "$(lwt_node_ns 1)" corosync-quorumtool -s || ok=1
 	echo
-	echo "== corosync-cfgtool -s (lwtn1)"
-	ip netns exec lwtn1 corosync-cfgtool -s || true
+	echo "== corosync-cfgtool -s ($(lwt_node_ns 1))"
+	ip netns exec "$(lwt_node_ns 1)" corosync-cfgtool -s || true
 	return $ok
 }
 
@@ -324,12 +382,12 @@ cmd_knet() {
 	local n
 	if [[ ${1:-} == --clear ]]; then
 		for n in $(seq "$(lwt_node_count "$(lwt_variant)")"); do
-			ip netns exec "lwtn$n" corosync-cmapctl -m stats -s stats.clear.knet u8 1 >/dev/null
+			ip netns exec "$(lwt_node_ns "$n")" corosync-cmapctl -m stats -s stats.clear.knet u8 1 >/dev/null
 		done
 		return
 	fi
 	for n in $(seq "$(lwt_node_count "$(lwt_variant)")"); do
-		ip netns exec "lwtn$n" corosync-cmapctl -m stats stats.knet. |
+		ip netns exec "$(lwt_node_ns "$n")" corosync-cmapctl -m stats stats.knet. |
 			awk -v me="$n" '
 			# "stats.knet.node2.link0.latency_ave (u32) = 123" (mawk: no match() arrays)
 			$1 ~ /^stats\.knet\.node[0-9]+\.link[0-9]+\./ {
@@ -347,8 +405,22 @@ cmd_knet() {
 	done
 }
 
+# --- switch ports ------------------------------------------------------
+# Reconfigure every port of the one switch (variant switch) in place:
+# corosync and lanewarden keep running.
+cmd_port() {
+	lwt_require_up
+	[[ $(lwt_variant) == switch && ${1:-} == --qos && (${2:-} == none || ${2:-} == dscp) ]] || usage
+	local n
+	echo "$2" >"$LWT_STATE/qos"
+	for n in $(seq "$(lwt_node_count switch)"); do
+		switch_port_queue "$(lwt_switch_ns lan)" "lwtp$n-lan" "$(cat "$LWT_STATE/rate")" "$2" "$(cat "$LWT_STATE/buffer")"
+	done
+}
+
 case ${1:-} in
 up) shift; cmd_up "$@" ;;
+port) shift; cmd_port "$@" ;;
 down) cmd_down ;;
 status) cmd_status ;;
 knet) shift; cmd_knet "$@" ;;
