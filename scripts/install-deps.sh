@@ -25,6 +25,8 @@ packages=(
   clang-format shellcheck
   # kernel matrix (scripts/kernel-matrix.sh): Debian kernels booted under qemu
   qemu-system-x86 busybox-static kmod
+  # alerting rules (promtool check/test rules) and the Prometheus the e2e test starts
+  prometheus
 )
 
 missing=()
