@@ -27,6 +27,8 @@ packages=(
   qemu-system-x86 busybox-static kmod
   # alerting rules (promtool check/test rules) and the Prometheus the e2e test starts
   prometheus
+  # lanewarden top (ncurses), driven in tmux by its e2e test
+  libncurses-dev tmux
 )
 
 missing=()
