@@ -224,6 +224,9 @@ TEST(ObserveTestbed, CorosyncHealthAlertsAndAStuckCorosync) {
   auto up = run(script("testbed.sh", "up --variant full --rate 100mbit"), 120s);
   ASSERT_TRUE(up.ok()) << up.err << up.out;
 
+  // Node 2's daemon also probes node 1 over Corosync link 0 (top shows them).
+  std::ofstream("/tmp/lwttestbed/lwtn2.toml", std::ios::app)
+      << "\n[probe]\npeers = [\"198.51.100.1\"]\n";
   std::vector<std::unique_ptr<DaemonProcess>> daemons;
   for (int n = 1; n <= kNodes; n++)
     daemons.push_back(std::make_unique<DaemonProcess>(
@@ -301,7 +304,8 @@ TEST(ObserveTestbed, CorosyncHealthAlertsAndAStuckCorosync) {
   // SSH: behind the 100 Mbit/s switch port its rate is iperf3's goodput plus
   // headers (the sender's side also carries retransmits and bursts).
   Tmux tmux;
-  tmux.start(std::string(LW_BINARY) + " --netns lwtn2 --pin-dir /sys/fs/bpf/lwttb2 top");
+  tmux.start(std::string(LW_BINARY) + " --netns lwtn2 --pin-dir /sys/fs/bpf/lwttb2 top --metrics " +
+             metrics_addr(2));
   const auto t_flood = Clock::now();
   CommandResult flood;
   std::thread flooder([&] {
@@ -312,7 +316,9 @@ TEST(ObserveTestbed, CorosyncHealthAlertsAndAStuckCorosync) {
   // Without a terminal: JSON Lines, one snapshot per interval.
   std::this_thread::sleep_for(1s);
   auto top_json = run(std::string(LW_BINARY) +
-                          " --netns lwtn2 --pin-dir /sys/fs/bpf/lwttb2 top --count 2 --interval 1",
+                          " --netns lwtn2 --pin-dir /sys/fs/bpf/lwttb2 top --count 2 --interval 1 "
+                          "--metrics " +
+                          metrics_addr(2),
                       20s);
   // The screen in the middle of the flood, at a steady rate.
   std::this_thread::sleep_until(t_flood + std::chrono::seconds(kFloodSeconds / 2 + 1));
@@ -358,6 +364,12 @@ TEST(ObserveTestbed, CorosyncHealthAlertsAndAStuckCorosync) {
                               f["violations_per_s"].get<double>() > 0);
   EXPECT_TRUE(json_flow) << snaps[1].dump();
   EXPECT_EQ(snaps[1]["corosync"]["links"].size(), 4u) << snaps[1].dump();
+  // The daemon's probes over link 0 to node 1, answered in the interval.
+  bool probed = false;
+  for (const auto& l : snaps[1]["corosync"]["links"])
+    if (l["peer"] == "lwtn1" && l["link"] == 0)
+      probed = l.value("probes_answered", 0) >= 1 && l.value("probes_lost", 1) == 0;
+  EXPECT_TRUE(probed) << snaps[1].dump();
 
   // The screen shows the flood's interface, class and rate within 10 % of
   // iperf3's (lanewarden counts frames with headers, iperf3 the payload:
@@ -371,6 +383,7 @@ TEST(ObserveTestbed, CorosyncHealthAlertsAndAStuckCorosync) {
   EXPECT_NEAR(top_mbit, iperf_mbit, iperf_mbit * 0.10) << screen;
   EXPECT_NE(screen.find("!lane"), std::string::npos) << screen;
   EXPECT_NE(screen.find("KNET PEER"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("probes ok/lost"), std::string::npos) << screen;
   EXPECT_NE(screen.find("lwtn1"), std::string::npos) << screen;
   // Keys: sort, class filter, quit.
   tmux.keys("s");

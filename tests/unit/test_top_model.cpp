@@ -147,7 +147,12 @@ TEST(TopModel, JsonLine) {
   auto s = top_delta(a, b, 2.0);
   s.ts_ns = 1'700'000'000'000'000'000;
   s.corosync_running = true;
-  s.knet = {{.nodeid = 2, .peer = "pve2", .link = 0, .connected = true, .latency_ms = 0.8}};
+  TopKnet k;
+  k.nodeid = 2;
+  k.peer = "pve2";
+  k.connected = true;
+  k.latency_ms = 0.8;
+  s.knet = {k};
   auto j = top_json(s);
   EXPECT_EQ(j["type"], "top");
   EXPECT_EQ(j["ts"], "2023-11-14T22:13:20.000000000Z");
@@ -164,6 +169,46 @@ TEST(TopModel, JsonLine) {
   EXPECT_EQ(j["corosync"]["source"], "corosync-reported");
   EXPECT_EQ(j["corosync"]["links"][0]["peer"], "pve2");
   EXPECT_TRUE(j["bonds"].is_array());
+}
+
+TEST(TopModel, ProbesFromTheDaemonsMetrics) {
+  const char* before =
+      "# TYPE lanewarden_probes_answered_total counter\n"
+      "lanewarden_probes_answered_total{link=\"0\",local=\"198.51.100.2\",peer=\"198.51.100.1\"} "
+      "40\n"
+      "lanewarden_probes_lost_total{link=\"0\",local=\"198.51.100.2\",peer=\"198.51.100.1\"} 1\n"
+      "lanewarden_probes_sent_total{link=\"0\",local=\"198.51.100.2\",peer=\"198.51.100.1\"} 41\n"
+      "lanewarden_probes_answered_total{link=\"1\",local=\"198.51.100.18\",peer=\"198.51.100.17\"} "
+      "7\n";
+  const char* after =
+      "lanewarden_probes_answered_total{link=\"0\",local=\"198.51.100.2\",peer=\"198.51.100.1\"} "
+      "44\n"
+      "lanewarden_probes_lost_total{link=\"0\",local=\"198.51.100.2\",peer=\"198.51.100.1\"} 2\n"
+      "lanewarden_probes_answered_total{link=\"1\",local=\"198.51.100.18\",peer=\"198.51.100.17\"} "
+      "7\n"
+      "lanewarden_packets_total{iface=\"x\",dir=\"egress\",class=\"other\",verdict=\"pass\"} 9\n";
+  auto prev = parse_probe_counts(before), cur = parse_probe_counts(after);
+  ASSERT_EQ(cur.size(), 2u);
+  EXPECT_EQ(cur.at({0, "198.51.100.1"}).answered, 44u);
+  EXPECT_EQ(cur.at({0, "198.51.100.1"}).lost, 2u);
+  std::vector<TopKnet> links(3);
+  links[0].link = 0;
+  links[0].peer_addr = "198.51.100.1";
+  links[1].link = 1;
+  links[1].peer_addr = "198.51.100.17";
+  links[2].link = 0;
+  links[2].peer_addr = "198.51.100.3";  // not probed
+  add_probe_deltas(links, prev, cur);
+  EXPECT_EQ(links[0].probes_answered, 4u);
+  EXPECT_EQ(links[0].probes_lost, 1u);
+  EXPECT_EQ(links[1].probes_answered, 0u);
+  EXPECT_FALSE(links[2].probes_answered);
+  TopSnapshot s;
+  s.knet = links;
+  auto j = top_json(s);
+  EXPECT_EQ(j["corosync"]["links"][0]["probes_lost"], 1);
+  EXPECT_FALSE(j["corosync"]["links"][2].contains("probes_answered"));
+  EXPECT_TRUE(parse_probe_counts("garbage\nlanewarden_probes_lost_total{link=\"x\"} 1\n").empty());
 }
 
 constexpr const char* kBond = R"(Ethernet Channel Bonding Driver: v6.1.0-28-amd64

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// lanewarden top [--interval S] [--count N] [--class C] [--sort KEY] [--json]
+// lanewarden top [--interval S] [--count N] [--class C] [--sort KEY] [--json] [--metrics A:P]
 //
 // One live view of what flows where: per interface and class the rates in
 // and out, violations/s and drops/s (highlighted), each class's RTT p50/p99
 // of the last interval against its alarm, Corosync's links as knet reports
-// them, and the bonds with their LACP state. ncurses on a terminal (keys:
+// them with the daemon's probes over each (read from its metrics endpoint),
+// and the bonds with their LACP state. ncurses on a terminal (keys:
 // s sort, c class filter, a all classes, q quit); without a terminal on
 // stdout, or with --json, one JSON Lines snapshot per interval.
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -24,6 +30,7 @@
 #include "datapath/hist_maps.h"
 #include "datapath/maps.h"
 #include "datapath/pin_names.h"
+#include "metrics/server.h"
 #include "policy/policy.h"
 #include "telemetry/top_model.h"
 
@@ -43,6 +50,7 @@ struct TopArgs {
   std::string cls;
   std::string sort = "rate";
   bool json = false;
+  std::string metrics = metrics::kDefaultListen;  // the daemon's, for its probe counts
 };
 
 int64_t realtime_now_ns() {
@@ -51,16 +59,69 @@ int64_t realtime_now_ns() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// GET /metrics from the daemon, bounded: 200 ms to connect, 500 ms in all.
+// Nothing when no daemon serves there.
+std::optional<std::string> fetch_metrics(const metrics::ListenAddress& addr) {
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (inet_pton(AF_INET, addr.host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(addr.port);
+    len = sizeof(*v4);
+  } else if (inet_pton(AF_INET6, addr.host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(addr.port);
+    len = sizeof(*v6);
+  } else {
+    return std::nullopt;
+  }
+  UniqueFd fd(socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) return std::nullopt;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(500);
+  auto wait = [&](short events, std::chrono::milliseconds cap) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    pollfd p{fd.get(), events, 0};
+    return poll(&p, 1, static_cast<int>(std::max<int64_t>(0, std::min(left, cap).count()))) == 1;
+  };
+  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0 && errno != EINPROGRESS)
+    return std::nullopt;
+  int err = 0;
+  socklen_t err_len = sizeof(err);
+  if (!wait(POLLOUT, std::chrono::milliseconds(200)) ||
+      getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &err_len) != 0 || err != 0)
+    return std::nullopt;
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: " + addr.civetweb() + "\r\n\r\n";
+  if (send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size()))
+    return std::nullopt;
+  std::string response;
+  char buf[16384];
+  while (wait(POLLIN, std::chrono::milliseconds(500))) {
+    const ssize_t n = recv(fd.get(), buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    response.append(buf, static_cast<size_t>(n));
+  }
+  const size_t body = response.find("\r\n\r\n");
+  if (!response.starts_with("HTTP/1.") || response.find(" 200 ") > 12 || body == std::string::npos)
+    return std::nullopt;
+  return response.substr(body + 4);
+}
+
 // Everything one interval needs from the pins and from corosync.
 class Source {
  public:
-  Source(const std::string& pin_dir, double interval)
+  Source(const std::string& pin_dir, double interval, const std::string& metrics_addr)
       : pin_dir_(pin_dir),
         hist_(datapath::HistMaps::open(pin_dir)),
         policy_outer_(datapath::open_pinned_map(pin_dir, datapath::pins::kPolicyOuter)),
         corosync_(corosync::read_knet_stats,
                   std::chrono::milliseconds(static_cast<int>(interval * 1000)),
-                  std::chrono::seconds(2)) {}
+                  std::chrono::seconds(2)) {
+    if (!metrics_addr.empty() && metrics_addr != "off")
+      metrics_ = metrics::parse_listen_address(metrics_addr);
+  }
 
   telemetry::TopReading read() const {
     telemetry::TopReading r;
@@ -71,8 +132,9 @@ class Source {
     return r;
   }
 
-  // Corosync and the bonds, added to a snapshot; never waits for corosync.
-  void add_links(telemetry::TopSnapshot& s) const {
+  // Corosync, the daemon's probes and the bonds, added to a snapshot;
+  // never waits for corosync.
+  void add_links(telemetry::TopSnapshot& s) {
     auto h = corosync_.latest();
     s.corosync_running = h.up();
     if (s.corosync_running)
@@ -82,7 +144,17 @@ class Source {
                           .link = l.link,
                           .connected = l.connected,
                           .latency_ms = static_cast<double>(l.latency_ave_us) / 1000.0,
-                          .down_count = l.down_count});
+                          .down_count = l.down_count,
+                          .peer_addr = l.peer_addr,
+                          .probes_answered = std::nullopt,
+                          .probes_lost = std::nullopt});
+    if (metrics_) {
+      auto text = fetch_metrics(*metrics_);
+      telemetry::ProbeCounts now =
+          text ? telemetry::parse_probe_counts(*text) : telemetry::ProbeCounts{};
+      telemetry::add_probe_deltas(s.knet, probes_, now);
+      probes_ = std::move(now);
+    }
     s.bonds = telemetry::read_bonds();
   }
 
@@ -91,6 +163,8 @@ class Source {
   datapath::HistMaps hist_;
   UniqueFd policy_outer_;
   corosync::HealthPoller corosync_;
+  std::optional<metrics::ListenAddress> metrics_;
+  telemetry::ProbeCounts probes_;  // the daemon's counters at the last interval
 };
 
 telemetry::TopSort parse_sort(const std::string& s) {
@@ -179,13 +253,18 @@ void draw(const telemetry::TopSnapshot& s, telemetry::TopSort sort, std::optiona
                      r.samples, r.over() ? " OVER" : ""));
 
   y++;
-  line(A_REVERSE, fmt::format("{:<14} {:>4} {:>5} {:>11} {:>6}", "KNET PEER", "LINK", "UP",
-                              "latency ms", "downs"));
+  line(A_REVERSE, fmt::format("{:<14} {:>4} {:>5} {:>11} {:>6} {:>13}", "KNET PEER", "LINK", "UP",
+                              "latency ms", "downs", "probes ok/lost"));
   if (!s.corosync_running) line(0, "corosync not running here (or not answering)");
-  for (const auto& k : s.knet)
-    line(k.connected ? 0 : (A_BOLD | COLOR_PAIR(1)),
-         fmt::format("{:<14.14} {:>4} {:>5} {:>11.3f} {:>6}", k.peer, k.link,
-                     k.connected ? "up" : "DOWN", k.latency_ms, k.down_count));
+  for (const auto& k : s.knet) {
+    const bool lost = k.probes_lost && *k.probes_lost > 0;
+    const std::string probes =
+        k.probes_answered ? fmt::format("{}/{}", *k.probes_answered, k.probes_lost.value_or(0))
+                          : "-";
+    line(k.connected && !lost ? 0 : (A_BOLD | COLOR_PAIR(1)),
+         fmt::format("{:<14.14} {:>4} {:>5} {:>11.3f} {:>6} {:>13}", k.peer, k.link,
+                     k.connected ? "up" : "DOWN", k.latency_ms, k.down_count, probes));
+  }
 
   for (const auto& b : s.bonds) {
     std::string text = fmt::format("BOND {} {}{}:", b.name, b.lacp() ? "802.3ad" : b.mode,
@@ -202,7 +281,7 @@ void draw(const telemetry::TopSnapshot& s, telemetry::TopSort sort, std::optiona
 }
 
 void run_top(const TopArgs& a, const Context& ctx) {
-  Source src(ctx.pin_dir, a.interval);
+  Source src(ctx.pin_dir, a.interval, a.metrics);
   std::optional<int> cls;
   if (!a.cls.empty()) cls = policy::class_from_name(a.cls);
   auto sort = parse_sort(a.sort);
@@ -290,6 +369,9 @@ void add_top_command(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"rate", "violations", "iface"}))
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "JSON Lines even on a terminal (the default without one)");
+  cmd->add_option("--metrics", a->metrics,
+                  "The daemon's metrics endpoint, for its Corosync probe counts (off: none)")
+      ->capture_default_str();
   cmd->callback([a, &ctx] {
     run_top(*a, ctx);
     ctx.exit_code = kExitOk;

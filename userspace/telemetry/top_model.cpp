@@ -107,6 +107,17 @@ TopSnapshot top_delta(const TopReading& prev, const TopReading& cur, double inte
   return s;
 }
 
+void add_probe_deltas(std::vector<TopKnet>& links, const ProbeCounts& prev,
+                      const ProbeCounts& cur) {
+  for (auto& l : links) {
+    auto now = cur.find({l.link, l.peer_addr});
+    auto was = prev.find({l.link, l.peer_addr});
+    if (now == cur.end() || was == prev.end()) continue;
+    l.probes_answered = static_cast<uint64_t>(delta(now->second.answered, was->second.answered));
+    l.probes_lost = static_cast<uint64_t>(delta(now->second.lost, was->second.lost));
+  }
+}
+
 const char* sort_name(TopSort s) {
   switch (s) {
     case TopSort::rate:
@@ -169,13 +180,18 @@ nlohmann::json top_json(const TopSnapshot& s) {
                    {"over_alarm", r.over()}});
   nlohmann::json coro = {{"source", "corosync-reported"}, {"running", s.corosync_running}};
   auto& links = coro["links"] = nlohmann::json::array();
-  for (const auto& k : s.knet)
-    links.push_back({{"nodeid", k.nodeid},
-                     {"peer", k.peer},
-                     {"link", k.link},
-                     {"connected", k.connected},
-                     {"latency_ms", k.latency_ms},
-                     {"down_count", k.down_count}});
+  for (const auto& k : s.knet) {
+    nlohmann::json o = {{"nodeid", k.nodeid},
+                        {"peer", k.peer},
+                        {"link", k.link},
+                        {"connected", k.connected},
+                        {"latency_ms", k.latency_ms},
+                        {"down_count", k.down_count}};
+    if (!k.peer_addr.empty()) o["peer_addr"] = k.peer_addr;
+    if (k.probes_answered) o["probes_answered"] = *k.probes_answered;
+    if (k.probes_lost) o["probes_lost"] = *k.probes_lost;
+    links.push_back(std::move(o));
+  }
   j["corosync"] = std::move(coro);
   auto& bonds = j["bonds"] = nlohmann::json::array();
   for (const auto& b : s.bonds) {

@@ -15,6 +15,7 @@
 #include "datapath/datapath.h"
 #include "telemetry/bonding.h"
 #include "telemetry/histogram_report.h"
+#include "telemetry/probe_counts.h"
 
 namespace lw::telemetry {
 
@@ -47,7 +48,15 @@ struct TopKnet {
   bool connected = false;
   double latency_ms = 0;  // knet's moving average
   uint64_t down_count = 0;
+  std::string peer_addr;  // the peer's ringX_addr of this link
+  // The daemon's echo probes to peer_addr over this link in the interval,
+  // when a daemon probes it.
+  std::optional<uint64_t> probes_answered, probes_lost;
 };
+
+// Sets each link's probes of the interval from two readings of the
+// daemon's counters (matched by link number and peer address).
+void add_probe_deltas(std::vector<TopKnet>& links, const ProbeCounts& prev, const ProbeCounts& cur);
 
 struct TopSnapshot {
   int64_t ts_ns = 0;  // wall clock of the second reading
