@@ -25,6 +25,10 @@ packages=(
   clang-format shellcheck
   # kernel matrix (scripts/kernel-matrix.sh): Debian kernels booted under qemu
   qemu-system-x86 busybox-static kmod
+  # alerting rules (promtool check/test rules) and the Prometheus the e2e test starts
+  prometheus
+  # lanewarden top (ncurses), driven in tmux by its e2e test
+  libncurses-dev tmux
 )
 
 missing=()

@@ -67,6 +67,11 @@ for path in ./usr/sbin/lanewarden "./$unit_dir/lanewarden.service" \
   ./usr/share/doc/lanewarden/changelog.Debian.gz ./etc/lanewarden/; do
   grep -q " $path\$" <<<"$contents" || fail "package lacks $path"
 done
+# The alerting rules for the user's Prometheus (debian/lanewarden.install).
+grep -q " ./usr/share/lanewarden/prometheus/lanewarden-rules.yml\$" <<<"$contents" ||
+  fail "package lacks the Prometheus alerting rules"
+grep -q " ./usr/share/lanewarden/grafana/lanewarden-dashboard.json\$" <<<"$contents" ||
+  fail "package lacks the Grafana dashboard"
 
 root=$work/root
 dpkg-deb -x "$deb" "$root"

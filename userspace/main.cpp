@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   lw::cli::add_run_command(app, ctx);
   lw::cli::add_probe_command(app, ctx);
   lw::cli::add_audit_command(app, ctx);
+  lw::cli::add_top_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -89,6 +89,13 @@ cap_mode = "police"
       << text;
   EXPECT_NE(text.find("lanewarden_class_enforced{class=\"migration\"} 1"), std::string::npos);
   EXPECT_NE(text.find("lanewarden_class_enforced{class=\"infra\"} 0"), std::string::npos);
+  // Corosync's default alarm; classes without one have no series.
+  EXPECT_NE(text.find("lanewarden_class_latency_alarm_seconds{class=\"corosync\"} 0.005"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("lanewarden_class_latency_alarm_seconds{class=\"migration\"}"),
+            std::string::npos)
+      << text;
 }
 
 TEST(MetricsListenAddress, ParsesIpv4AndBracketedIpv6) {

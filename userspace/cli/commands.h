@@ -30,5 +30,6 @@ void add_confirm_command(CLI::App& app, Context& ctx);  // cli/confirm_cmd.cpp
 void add_run_command(CLI::App& app, Context& ctx);      // cli/run_cmd.cpp
 void add_probe_command(CLI::App& app, Context& ctx);    // cli/probe_cmd.cpp
 void add_audit_command(CLI::App& app, Context& ctx);    // cli/audit_cmd.cpp
+void add_top_command(CLI::App& app, Context& ctx);      // cli/top_cmd.cpp
 
 }  // namespace lw::cli

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <vector>
 
 #include "corosync/knet_stats.h"
 
@@ -67,8 +69,14 @@ std::string get_string(cmap_handle_t h, const std::string& key) {
   return out;
 }
 
-// nodelist.node.X.nodeid == id -> nodelist.node.X.ringL_addr.
-std::string peer_address(cmap_handle_t h, uint32_t nodeid, int link) {
+// One nodelist entry: nodelist.node.X.{nodeid,name,ringL_addr}.
+struct NodelistEntry {
+  std::string name;
+  std::vector<std::string> ring_addr;  // by link number
+};
+
+std::map<uint32_t, NodelistEntry> read_nodelist(cmap_handle_t h) {
+  std::map<uint32_t, NodelistEntry> out;
   for (int x = 0; x < 256; ++x) {
     uint32_t id = 0;
     std::string base = fmt::format("nodelist.node.{}.", x);
@@ -76,9 +84,25 @@ std::string peer_address(cmap_handle_t h, uint32_t nodeid, int link) {
       if (get_string(h, base + "ring0_addr").empty()) break;  // end of the nodelist
       continue;
     }
-    if (id == nodeid) return get_string(h, fmt::format("{}ring{}_addr", base, link));
+    NodelistEntry& e = out[id];
+    e.name = get_string(h, base + "name");
+    for (int link = 0; link < 8; ++link)
+      e.ring_addr.push_back(get_string(h, fmt::format("{}ring{}_addr", base, link)));
   }
-  return {};
+  return out;
+}
+
+// Iterates the keys under `prefix` of the stats map, integers only.
+template <typename Fn>
+void for_each_stat(cmap_handle_t h, const char* prefix, Fn&& fn) {
+  cmap_iter_handle_t iter;
+  if (cmap_iter_init(h, prefix, &iter) != CS_OK) return;
+  char key[CMAP_KEYNAME_MAXLEN + 1];
+  size_t len = 0;
+  cmap_value_types_t type;
+  while (cmap_iter_next(h, iter, key, &len, &type) == CS_OK)
+    if (auto v = integer(h, key, type)) fn(key, *v);
+  cmap_iter_finalize(h, iter);
 }
 
 }  // namespace
@@ -92,22 +116,25 @@ KnetSnapshot read_knet_stats() {
     return snap;
   }
   snap.state = KnetSnapshot::State::ok;
-  cmap_iter_handle_t iter;
-  if (cmap_iter_init(stats.get(), "stats.knet.", &iter) == CS_OK) {
-    char key[CMAP_KEYNAME_MAXLEN + 1];
-    size_t len = 0;
-    cmap_value_types_t type;
-    while (cmap_iter_next(stats.get(), iter, key, &len, &type) == CS_OK) {
-      if (auto v = integer(stats.get(), key, type)) add_knet_value(snap.links, key, *v);
-    }
-    cmap_iter_finalize(stats.get(), iter);
-  }
+  for_each_stat(stats.get(), "stats.knet.",
+                [&](const char* key, uint64_t v) { add_knet_value(snap.links, key, v); });
+  for_each_stat(stats.get(), "stats.srp.",
+                [&](const char* key, uint64_t v) { add_srp_value(snap.srp, key, v); });
   CmapHandle config(CMAP_MAP_DEFAULT);
   if (config.ok()) {
     uint32_t id = 0;
     if (cmap_get_uint32(config.get(), "runtime.votequorum.this_node_id", &id) == CS_OK)
       snap.local_nodeid = id;
-    for (auto& l : snap.links) l.peer_addr = peer_address(config.get(), l.nodeid, l.link);
+    auto nodelist = read_nodelist(config.get());
+    if (auto it = nodelist.find(snap.local_nodeid); it != nodelist.end())
+      snap.local_name = it->second.name;
+    for (auto& l : snap.links) {
+      auto it = nodelist.find(l.nodeid);
+      if (it == nodelist.end()) continue;
+      l.peer_name = it->second.name;
+      if (l.link >= 0 && static_cast<size_t>(l.link) < it->second.ring_addr.size())
+        l.peer_addr = it->second.ring_addr[l.link];
+    }
   }
   // knet also lists this node itself (its loopback link): only peers matter.
   if (snap.local_nodeid)

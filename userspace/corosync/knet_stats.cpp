@@ -65,6 +65,16 @@ void add_knet_value(std::vector<KnetLinkStats>& links, std::string_view key, uin
     it->down_count = value;
 }
 
+void add_srp_value(SrpStats& srp, std::string_view key, uint64_t value) {
+  if (key == "stats.srp.operational_token_lost") {
+    srp.operational_token_lost = value;
+    srp.present = true;
+  } else if (key == "stats.srp.mcast_retx") {
+    srp.mcast_retx = value;
+    srp.present = true;
+  }
+}
+
 nlohmann::json knet_json(const KnetSnapshot& s) {
   nlohmann::json j = {{"source", "corosync-reported"}, {"running", s.running()}};
   if (!s.running()) {

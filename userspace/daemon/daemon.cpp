@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "common/error.h"
+#include "corosync/health_poller.h"
 #include "daemon/event_log.h"
 #include "daemon/policy_watch.h"
 #include "daemon/probe_runner.h"
@@ -22,6 +23,7 @@
 #include "datapath/mgmt_guard.h"
 #include "datapath/pin_version.h"
 #include "datapath/pinned_state.h"
+#include "metrics/corosync_families.h"
 #include "metrics/server.h"
 #include "policy/parse.h"
 
@@ -30,6 +32,10 @@ namespace {
 
 // What the loop's epoll reports, by the fd's role.
 enum Source : uint64_t { kSignal = 1, kPolicyFile, kEvents, kTimer };
+
+using namespace std::chrono_literals;
+constexpr auto kCorosyncInterval = 1s;
+constexpr auto kCorosyncTimeout = 2s;
 
 UniqueFd make_timer(double seconds) {
   UniqueFd fd(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
@@ -130,6 +136,14 @@ class Daemon {
             "metrics are served on {}, not only on loopback: counters reveal the "
             "node's traffic mix",
             addr.civetweb());
+      // Corosync's statistics are read once a second off the scrape's
+      // path: a stuck corosync shows as lanewarden_corosync_up 0 after
+      // kCorosyncTimeout instead of hanging the scrape.
+      corosync_ = std::make_unique<corosync::HealthPoller>(corosync::read_knet_stats,
+                                                           kCorosyncInterval, kCorosyncTimeout);
+      collector_->add_source([this](metrics::Families& out) {
+        for (auto& f : metrics::corosync_families(corosync_->latest())) out.push_back(std::move(f));
+      });
       server_ = std::make_unique<metrics::MetricsServer>(addr, collector_);
     }
   }
@@ -166,8 +180,10 @@ class Daemon {
     try {
       apply_file();
       reloads_ok_++;
+      last_reload_ok_ = true;
     } catch (const std::exception& e) {
       reloads_failed_++;
+      last_reload_ok_ = false;
       spdlog::error("reload refused, the running policy stays in force: {}", e.what());
       // Do not retry the same bytes every timer tick.
       std::string content;
@@ -191,6 +207,7 @@ class Daemon {
     events_->consume();
     probes_.stop();
     server_.reset();
+    corosync_.reset();
     events_.reset();
     state_.reset();
     if (opts_.detach_on_exit) {
@@ -212,6 +229,14 @@ class Daemon {
     metrics::add_counter(reloads, {{"result", "applied"}}, static_cast<double>(reloads_ok_));
     metrics::add_counter(reloads, {{"result", "refused"}}, static_cast<double>(reloads_failed_));
     out.push_back(std::move(reloads));
+    // As prometheus_config_last_reload_successful: 0 from a refused reload
+    // until one is applied, so an alert clears when the file is fixed.
+    auto last = metrics::family("lanewarden_policy_last_reload_successful",
+                                "0 while the last reload of the policy file was refused (the "
+                                "previous policy stays in force), else 1",
+                                MetricType::Gauge);
+    metrics::add_gauge(last, {}, last_reload_ok_ ? 1 : 0);
+    out.push_back(std::move(last));
     auto logged =
         metrics::family("lanewarden_events_logged_total",
                         "Violation events the daemon read and logged", MetricType::Counter);
@@ -235,11 +260,13 @@ class Daemon {
   std::unique_ptr<datapath::PinnedState> state_;
   std::unique_ptr<EventLog> events_;
   std::shared_ptr<metrics::Collector> collector_;
+  std::unique_ptr<corosync::HealthPoller> corosync_;  // before server_: scrapes read it
   std::unique_ptr<metrics::MetricsServer> server_;
   UniqueFd epoll_, timer_;
   mutable std::mutex mu_;
   std::shared_ptr<const policy::Policy> policy_;
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+  std::atomic<bool> last_reload_ok_{true};
 };
 
 }  // namespace

@@ -135,15 +135,10 @@ void fill_rates(lw_policy& p, const policy::Policy& policy) {
   }
 }
 
-// Corosync's alarm when the policy sets none: Proxmox's current "under 5 ms"
-// (older docs and "Proxmox Cluster Network Design" say 2 ms; a policy may write either).
-constexpr uint64_t kCorosyncDefaultAlarmNs = 5'000'000;
-
 // `watch` reads the thresholds from the policy in force, not from the file.
 void fill_latency_alarms(lw_policy& p, const policy::Policy& policy) {
   for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
-    uint64_t ns = policy.classes[cls].latency_alarm_ns.value_or(
-        cls == LW_CLASS_COROSYNC ? kCorosyncDefaultAlarmNs : 0);
+    uint64_t ns = latency_alarm_ns(policy, cls);
     // Microseconds in 32 bits: up to 71 minutes; a sub-microsecond alarm rounds up.
     uint64_t us = (ns + 999) / 1000;
     p.latency_alarm_us[cls] = static_cast<uint32_t>(std::min<uint64_t>(us, UINT32_MAX));

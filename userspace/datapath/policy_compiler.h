@@ -37,6 +37,18 @@ inline constexpr int kClassPrecedence[] = {LW_CLASS_COROSYNC,     LW_CLASS_MIGRA
                                            LW_CLASS_CEPH_CLUSTER, LW_CLASS_CEPH_PUBLIC,
                                            LW_CLASS_STORAGE,      LW_CLASS_MANAGEMENT};
 
+// Corosync's latency alarm when the policy sets none: Proxmox's current
+// "under 5 ms" (older docs and "Proxmox Cluster Network Design" say 2 ms; a
+// policy may write either).
+inline constexpr uint64_t kCorosyncDefaultAlarmNs = 5'000'000;
+
+// The alarm of a class in force: the policy's latency_alarm, else the
+// default above for Corosync; 0 means none.
+inline uint64_t latency_alarm_ns(const policy::Policy& policy, int cls) {
+  return policy.classes[cls].latency_alarm_ns.value_or(
+      cls == LW_CLASS_COROSYNC ? kCorosyncDefaultAlarmNs : 0);
+}
+
 // `slots` keeps the counter slot of interfaces that stay attached; new ones
 // get the lowest free slot. Throws UsageError naming the lane's file:line for
 // an interface that does not exist or tables that do not fit.

@@ -2,6 +2,7 @@
 #include "metrics/families.h"
 
 #include "datapath/names.h"
+#include "datapath/policy_compiler.h"
 
 namespace lw::metrics {
 namespace {
@@ -153,15 +154,21 @@ Families policy_families(const policy::Policy& p) {
   auto enforced =
       family("lanewarden_class_enforced",
              "1 when violations of the class are dropped, 0 when only reported", MetricType::Gauge);
+  auto alarm = family("lanewarden_class_latency_alarm_seconds",
+                      "Round-trip time above which the class's p99 is an alarm (the policy's "
+                      "latency_alarm; Corosync defaults to 5 ms)",
+                      MetricType::Gauge);
   for (int c = 0; c < LW_NR_CLASSES; c++) {
     const auto& cp = p.classes[c];
+    if (uint64_t ns = datapath::latency_alarm_ns(p, c))
+      add_gauge(alarm, {{"class", kClassNames[c]}}, static_cast<double>(ns) / 1e9);
     if (cp.cap)
       add_gauge(cap, {{"class", kClassNames[c]}, {"mode", cap_mode_name(cp.cap_mode)}},
                 static_cast<double>(cp.cap->bytes_per_sec));
     add_gauge(enforced, {{"class", kClassNames[c]}},
               p.action_for(c) == policy::Mode::enforce ? 1 : 0);
   }
-  return {std::move(cap), std::move(enforced)};
+  return {std::move(cap), std::move(enforced), std::move(alarm)};
 }
 
 }  // namespace lw::metrics

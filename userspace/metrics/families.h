@@ -29,8 +29,10 @@ void add_gauge(prometheus::MetricFamily& f, Labels labels, double value);
 // Zero samples are left out except where an alert needs the series to exist.
 Families status_families(const datapath::Status& s);
 
-// lanewarden_class_cap_bytes_per_second{class,mode} and
-// lanewarden_class_enforced{class} for the policy the daemon applied.
+// lanewarden_class_cap_bytes_per_second{class,mode},
+// lanewarden_class_enforced{class} and
+// lanewarden_class_latency_alarm_seconds{class} for the policy the daemon
+// applied.
 Families policy_families(const policy::Policy& p);
 
 }  // namespace lw::metrics

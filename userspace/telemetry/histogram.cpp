@@ -49,6 +49,13 @@ void Histogram::record(uint64_t ns) {
   buckets_[bucket_of(ns)]++;
 }
 
+void Histogram::merge(const Histogram& other) {
+  count_ += other.count_;
+  sum_ns_ += other.sum_ns_;
+  max_ns_ = std::max(max_ns_, other.max_ns_);
+  for (int i = 0; i < kHistBuckets; i++) buckets_[i] += other.buckets_[i];
+}
+
 Histogram Histogram::since(const Histogram& earlier) const {
   Histogram d;
   // Unsigned subtraction: a counter that wrapped still gives the right delta.

@@ -36,8 +36,9 @@ uint64_t bucket_upper_ns(int i);
 class Histogram {
  public:
   Histogram() = default;
-  void add(const lw_hist& value);  // adds a map value (datapath::HistMaps::read)
-  void record(uint64_t ns);        // one sample (tests, userspace sources)
+  void add(const lw_hist& value);      // adds a map value (datapath::HistMaps::read)
+  void record(uint64_t ns);            // one sample (tests, userspace sources)
+  void merge(const Histogram& other);  // adds another histogram's samples (interfaces together)
 
   // What happened between `earlier` and this snapshot of the same counters:
   // counts and sums subtract; the maximum is exact when it grew in the
