@@ -41,8 +41,8 @@ std::string iface_holding(const lw::Address& a) {
 }
 
 // A TCP ACK segment from `src` to `dst`, as an established connection sends.
-std::vector<uint8_t> tcp_frame(const lw::Address& src, uint16_t sport,
-                               const lw::Address& dst, uint16_t dport) {
+std::vector<uint8_t> tcp_frame(const lw::Address& src, uint16_t sport, const lw::Address& dst,
+                               uint16_t dport) {
   frames::PacketBuilder b;
   if (src.family == AF_INET)
     b.ipv4(src.str(), dst.str());
