@@ -23,6 +23,8 @@ TEST_F(RunDaemon, ReloadsAChangedFileAndKeepsThePolicyWhenTheNewOneIsInvalid) {
   auto s = scrape();
   EXPECT_EQ(value_or_zero(s, "lanewarden_policy_generation"), 1);
   EXPECT_EQ(value_or_zero(s, "lanewarden_policy_reloads_total{result=\"refused\"}"), 1);
+  ASSERT_TRUE(s.count("lanewarden_policy_last_reload_successful"));
+  EXPECT_EQ(s.at("lanewarden_policy_last_reload_successful"), 0);  // LanewardenPolicyRefused
   // Enforcement is still the audit policy: the misplaced flow passes.
   TcpSink sink(*b_, "203.0.113.130", 6800);
   auto r = send_tcp(*a_, {.dst = "203.0.113.130", .dport = 6800, .bytes = 1000, .timeout = 3s});
@@ -40,6 +42,7 @@ TEST_F(RunDaemon, ReloadsAChangedFileAndKeepsThePolicyWhenTheNewOneIsInvalid) {
   s = scrape();
   EXPECT_EQ(value_or_zero(s, "lanewarden_policy_reloads_total{result=\"applied\"}"), 2);
   EXPECT_EQ(value_or_zero(s, "lanewarden_policy_generation"), 3);
+  EXPECT_EQ(value_or_zero(s, "lanewarden_policy_last_reload_successful"), 1);
 }
 
 TEST_F(RunDaemon, SigtermLeavesEnforcementPinned) {
