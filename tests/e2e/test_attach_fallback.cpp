@@ -28,10 +28,13 @@ TEST_F(AttachFallback, WithoutTcxTheBuildRefusesTcxAndReportsClsact) {
   ASSERT_TRUE(applied.ok()) << applied.err;
   EXPECT_NE(applied.out.find("with clsact"), std::string::npos) << applied.out;
   for (const auto& o : node_->status()) {
-    if (o.value("type", "") == "policy")
+    if (o.value("type", "") == "policy") {
       EXPECT_EQ(o.at("hook_support").get<std::string>().rfind("clsact only: built against", 0), 0u)
           << o;
-    if (o.value("type", "") == "iface") EXPECT_EQ(o.at("hook"), "clsact") << o;
+    }
+    if (o.value("type", "") == "iface") {
+      EXPECT_EQ(o.at("hook"), "clsact") << o;
+    }
   }
   EXPECT_NE(a_->exec_ok("tc filter show dev " + iface() + " ingress").find("lw_ingress"),
             std::string::npos);

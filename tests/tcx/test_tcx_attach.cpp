@@ -142,9 +142,11 @@ TEST_F(TcxNode, AttachesThroughPinnedTcxLinksAndDetachLeavesNothing) {
     EXPECT_EQ(tcx_chain(*a_, dev, true), std::vector<uint32_t>{in_id}) << dev;
     EXPECT_EQ(tcx_chain(*a_, dev, false), std::vector<uint32_t>{eg_id}) << dev;
   }
-  for (const auto& o : node_->status())
-    if (o.value("type", "") == "policy")
+  for (const auto& o : node_->status()) {
+    if (o.value("type", "") == "policy") {
       EXPECT_EQ(o.at("hook_support").get<std::string>().rfind("tcx available", 0), 0u) << o;
+    }
+  }
   // No clsact qdisc: tcx needs none.
   EXPECT_EQ(tc_show("qdisc show dev " + veth()).find("clsact"), std::string::npos);
   send_corosync(25);
