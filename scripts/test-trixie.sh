@@ -98,6 +98,8 @@ unshare --mount --propagation private -- bash -c '
 set -euo pipefail
 root=$1 src=$2 build=$3 ccache_dir=$4 inner=$5 targets=$6
 shift 6
+# The root a mount point of its own: `ip netns` makes "/" a slave mount.
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
