@@ -238,6 +238,12 @@ struct lw_link {
 #define LW_LINK_CREATED_CLSACT 0x1 /* lanewarden created the clsact qdisc */
 #define LW_LINK_INGRESS 0x2
 #define LW_LINK_EGRESS 0x4
+/*
+ * Attached through tcx links (kernel >= 6.6) pinned under the pin directory
+ * as lw_tcx_<ifindex>_in and lw_tcx_<ifindex>_eg instead of clsact filters
+ * (docs/attach.md). Set together with LW_LINK_INGRESS | LW_LINK_EGRESS.
+ */
+#define LW_LINK_TCX 0x8
 
 /* Where lanewarden's filters sit on the clsact hooks: first, and recognisable. */
 #define LW_TC_PRIORITY 1
@@ -398,8 +404,10 @@ struct lw_rtt_stats {
  * 1: versioned pins, desired-state records.
  * 2: lw_hist and lw_violations shared by all CPUs instead of per CPU;
  *    LW_MAX_IFACES 64 -> 32 (lw_counters, lw_links and struct lw_policy).
+ * 3: LW_LINK_TCX in lw_links and the lw_tcx_* link pins: a build of version 2
+ *    would put clsact filters beside the tcx links and leave their pins.
  */
-#define LW_PIN_ABI_VERSION 2
+#define LW_PIN_ABI_VERSION 3
 
 struct lw_pin_meta {
 	__u32 abi_version;  /* LW_PIN_ABI_VERSION of the build that pinned */

@@ -69,11 +69,11 @@ TEST(StatusRender, TextNamesTheLimitOnlyWhereLanewardenSetsOne) {
   std::ostringstream out;
   render_status_text(out, sample(), "/sys/fs/bpf/lwt");
   const std::string text = out.str();
-  EXPECT_THAT(text, HasSubstr("eno1 (ifindex 2): corosync; mode audit\n"
+  EXPECT_THAT(text, HasSubstr("eno1 (ifindex 2): corosync; mode audit; hook clsact\n"
                               "    gso_max_segs 8 (own value 1000 comes back on detach)\n"));
-  EXPECT_THAT(text, HasSubstr("eno2 (ifindex 3): corosync; mode audit\n"
+  EXPECT_THAT(text, HasSubstr("eno2 (ifindex 3): corosync; mode audit; hook clsact\n"
                               "    (no packets yet)\n"));
-  EXPECT_THAT(text, HasSubstr("eno3 (ifindex 4): corosync; mode audit\n"
+  EXPECT_THAT(text, HasSubstr("eno3 (ifindex 4): corosync; mode audit; hook clsact\n"
                               "    gso_max_segs: no limit in the policy, own value 65535 not "
                               "restored yet\n"));
   auto alone = sample();
@@ -83,6 +83,24 @@ TEST(StatusRender, TextNamesTheLimitOnlyWhereLanewardenSetsOne) {
   render_status_text(out2, alone, "/sys/fs/bpf/lwt");
   EXPECT_THAT(out2.str(), HasSubstr("    gso_max_segs 8 (own value not recorded)\n"));
   EXPECT_THAT(out2.str(), Not(HasSubstr("65535")));
+}
+
+TEST(StatusRender, NamesTheHookOfEachInterfaceAndWhatTheBuildOffers) {
+  auto s = sample();
+  s.ifaces[0].link_flags = LW_LINK_TCX;
+  s.ifaces[1].link_flags = LW_LINK_CREATED_CLSACT | LW_LINK_INGRESS | LW_LINK_EGRESS;
+  s.hook_support = "clsact only: built against libbpf 1.1 (tcx needs libbpf >= 1.3)";
+  auto j = json_ifaces(s);
+  EXPECT_EQ(j["eno1"].at("hook"), "tcx");
+  EXPECT_EQ(j["eno2"].at("hook"), "clsact");
+  std::ostringstream out;
+  render_status_text(out, s, "/sys/fs/bpf/lwt");
+  EXPECT_THAT(out.str(), HasSubstr("eno1 (ifindex 2): corosync; mode audit; hook tcx\n"));
+  EXPECT_THAT(out.str(), HasSubstr("  tc hooks: clsact only: built against libbpf 1.1"));
+  std::ostringstream js;
+  render_status_json(js, s, "/sys/fs/bpf/lwt");
+  const auto policy = nlohmann::json::parse(js.str().substr(0, js.str().find('\n')));
+  EXPECT_EQ(policy.at("hook_support"), s.hook_support);
 }
 
 }  // namespace

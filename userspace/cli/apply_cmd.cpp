@@ -21,12 +21,14 @@ struct ApplyOptions {
   bool dry_run = false;
   unsigned confirm_seconds = 0;  // 0: no rollback watchdog
   bool force = false;
+  std::string attach = "auto";
 };
 
 void describe(const datapath::ApplyReport& r, const policy::Policy& p, bool dry_run) {
-  std::cout << fmt::format("{} policy generation {} ({} mode) on {} interface(s)\n",
+  std::cout << fmt::format("{} policy generation {} ({} mode) on {} interface(s) with {}\n",
                            dry_run ? "would apply" : "applied", r.generation,
-                           policy::mode_name(p.mode), r.ifaces.size());
+                           policy::mode_name(p.mode), r.ifaces.size(),
+                           datapath::mechanism_name(r.mechanism));
   for (const auto& b : r.ifaces) std::cout << fmt::format("  {} (ifindex {})\n", b.name, b.ifindex);
   for (const auto& name : r.detached) std::cout << fmt::format("  detached from {}\n", name);
 }
@@ -37,8 +39,10 @@ int run_apply(const ApplyOptions& o, const Context& ctx) {
   if (o.mode == "enforce") p.mode = policy::Mode::enforce;
   // Refuses (exit 2) a policy that would cut the SSH session this runs in.
   datapath::guard_ssh_session(p, ctx.pin_dir, o.force);
-  auto report = datapath::apply_policy(
-      p, ctx.pin_dir, {.dry_run = o.dry_run, .confirm_seconds = o.confirm_seconds});
+  auto report = datapath::apply_policy(p, ctx.pin_dir,
+                                       {.dry_run = o.dry_run,
+                                        .confirm_seconds = o.confirm_seconds,
+                                        .attach = *datapath::parse_attach_mode(o.attach)});
   if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", ctx.pin_dir);
   describe(report, p, o.dry_run);
   if (!report.confirm_token) return kExitOk;
@@ -62,6 +66,7 @@ void add_apply_command(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(1u, 86400u));
   cmd->add_flag("--force", opts->force,
                 "Apply even if the policy would drop this SSH session's connection");
+  add_attach_option(*cmd, opts->attach);
   cmd->add_flag("--dry-run", opts->dry_run,
                 "Validate and resolve interfaces; change nothing in the kernel");
   cmd->callback([opts, &ctx] { ctx.exit_code = run_apply(*opts, ctx); });

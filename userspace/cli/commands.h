@@ -32,4 +32,7 @@ void add_probe_command(CLI::App& app, Context& ctx);    // cli/probe_cmd.cpp
 void add_audit_command(CLI::App& app, Context& ctx);    // cli/audit_cmd.cpp
 void add_top_command(CLI::App& app, Context& ctx);      // cli/top_cmd.cpp
 
+// --attach auto|tcx|tc of apply and run (cli/attach_option.cpp).
+void add_attach_option(CLI::App& cmd, std::string& attach);
+
 }  // namespace lw::cli

@@ -2,6 +2,7 @@
 // lanewarden run POLICY [--metrics ADDR:PORT] [--mode audit|enforce] [--detach-on-exit]
 #include "cli/commands.h"
 #include "daemon/daemon.h"
+#include "datapath/attach_mechanism.h"
 #include "metrics/server.h"
 
 namespace lw::cli {
@@ -10,6 +11,7 @@ namespace {
 struct RunArgs {
   daemon::DaemonOptions o;
   std::string mode;
+  std::string attach = "auto";
 };
 
 }  // namespace
@@ -34,6 +36,7 @@ void add_run_command(CLI::App& app, Context& ctx) {
                   "event for changes made on other nodes)")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
+  add_attach_option(*cmd, a->attach);
   cmd->add_flag("--force", a->o.force,
                 "Apply even if the policy would drop this SSH session's connection");
   cmd->callback([a, &ctx] {
@@ -42,6 +45,7 @@ void add_run_command(CLI::App& app, Context& ctx) {
     if (a->o.metrics != "off" && !a->o.metrics.empty())
       metrics::parse_listen_address(a->o.metrics);  // bad usage fails before anything loads
     a->o.pin_dir = ctx.pin_dir;
+    a->o.attach = *datapath::parse_attach_mode(a->attach);
     ctx.exit_code = daemon::run_daemon(a->o);
   });
 }

@@ -158,10 +158,11 @@ class Daemon {
     // The same refusal as `apply`: a policy that would drop the SSH session
     // the daemon was started from is not applied (unless --force).
     datapath::guard_ssh_session(*p, opts_.pin_dir, opts_.force);
-    auto report = datapath::apply_policy(*p, opts_.pin_dir);
+    auto report = datapath::apply_policy(*p, opts_.pin_dir, {.attach = opts_.attach});
     if (report.loaded_programs) spdlog::info("loaded BPF programs, pinned under {}", opts_.pin_dir);
-    spdlog::info("policy generation {} in force ({} mode) on {} interface(s){}", report.generation,
-                 policy::mode_name(p->mode), report.ifaces.size(),
+    spdlog::info("policy generation {} in force ({} mode) on {} interface(s) with {}{}",
+                 report.generation, policy::mode_name(p->mode), report.ifaces.size(),
+                 datapath::mechanism_name(report.mechanism),
                  report.detached.empty()
                      ? ""
                      : fmt::format(", detached from {}", fmt::join(report.detached, ", ")));

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "datapath/attach_mechanism.h"
 #include "policy/policy.h"
 
 namespace lw::daemon {
@@ -20,6 +21,7 @@ struct DaemonOptions {
   bool detach_on_exit = false;             // SIGTERM/SIGINT detach instead of leaving enforcement
   double recheck_seconds = 5;  // content check of the policy file (pmxcfs sends no inotify)
   bool force = false;          // apply even if the policy would cut this SSH session
+  datapath::AttachMode attach = datapath::AttachMode::automatic;  // --attach
 };
 
 // Runs until SIGTERM or SIGINT; returns the exit code. Throws (exit 2) when

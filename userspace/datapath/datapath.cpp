@@ -97,10 +97,13 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
                          const ApplyOptions& opts) {
   std::optional<PinDirLock> lock;
   if (!opts.dry_run) lock.emplace(pin_dir);
-  const DesiredState want = plan_desired_state(policy, pin_dir);
+  DesiredState want = plan_desired_state(policy, pin_dir);
+  want.attach = opts.attach;
   ApplyReport report;
   report.generation = want.generation();
   report.ifaces = want.ifaces;
+  // Checked here too so that a dry run refuses what the apply would.
+  report.mechanism = choose_mechanism(want.attach, tcx_support());
   if (opts.dry_run) return report;
 
   const Before before = state_before(pin_dir);
@@ -129,6 +132,11 @@ ApplyReport apply_policy(const policy::Policy& policy, const std::string& pin_di
 std::vector<std::string> detach_all(const std::string& pin_dir) {
   PinDirLock lock(pin_dir);
   return reconcile(lock, DesiredState{}).detached;
+}
+
+std::string_view hook_name(uint32_t link_flags) {
+  if (!(link_flags & LW_LINK_TCX)) return "clsact";
+  return (link_flags & (LW_LINK_INGRESS | LW_LINK_EGRESS)) ? "tcx+clsact" : "tcx";
 }
 
 Status read_status(const std::string& pin_dir) {
@@ -166,6 +174,7 @@ Status read_status(const std::string& pin_dir) {
   }
   s.unknown = read_counters(st.counters(), LW_IFACE_SLOT_UNKNOWN);
   s.confirm_pending = has_pending(pin_dir);
+  s.hook_support = describe_support(tcx_support());
   auto add_parse = [&s](const lw_iface_counters& c) {
     for (int d = 0; d < LW_NR_DIRS; d++)
       for (int r = 0; r < LW_NR_PARSE_REASONS; r++) s.parse[r][d] += c.parse[d][r];

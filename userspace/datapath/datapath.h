@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "datapath/attach_mechanism.h"
 #include "datapath/policy_compiler.h"
 #include "lanewarden.h"
 #include "policy/policy.h"
@@ -16,17 +17,19 @@
 namespace lw::datapath {
 
 struct ApplyOptions {
-  bool dry_run = false;          // validate and resolve only; the kernel is untouched
-  unsigned confirm_seconds = 0;  // apply --confirm: arm a rollback (0: none)
+  bool dry_run = false;                       // validate and resolve only; the kernel is untouched
+  unsigned confirm_seconds = 0;               // apply --confirm: arm a rollback (0: none)
+  AttachMode attach = AttachMode::automatic;  // --attach: tcx, clsact or the best there is
 };
 
 struct ApplyReport {
   uint64_t generation = 0;
-  bool loaded_programs = false;       // first apply: programs loaded and pinned
-  bool upgraded_programs = false;     // programs an older build pinned were replaced
-  std::vector<IfaceBinding> ifaces;   // attached now
-  std::vector<std::string> detached;  // no longer in the policy
-  uint64_t confirm_token = 0;         // apply --confirm: the token the watchdog waits on
+  bool loaded_programs = false;             // first apply: programs loaded and pinned
+  bool upgraded_programs = false;           // programs an older build pinned were replaced
+  std::vector<IfaceBinding> ifaces;         // attached now
+  std::vector<std::string> detached;        // no longer in the policy
+  uint64_t confirm_token = 0;               // apply --confirm: the token the watchdog waits on
+  Mechanism mechanism = Mechanism::clsact;  // how the programs are attached
 };
 
 // Validates and compiles first (nothing in the kernel changes if that fails),
@@ -49,7 +52,7 @@ struct IfaceStatus {
   std::string name;
   uint32_t ifindex = 0;
   uint16_t slot = 0;
-  uint32_t link_flags = 0;  // LW_LINK_*
+  uint32_t link_flags = 0;  // LW_LINK_*: which hook (hook_name) and what lanewarden created
   uint8_t lane_allowed = 0;
   uint8_t lane_flags = 0;
   std::vector<lw_vlan_lane> vlan_lanes;
@@ -69,10 +72,15 @@ struct Status {
   lw_iface_counters unknown{};         // packets on an ifindex the policy does not know
   lw_violation_counters violations{};  // all interfaces together
   bool confirm_pending = false;        // an `apply --confirm` awaits `lanewarden confirm`
+  std::string hook_support;            // whether tcx can be used here, or why not
   // Packets by parse reason, all interfaces together: [reason][dir].
   std::array<std::array<uint64_t, LW_NR_DIRS>, LW_NR_PARSE_REASONS> parse{};
 };
 
 Status read_status(const std::string& pin_dir);
+
+// The hook lw_links records for an interface: "tcx", "clsact", or
+// "tcx+clsact" while a switch between them is under way.
+std::string_view hook_name(uint32_t link_flags);
 
 }  // namespace lw::datapath

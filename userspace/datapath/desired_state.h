@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "datapath/attach_mechanism.h"
 #include "datapath/gso_limit.h"
 #include "datapath/policy_compiler.h"
 #include "lanewarden.h"
@@ -34,7 +35,8 @@ struct DesiredState {
   shaping::ShapingPlan shaping;             // lanewarden's HTB, by interface name
   GsoLimits gso;                            // ifindex -> gso_max_segs (from policy)
   ProbeConfig probes;
-  std::string source;  // the policy file, for messages
+  AttachMode attach = AttachMode::automatic;  // tcx or clsact (attach_mechanism.h)
+  std::string source;                         // the policy file, for messages
 
   bool empty() const { return !policy; }
   uint64_t generation() const { return policy ? policy->generation : 0; }

@@ -45,6 +45,8 @@ inline constexpr std::array<ObjectMap, 10> kObjectMaps = {{
     // and the old programs keep reading theirs until their filter is swapped.
     {kPolicyOuter, 0, false},
     {kCounters, 2, true},
+    // Version 3 only added LW_LINK_TCX: every value of version 2 means the
+    // same in version 3, so lw_links carries over from version 2.
     {kLinks, 2, true},
     {kViolations, 2, true},
     {kEvents, 0, true},
@@ -67,6 +69,12 @@ inline constexpr const char* kGsoSaved = "lw_gso_saved";    // interfaces' own g
 inline constexpr const char* kStaging = "lw_next";
 // Suffix of a record pinned before it is renamed over its name.
 inline constexpr const char* kNewSuffix = "_new";
+
+// lanewarden's tcx links (tcx_hooks.h), one per interface and direction:
+// "lw_tcx_<ifindex>_in" and "lw_tcx_<ifindex>_eg". Unpinning the last
+// reference to a link detaches it.
+inline constexpr const char* kTcxPrefix = "lw_tcx_";
+std::string tcx_link(uint32_t ifindex, bool ingress);
 
 // Pinned by older builds only; detach removes them too.
 inline constexpr std::array<const char*, 1> kLegacy = {"lw_policy_prev"};

@@ -110,6 +110,11 @@ std::vector<std::string> all_pin_names() {
 
 void clear_pins(const std::string& pin_dir) {
   for (const auto& name : all_pin_names()) ::unlink(pins::path(pin_dir, name.c_str()).c_str());
+  // tcx links still pinned (a detach normally removed them first): the last
+  // reference going detaches them.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(pin_dir, ec))
+    if (e.path().filename().string().starts_with(pins::kTcxPrefix)) ::unlink(e.path().c_str());
   PinnedState::drop_staging(pin_dir);
 }
 

@@ -22,12 +22,25 @@
 #include "datapath/state_record.h"
 #include "datapath/state_store.h"
 #include "datapath/tc_hooks.h"
+#include "datapath/tcx_hooks.h"
 #include "shaping/htb.h"
 
 namespace lw::datapath {
 namespace {
 
 constexpr uint32_t kAttached = LW_LINK_INGRESS | LW_LINK_EGRESS;
+
+// A record of tcx links alone: no clsact filter or qdisc of lanewarden's can
+// be on the interface. Anything else may have clsact parts (a record of a
+// switch between mechanisms carries both), which detach_tc removes
+// idempotently. tcx links are found by their pins, whatever the record says.
+bool tcx_only(uint32_t flags) { return flags == LW_LINK_TCX; }
+
+// Everything lanewarden attached to `ifindex`, by either mechanism.
+void detach_all_hooks(const std::string& dir, uint32_t ifindex, uint32_t flags) {
+  if (!tcx_only(flags)) detach_tc(ifindex, flags);
+  detach_tcx(dir, ifindex);
+}
 
 bool interface_exists(uint32_t ifindex) {
   char name[IF_NAMESIZE];
@@ -95,15 +108,17 @@ PinnedState upgrade_programs(const std::string& dir, const DesiredState& want) {
     if (std::find(carried.begin(), carried.end(), pins::kLinks) == carried.end())
       for (const auto& [ifindex, link] : links) write_link(next.links(), ifindex, link);
     for (const auto& [ifindex, link] : links) {
-      if (!(link.flags & kAttached) || !interface_exists(ifindex)) continue;
-      attach_tc(ifindex, next.ingress(), next.egress(), link.flags);
+      if (!(link.flags & (kAttached | LW_LINK_TCX)) || !interface_exists(ifindex)) continue;
       swapped.emplace_back(ifindex, link.flags);
+      if (link.flags & kAttached) attach_tc(ifindex, next.ingress(), next.egress(), link.flags);
+      if (link.flags & LW_LINK_TCX) attach_tcx(dir, ifindex, next.ingress(), next.egress());
     }
   } catch (...) {
     spdlog::error("upgrade failed: the interfaces go back to the programs pinned before");
     for (const auto& [ifindex, flags] : swapped) {
       try {
-        attach_tc(ifindex, old_ingress.get(), old_egress.get(), flags);
+        if (flags & kAttached) attach_tc(ifindex, old_ingress.get(), old_egress.get(), flags);
+        if (flags & LW_LINK_TCX) attach_tcx(dir, ifindex, old_ingress.get(), old_egress.get());
       } catch (const std::exception& e) {
         spdlog::error("ifindex {}: {}", ifindex, e.what());
       }
@@ -123,8 +138,42 @@ PinnedState upgrade_programs(const std::string& dir, const DesiredState& want) {
   return next;
 }
 
+// Attaches both programs to one interface with `mech` and removes what the
+// other mechanism had there, recording each step in lw_links before it is
+// made. A switch attaches the new hook before removing the old one: no
+// packet passes with neither program, and the few that cross both in
+// between are counted twice (tcx runs before cls_bpf). Returns the flags
+// to record.
+uint32_t attach_with(const std::string& dir, const PinnedState& st, const IfaceBinding& b,
+                     Mechanism mech, uint32_t flags) {
+  if (mech == Mechanism::tcx) {
+    if (!(flags & LW_LINK_TCX)) {
+      flags |= LW_LINK_TCX;
+      write_link(st.links(), b.ifindex, make_link(b, flags));
+    }
+    attach_tcx(dir, b.ifindex, st.ingress(), st.egress());
+    if (!tcx_only(flags)) {
+      detach_tc(b.ifindex, flags);
+      write_link(st.links(), b.ifindex, make_link(b, LW_LINK_TCX));
+    }
+    return LW_LINK_TCX;
+  }
+  if (flags & LW_LINK_TCX) {
+    // Filters may be on the interface from here on: the record says so
+    // before the first one is attached.
+    flags |= kAttached | attach_intent_flags(b.ifindex);
+    write_link(st.links(), b.ifindex, make_link(b, flags));
+  }
+  uint32_t now = attach_tc(b.ifindex, st.ingress(), st.egress(), flags);
+  if (flags & LW_LINK_TCX) {
+    write_link(st.links(), b.ifindex, make_link(b, now | LW_LINK_TCX));
+    detach_tcx(dir, b.ifindex);
+  }
+  return now;
+}
+
 void converge(const std::string& dir, const PinnedState& st, const DesiredState& want,
-              ReconcileReport& report) {
+              Mechanism mech, ReconcileReport& report) {
   const auto links = read_links(st.links());
   // Pins of a build without RTT histograms have none to reset.
   std::optional<HistMaps> hist;
@@ -138,7 +187,7 @@ void converge(const std::string& dir, const PinnedState& st, const DesiredState&
     reset_slot(st, hist, b.slot);
     // Recorded before anything is attached there: a process stopped in the
     // next steps still leaves the record of what is lanewarden's to remove.
-    flags[b.ifindex] = attach_intent_flags(b.ifindex);
+    flags[b.ifindex] = mech == Mechanism::tcx ? LW_LINK_TCX : attach_intent_flags(b.ifindex);
     write_link(st.links(), b.ifindex, make_link(b, flags[b.ifindex]));
   }
   sync_gso_limits(dir, want.gso);
@@ -147,12 +196,12 @@ void converge(const std::string& dir, const PinnedState& st, const DesiredState&
   // the same program); it also repairs a filter someone removed by hand.
   for (const auto& b : want.ifaces)
     write_link(st.links(), b.ifindex,
-               make_link(b, attach_tc(b.ifindex, st.ingress(), st.egress(), flags[b.ifindex])));
+               make_link(b, attach_with(dir, st, b, mech, flags[b.ifindex])));
   install_shaping(want.shaping, want.ifaces);
   for (const auto& [ifindex, link] : links) {
     if (flags.count(ifindex)) continue;
     if (interface_exists(ifindex)) shaping::remove_htb(ifindex);
-    detach_tc(ifindex, link.flags);
+    detach_all_hooks(dir, ifindex, link.flags);
     delete_link(st.links(), ifindex);
     report.detached.emplace_back(link.ifname);
   }
@@ -175,7 +224,7 @@ void remove_everything(const std::string& dir, PinsAre are, ReconcileReport& rep
   }
   for (const auto& [ifindex, link] : links) {
     if (interface_exists(ifindex)) shaping::remove_htb(ifindex);
-    detach_tc(ifindex, link.flags);
+    detach_all_hooks(dir, ifindex, link.flags);
     delete_link(links_fd.get(), ifindex);
     report.detached.emplace_back(link.ifname);
   }
@@ -192,6 +241,11 @@ ReconcileReport reconcile(const PinDirLock& lock, const DesiredState& want) {
     remove_everything(dir, are, report);
     return report;
   }
+  // Decided before anything changes: `--attach tcx` where tcx is missing
+  // refuses here, with the reason.
+  const TcxSupport support = tcx_support();
+  const Mechanism mech = choose_mechanism(want.attach, support);
+  spdlog::debug("attaching with {} ({})", mechanism_name(mech), describe_support(support));
   const DesiredState here = present_part(want);
   std::optional<PinnedState> st;
   switch (are) {
@@ -210,7 +264,7 @@ ReconcileReport reconcile(const PinDirLock& lock, const DesiredState& want) {
     case PinsAre::newer:
       break;  // inspect_pins threw
   }
-  converge(dir, *st, here, report);
+  converge(dir, *st, here, mech, report);
   write_record(dir, pins::kState, serialize_state(here));
   return report;
 }

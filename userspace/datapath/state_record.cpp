@@ -78,6 +78,7 @@ std::string serialize_state(const DesiredState& s) {
       {"latency_alarm_us", std::vector<uint32_t>(std::begin(s.policy->latency_alarm_us),
                                                  std::end(s.policy->latency_alarm_us))},
       {"probes", {{"interval_ns", s.probes.interval_ns}, {"peers", s.probes.peers}}},
+      {"attach", std::string(attach_mode_name(s.attach))},
       {"policy", {{"size", sizeof(lw_policy)}, {"base64", base64_encode(raw)}}},
   };
   return j.dump();
@@ -114,6 +115,11 @@ DesiredState state_from(const json& j, const std::string& what) {
   s.gso = gso_limits_of(*s.policy);
   s.probes.interval_ns = j.at("probes").value("interval_ns", uint64_t{0});
   s.probes.peers = j.at("probes").value("peers", std::vector<std::string>{});
+  // Records of builds before tcx have no "attach": they asked for nothing.
+  const std::string attach = j.value("attach", "auto");
+  const auto mode = parse_attach_mode(attach);
+  if (!mode) throw Error(fmt::format("{} asks for attach mode \"{}\", unknown here", what, attach));
+  s.attach = *mode;
   return s;
 }
 

@@ -121,6 +121,12 @@ std::vector<lw_event> Sandbox::drain_events() {
   return out;
 }
 
+int Sandbox::program_fd(int dir) const {
+  return bpf_program__fd(dir == LW_DIR_INGRESS ? skel_->progs.lw_ingress : skel_->progs.lw_egress);
+}
+
+int Sandbox::empty_program_fd() const { return bpf_program__fd(empty_->progs.lw_empty); }
+
 int Sandbox::map_fd(const char* name) const {
   bpf_map* m = bpf_object__find_map_by_name(skel_->obj, name);
   return m ? bpf_map__fd(m) : -1;

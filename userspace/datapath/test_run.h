@@ -66,6 +66,9 @@ class Sandbox {
   size_t consume_events(const std::function<void(const lw_event&)>& sink);
 
   int map_fd(const char* name) const;
+  // The programs themselves, for `bench --hooks`, which attaches them.
+  int program_fd(int dir) const;
+  int empty_program_fd() const;
 
  private:
   lanewarden* skel_ = nullptr;

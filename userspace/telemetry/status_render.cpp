@@ -136,11 +136,13 @@ void render_status_text(std::ostream& out, const datapath::Status& s, const std:
   out << fmt::format("policy generation {} pinned at {}\n", s.generation, pin_dir);
   out << fmt::format("  enforced (violations dropped): {}\n", class_list(s.enforce));
   out << fmt::format("  classes with lanes: {}\n", class_list(s.constrained));
+  if (!s.hook_support.empty()) out << fmt::format("  tc hooks: {}\n", s.hook_support);
   if (s.confirm_pending)
     out << "  an apply --confirm is pending: run 'lanewarden confirm' or it is rolled back\n";
   for (const auto& i : s.ifaces) {
-    out << fmt::format("{} (ifindex {}): {}; mode {}\n", i.name, i.ifindex,
-                       lane_text(i.lane_allowed, i.lane_flags), iface_mode(s.enforce));
+    out << fmt::format("{} (ifindex {}): {}; mode {}; hook {}\n", i.name, i.ifindex,
+                       lane_text(i.lane_allowed, i.lane_flags), iface_mode(s.enforce),
+                       datapath::hook_name(i.link_flags));
     for (const auto& vl : i.vlan_lanes)
       out << fmt::format("  vlan {}: {}\n", vl.key & 0xFFFF, lane_text(vl.allowed, vl.flags));
     gso_text(out, i);
@@ -165,6 +167,7 @@ void render_status_json(std::ostream& out, const datapath::Status& s, const std:
               {"enforce", class_array(s.enforce)},
               {"constrained", class_array(s.constrained)},
               {"confirm_pending", s.confirm_pending},
+              {"hook_support", s.hook_support},
               {"events", events_json(s.violations)}}
              .dump()
       << "\n";
@@ -192,6 +195,7 @@ void render_status_json(std::ostream& out, const datapath::Status& s, const std:
                 {"gso_max_segs", gso},
                 {"gso_max_segs_own", gso_own},
                 {"mode", iface_mode(s.enforce)},
+                {"hook", datapath::hook_name(i.link_flags)},
                 {"counters", counters_json(i.counters)},
                 {"violations", violations_json(i.violations)},
                 {"dropped", drops(i.counters)},
