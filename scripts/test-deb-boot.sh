@@ -171,9 +171,28 @@ for set in CapEff CapPrm CapBnd; do
 done
 say "unit active, main process capabilities exactly CAP_BPF CAP_NET_ADMIN CAP_PERFMON ($want)"
 
-prog_id() { tc -n "$ns" -j filter show dev lwtpk0 ingress | jq -r '[.[] | .options.prog.id // empty][0] // empty'; }
+# The program on lwtpk0's ingress: a cls_bpf filter (clsact), or the tcx
+# link pinned in the container's bpffs (a trixie build, libbpf 1.5, on a
+# kernel >= 6.6: docs/attach.md), read through /proc/PID/root.
+ifindex=$(ip -n "$ns" -j link show lwtpk0 | jq '.[0].ifindex')
+prog_id() {
+  local id
+  id=$(tc -n "$ns" -j filter show dev lwtpk0 ingress | jq -r '[.[] | .options.prog.id // empty][0] // empty')
+  if [[ -z $id ]]; then
+    id=$(bpftool -j link show pinned "/proc/$init/root/sys/fs/bpf/lanewarden/lw_tcx_${ifindex}_in" 2>/dev/null |
+      jq -r '.prog_id // empty')
+  fi
+  echo "$id"
+}
 id_before=$(prog_id)
-[[ -n $id_before ]] || fail "no tc program on lwtpk0 ingress"
+[[ -n $id_before ]] || fail "no tc program or tcx link on lwtpk0 ingress"
+hook=$(in_container lanewarden status --format json |
+  jq -r 'select(.type == "iface" and .iface == "lwtpk0") | .hook')
+# What the build and this kernel allow: tcx with libbpf >= 1.3 (trixie) on Linux >= 6.6.
+want_hook=clsact
+if [[ $release == trixie ]] && printf '%s\n' 6.6 "$(uname -r)" | sort -V -C; then want_hook=tcx; fi
+[[ $hook == "$want_hook" ]] || fail "status says hook '$hook' on lwtpk0, want $want_hook"
+say "attached with $hook (program id $id_before)"
 timeout 10 ip netns exec "$peer" ping -q -c 5 -i 0.2 -W 1 198.51.100.1 >/dev/null || fail "ping across the lane failed"
 pkts=$(in_container lanewarden status --format json |
   jq -s '[.[] | select(.type == "iface" and .iface == "lwtpk0") | .counters[] |
@@ -211,7 +230,7 @@ for sub in $subs; do
 done
 
 in_container dpkg --purge lanewarden >"$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; fail "dpkg --purge failed"; }
-[[ -z $(prog_id) ]] || fail "purge left a tc program on lwtpk0"
+[[ -z $(prog_id) ]] || fail "purge left a tc program or tcx link on lwtpk0"
 left=$(in_container ls -A /sys/fs/bpf)
 [[ $left == "$bpffs_before" ]] || fail "purge left pins: $(comm -13 <(echo "$bpffs_before") <(echo "$left"))"
 for path in usr/sbin/lanewarden lib/systemd/system/lanewarden.service usr/lib/systemd/system/lanewarden.service \
