@@ -21,7 +21,7 @@ TEST(CheckDscp, RtTos2PriorityRanksKnetDefaultAboveCs6AndEf) {
   EXPECT_EQ(skb_priority_from_tos(46 << 2), 4);   // EF, TOS 0xb8: TC_PRIO_INTERACTIVE_BULK
   EXPECT_EQ(skb_priority_from_tos(0x08), 2);      // IPTOS_THROUGHPUT: TC_PRIO_BULK
   EXPECT_EQ(skb_priority_from_tos(0x10 | 3), 6);  // ECN bits do not count
-  EXPECT_EQ(skb_priority_from_tos(34 << 2), 0);   // AF41, TOS 0x88
+  EXPECT_EQ(skb_priority_from_tos(34 << 2), 2);   // AF41, TOS 0x88: TC_PRIO_BULK
 }
 
 TEST(CheckDscp, ParsesAndNamesCodePoints) {
