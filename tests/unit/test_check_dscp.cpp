@@ -128,6 +128,7 @@ TEST(CheckDscp, PolicyDscpIsWhatReachesTheWire) {
       << f.message;
   EXPECT_NE(f.message.find("the wire carries ef (46), not corosync's 4"), std::string::npos)
       << f.message;
+  EXPECT_NE(f.fix.find("nothing while lanewarden marks the wire"), std::string::npos) << f.fix;
 }
 
 TEST(CheckDscp, UnknownVersionExplainsBothCases) {

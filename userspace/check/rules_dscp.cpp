@@ -70,9 +70,10 @@ void check_dscp(CheckContext& ctx) {
             "with knet 1.32, Proxmox's build 3.1.10-pve3); knet keeps its default "
             "{} (DSCP {})",
             cs.ip_dscp->text, support.why, tos_effect(kKnetTos), knet_dscp);
-        fix =
-            "upgrade corosync (pve: 3.1.10-pve3 or later) and restart it, or let lanewarden "
-            "mark Corosync: [class.corosync] dscp = \"cs6\"";
+        fix = policy_dscp ? "nothing while lanewarden marks the wire; for corosync's own marking "
+                            "upgrade it (pve: 3.1.10-pve3 or later) and restart it"
+                          : "upgrade corosync (pve: 3.1.10-pve3 or later) and restart it, or let "
+                            "lanewarden mark Corosync: [class.corosync] dscp = \"cs6\"";
         break;
       case Support::unknown:
         msg = fmt::format(
