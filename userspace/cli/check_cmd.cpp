@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// `lanewarden check [--root DIR] [--format text|json]`: lint the node's
+// `lanewarden check [--root DIR] [--format text|json] [--live] [--policy FILE]`: lint the node's
 // network design (check/check.h does the work).
 #include <iostream>
 #include <memory>
