@@ -151,6 +151,35 @@ TEST(CheckFixtures, EveryBrokenTreeReportsExactlyItsRules) {
     EXPECT_TRUE(covered.count(r.id)) << r.id << " has no fixture";
 }
 
+// The bonding driver's own report, in the fixture tree's proc/net/bonding:
+// a partner on both ports is fine, no partner or a split aggregator is not.
+TEST(CheckFixtures, LacpBondWithoutPartnerRunsOnOneLink) {
+  for (auto* tree : {"broken/lw031-lacp-no-partner", "broken/lw031-lacp-one-port"}) {
+    auto fs = findings_of(tree);
+    auto f = std::find_if(fs.begin(), fs.end(), [](auto& x) { return x.id == "LW031"; });
+    ASSERT_NE(f, fs.end()) << tree << ":\n" << dump(fs);
+    EXPECT_EQ(f->severity, lw::check::Severity::warning);
+    EXPECT_NE(f->message.find("bond bond1"), std::string::npos) << f->message;
+    EXPECT_NE(f->message.find("only one link is active"), std::string::npos) << f->message;
+    EXPECT_NE(f->file.find("proc/net/bonding/bond1"), std::string::npos) << f->file;
+    EXPECT_NE(f->fix.find("LACP"), std::string::npos) << f->fix;
+    EXPECT_NE(f->source.find("Linux Bond"), std::string::npos);
+    EXPECT_NE(f->source.find("bonding.rst"), std::string::npos);
+  }
+  auto none = findings_of("broken/lw031-lacp-no-partner");
+  auto f = std::find_if(none.begin(), none.end(), [](auto& x) { return x.id == "LW031"; });
+  ASSERT_NE(f, none.end());
+  EXPECT_NE(f->message.find("no LACP partner"), std::string::npos) << f->message;
+  auto split = findings_of("broken/lw031-lacp-one-port");
+  f = std::find_if(split.begin(), split.end(), [](auto& x) { return x.id == "LW031"; });
+  ASSERT_NE(f, split.end());
+  EXPECT_NE(f->message.find("1 of its 2 links that are up (ens18f1, ens21f0) is in the active "
+                            "aggregator 1"),
+            std::string::npos)
+      << f->message;
+  EXPECT_EQ(ids_of(findings_of("broken/lw031-lacp-partner-ok")), std::set<std::string>{"LW003"});
+}
+
 TEST(CheckFixtures, FindingsPointAtTheLine) {
   auto fs = findings_of("broken/lw004-corosync-bond-mode");
   bool seen = false;

@@ -4,7 +4,7 @@
 // the bonding driver's report with LACP states.
 #include <gtest/gtest.h>
 
-#include "telemetry/bonding.h"
+#include "common/bonding.h"
 #include "telemetry/top_model.h"
 
 namespace lw::telemetry {
@@ -294,7 +294,10 @@ TEST(Bonding, LacpMembersAndTheirState) {
   EXPECT_EQ(b.mii_status, "up");
   EXPECT_EQ(b.lacp_rate, "fast");
   EXPECT_EQ(b.active_aggregator, 1);
+  EXPECT_EQ(b.active_ports, 1);
+  EXPECT_EQ(b.active_partner_mac, "02:00:00:00:00:02");
   ASSERT_EQ(b.members.size(), 2u);
+  EXPECT_EQ(b.members[0].partner_mac, "02:00:00:00:00:02");
   EXPECT_EQ(b.members[0].name, "ens19f0");
   EXPECT_EQ(b.members[0].speed, "10000 Mbps");
   EXPECT_EQ(b.members[0].actor_state, 63);

@@ -11,6 +11,7 @@ struct CheckOptions {
   std::string root;             // "" = the running system
   std::string format = "text";  // text | json
   bool live = false;            // --live: --root is this node's, ask the kernel too
+  std::string policy;           // --policy FILE: explain what its choices do with the node's
 };
 
 // Returns the exit code: 1 when any finding is an error, else 0. Unreadable

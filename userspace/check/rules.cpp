@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 
 namespace lw::check {
 namespace {
@@ -34,6 +35,12 @@ constexpr const char* kPinning =
 constexpr const char* kQuorum =
     "Proxmox VE Administration Guide, Cluster Manager: Corosync External Vote Support; "
     "votequorum(5)";
+constexpr const char* kLacp =
+    "Proxmox VE Administration Guide, Network Configuration: Linux Bond; kernel docs, "
+    "bonding.rst (802.3ad); \"Proxmox Cluster Network Design\" (DATAZONE), Common Mistakes";
+constexpr const char* kDscp =
+    "corosync.conf(5) (totem ip_dscp); Linux include/net/route.h rt_tos2priority and "
+    "net/ipv4/route.c ip_tos2prio";
 constexpr const char* kQdevice =
     "Proxmox VE Administration Guide, Cluster Manager: Corosync External Vote Support; "
     "corosync-qdevice(8)";
@@ -103,6 +110,12 @@ const std::vector<RuleInfo>& all_rules() {
        "an ECMP mesh route with fib_multipath_hash_policy 0: one link carries all the traffic"},
       {"LW030", "device-name-differs", Severity::warning, kPinning,
        "the kernel has an address on another device than /etc/network/interfaces says"},
+      {"LW031", "bond-no-lacp-partner", Severity::warning, kLacp,
+       "an 802.3ad bond without an LACP partner, or with one port in its active aggregator: "
+       "only one link is active"},
+      {"LW032", "corosync-dscp", Severity::info, kDscp,
+       "what Corosync's DSCP marking (totem ip_dscp, lanewarden's dscp) puts on the wire and "
+       "what it does to the node's skb priority"},
   };
   return rules;
 }
@@ -113,8 +126,8 @@ const RuleInfo& rule(std::string_view id) {
   throw std::logic_error("unknown rule id " + std::string(id));
 }
 
-CheckContext::CheckContext(const pve::NodeConfig& n)
-    : node(n), topo(n.interfaces), traffic(pve::map_traffic(n, topo)) {}
+CheckContext::CheckContext(const pve::NodeConfig& n, PolicyFacts p)
+    : node(n), policy(std::move(p)), topo(n.interfaces), traffic(pve::map_traffic(n, topo)) {}
 
 void CheckContext::report(std::string_view id, const pve::Where& where, std::string message,
                           std::string fix, std::optional<Severity> severity) {
@@ -123,8 +136,8 @@ void CheckContext::report(std::string_view id, const pve::Where& where, std::str
                              std::move(message), std::move(fix), r.source});
 }
 
-std::vector<Finding> run_rules(const pve::NodeConfig& node) {
-  CheckContext ctx(node);
+std::vector<Finding> run_rules(const pve::NodeConfig& node, const PolicyFacts& policy) {
+  CheckContext ctx(node, policy);
   check_corosync(ctx);
   check_bonds(ctx);
   check_interfaces(ctx);
@@ -132,6 +145,7 @@ std::vector<Finding> run_rules(const pve::NodeConfig& node) {
   check_ceph(ctx);
   check_quorum(ctx);
   check_mesh(ctx);
+  check_dscp(ctx);
   auto out = std::move(ctx.findings);
   std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
     return std::tuple(-static_cast<int>(a.severity), a.id, a.file, a.line) <

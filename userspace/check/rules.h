@@ -3,6 +3,7 @@
 // docs, or the article it comes from). Ids are stable: append, never renumber.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +27,17 @@ struct RuleInfo {
 const std::vector<RuleInfo>& all_rules();
 const RuleInfo& rule(std::string_view id);
 
+// What `check --policy FILE` adds: the lanewarden policy's own choices.
+struct PolicyFacts {
+  std::string file;                      // "" without --policy
+  std::optional<uint8_t> corosync_dscp;  // [class.corosync] dscp
+};
+
 // Everything a rule looks at, and where its findings go.
 struct CheckContext {
-  explicit CheckContext(const pve::NodeConfig& n);
+  CheckContext(const pve::NodeConfig& n, PolicyFacts p = {});
   const pve::NodeConfig& node;
+  PolicyFacts policy;
   pve::Topology topo;
   pve::TrafficMap traffic;
   std::vector<Finding> findings;
@@ -46,8 +54,9 @@ void check_migration(CheckContext& ctx);   // rules_migration.cpp
 void check_ceph(CheckContext& ctx);        // rules_ceph.cpp
 void check_quorum(CheckContext& ctx);      // rules_quorum.cpp (two_node, QDevice)
 void check_mesh(CheckContext& ctx);        // rules_mesh.cpp (full mesh without a switch)
+void check_dscp(CheckContext& ctx);        // rules_dscp.cpp (Corosync's DSCP marking)
 
 // All rules, findings sorted by severity (errors first), then id and place.
-std::vector<Finding> run_rules(const pve::NodeConfig& node);
+std::vector<Finding> run_rules(const pve::NodeConfig& node, const PolicyFacts& policy = {});
 
 }  // namespace lw::check

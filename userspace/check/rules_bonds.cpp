@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Corosync over bonds and bond health: LW003 LW004 LW005 LW020 LW021.
+// Corosync over bonds and bond health: LW003 LW004 LW005 LW020 LW021 LW031.
 // Source: pvecm docs "Corosync over Bonds", added in the pve-devel thread
 // "[PATCH docs] pvecm, network: add section on corosync over bonds".
 #include <fmt/format.h>
@@ -101,11 +101,62 @@ void check_live_bonds(CheckContext& ctx) {
   }
 }
 
+bool zero_mac(const std::string& mac) {
+  return !mac.empty() && mac.find_first_not_of("0:") == std::string::npos;
+}
+
+// An 802.3ad bond only bundles ports whose LACPDUs a partner answers. When the
+// switch ports run no LACP (partner MAC all zeros) or only some of them are in
+// one group, the kernel picks one aggregator and the other ports carry nothing:
+// the bond looks up and healthy while it runs on one link ("Proxmox Cluster
+// Network Design", Common Mistakes: bond without LACP counterpart).
+void check_lacp_partner(CheckContext& ctx) {
+  for (auto& [name, live] : ctx.node.live.bonds) {
+    if (live.mode != "802.3ad") continue;
+    std::vector<std::string> up, active;
+    bool any_partner = false;
+    for (auto& s : live.slaves) {
+      if (!s.mii_up) continue;  // LW020 reports it
+      up.push_back(s.name);
+      if (live.active_aggregator >= 0 && s.aggregator_id == live.active_aggregator)
+        active.push_back(s.name);
+      if (!s.partner_mac.empty() && !zero_mac(s.partner_mac)) any_partner = true;
+    }
+    if (up.empty()) continue;
+    bool no_partner = live.partner_mac.empty() ? !any_partner : zero_mac(live.partner_mac);
+    if (no_partner) {
+      ctx.report("LW031", {live.file, 0},
+                 fmt::format("bond {} (802.3ad, {} up) has no LACP partner: partner MAC "
+                             "00:00:00:00:00:00, no LACPDU came back from the switch, so only one "
+                             "link is active",
+                             name, join(up)),
+                 fmt::format("configure the switch ports of {} as one LACP (802.3ad) group with "
+                             "fast rate, or use bond-mode active-backup; then check "
+                             "'cat /proc/net/bonding/{}' shows the switch's MAC as partner",
+                             join(up), name));
+      continue;
+    }
+    if (live.active_aggregator >= 0 && up.size() >= 2 && active.size() < up.size())
+      ctx.report("LW031", {live.file, 0},
+                 fmt::format("bond {} (802.3ad): {} of its {} links that are up ({}) {} in the "
+                             "active aggregator {}{}: the others joined another aggregator (their "
+                             "switch ports are in another LACP group, or on a second switch "
+                             "without MLAG)",
+                             name, active.size(), up.size(), join(up),
+                             active.size() == 1 ? "is" : "are", live.active_aggregator,
+                             active.size() == 1 ? ", so only one link is active" : ""),
+                 fmt::format("put the switch ports of {} in one LACP group (one switch, or an "
+                             "MLAG pair)",
+                             join(up)));
+  }
+}
+
 }  // namespace
 
 void check_bonds(CheckContext& ctx) {
   check_corosync_bonds(ctx);
   check_live_bonds(ctx);
+  check_lacp_partner(ctx);
 }
 
 }  // namespace lw::check

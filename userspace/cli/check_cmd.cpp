@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// `lanewarden check [--root DIR] [--format text|json]`: lint the node's
+// `lanewarden check [--root DIR] [--format text|json] [--live] [--policy FILE]`: lint the node's
 // network design (check/check.h does the work).
 #include <iostream>
 #include <memory>
@@ -18,6 +18,8 @@ void add_check_command(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--live", opts->live,
                 "With --root: the files are this node's; resolve devices through the kernel");
+  cmd->add_option("--policy", opts->policy,
+                  "Also explain what this lanewarden policy does with the node's settings");
   cmd->callback([opts, &ctx] { ctx.exit_code = check::run_check(*opts, std::cout); });
 }
 

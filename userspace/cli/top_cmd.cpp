@@ -155,7 +155,7 @@ class Source {
       telemetry::add_probe_deltas(s.knet, probes_, now);
       probes_ = std::move(now);
     }
-    s.bonds = telemetry::read_bonds();
+    s.bonds = read_bonds();
   }
 
  private:

@@ -195,6 +195,7 @@ CorosyncConf parse_corosync_conf(std::string_view text, const std::string& file)
       c.crypto_hash = opt_key(top, "crypto_hash");
       c.transport = opt_key(top, "transport");
       c.link_mode = opt_key(top, "link_mode");
+      c.ip_dscp = opt_key(top, "ip_dscp");
       for (auto& sub : top.children)
         if (sub.name == "interface") c.interfaces.push_back(read_interface(sub));
     } else if (top.name == "nodelist") {

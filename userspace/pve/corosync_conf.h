@@ -49,6 +49,7 @@ struct CorosyncConf {
   std::string cluster_name;
   std::optional<Value> token, consensus, token_coefficient;  // ms, as written
   std::optional<Value> secauth, crypto_cipher, crypto_hash, transport, link_mode;
+  std::optional<Value> ip_dscp;  // totem ip_dscp (corosync >= 3.1.10 with knet >= 1.32)
   std::vector<CorosyncInterface> interfaces;
   std::vector<CorosyncNode> nodes;
   bool two_node = false;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/bonding.h"
 #include "pve/text.h"
 
 namespace lw::pve {
@@ -42,27 +43,22 @@ std::optional<int> read_int(const std::filesystem::path& p) {
 }  // namespace
 
 BondLive parse_proc_bonding(std::string_view text, const std::string& file) {
+  Bond parsed = parse_bonding(std::filesystem::path(file).filename().string(), text);
   BondLive b;
   b.file = file;
-  BondSlaveLive* slave = nullptr;
-  for (auto& line : split_any(text, "\n")) {
-    auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    auto key = trim(std::string_view(line).substr(0, colon));
-    auto val = trim(std::string_view(line).substr(colon + 1));
-    if (key == "Bonding Mode")
-      b.mode = mode_from_text(val);
-    else if (key == "LACP rate" && !slave)
-      b.lacp_rate = std::string(val);
-    else if (key == "Slave Interface") {
-      b.slaves.push_back({std::string(val), false, std::nullopt});
-      slave = &b.slaves.back();
-    } else if (slave && key == "MII Status")
-      slave->mii_up = val == "up";
-    else if (slave && key == "Speed") {
-      auto n = parse_uint(split_any(val, " ").empty() ? "" : split_any(val, " ")[0]);
-      if (n) slave->speed_mbps = static_cast<int>(*n);
-    }
+  b.mode = mode_from_text(parsed.mode);
+  b.lacp_rate = parsed.lacp_rate;
+  b.active_aggregator = parsed.active_aggregator;
+  b.partner_mac = parsed.active_partner_mac;
+  for (auto& m : parsed.members) {
+    BondSlaveLive s;
+    s.name = m.name;
+    s.mii_up = m.mii_status == "up";
+    auto words = split_any(m.speed, " ");  // "10000 Mbps", "Unknown"
+    if (auto n = parse_uint(words.empty() ? "" : words[0])) s.speed_mbps = static_cast<int>(*n);
+    s.aggregator_id = m.aggregator_id;
+    s.partner_mac = m.partner_mac;
+    b.slaves.push_back(std::move(s));
   }
   return b;
 }

@@ -19,12 +19,16 @@ struct BondSlaveLive {
   std::string name;
   bool mii_up = false;
   std::optional<int> speed_mbps;
+  int aggregator_id = -1;   // 802.3ad only
+  std::string partner_mac;  // 802.3ad: the LACP partner's system MAC, zeros when none answered
 };
 
 struct BondLive {
   std::string file;
-  std::string mode;       // kernel name: balance-rr, 802.3ad, ...
-  std::string lacp_rate;  // "fast"/"slow" for 802.3ad, else empty
+  std::string mode;            // kernel name: balance-rr, 802.3ad, ...
+  std::string lacp_rate;       // "fast"/"slow" for 802.3ad, else empty
+  int active_aggregator = -1;  // 802.3ad only
+  std::string partner_mac;     // of the active aggregator; 802.3ad only
   std::vector<BondSlaveLive> slaves;
 };
 

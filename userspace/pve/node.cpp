@@ -52,6 +52,7 @@ NodeConfig load_node(const std::filesystem::path& root_in, bool kernel) {
   if (auto t = read_optional(path("etc/hosts")))
     n.hosts = parse_hosts(*t, path("etc/hosts").string());
   n.live = read_live_state(root);
+  n.packages = read_packages(root);
   if (live_system || kernel) {
     n.live.kernel = true;
     n.live.address_devices = read_address_devices();

@@ -14,6 +14,7 @@
 #include "pve/hosts.h"
 #include "pve/interfaces.h"
 #include "pve/live_state.h"
+#include "pve/packages.h"
 #include "pve/storage_cfg.h"
 
 namespace lw::pve {
@@ -29,6 +30,7 @@ struct NodeConfig {
   std::optional<FabricsCfg> fabrics;  // PVE 9 SDN fabrics
   Hosts hosts;
   LiveState live;
+  Packages packages;  // corosync and knet versions, when dpkg's status file is there
 };
 
 // root "" or "/" = the running system (hostname falls back to gethostname()).

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/bonding.h"
 #include "datapath/datapath.h"
-#include "telemetry/bonding.h"
 #include "telemetry/histogram_report.h"
 #include "telemetry/probe_counts.h"
 

@@ -3,7 +3,9 @@
 // (/proc/net/bonding/BOND, the file admins `cat`): the mode, each member's
 // MII status, and for 802.3ad the aggregator it joined and the LACP port
 // state bits it and its partner announce (IEEE 802.1AX: sync, collecting,
-// distributing). Read per network namespace (/proc/net follows it).
+// distributing), and the partner's system MAC: all zeros when no LACPDU
+// ever came back. Read per network namespace (/proc/net follows it). In
+// common/ because `top` (telemetry/) and `check` (pve/) both read it.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lw::telemetry {
+namespace lw {
 
 struct BondMember {
   std::string name;
@@ -23,6 +25,7 @@ struct BondMember {
   int partner_state = -1;
   std::string actor_churn;  // "none", "monitoring", "churned"
   std::string partner_churn;
+  std::string partner_mac;  // "details partner lacp pdu: system mac address"
   // "bundled" (collecting and distributing in the active aggregator),
   // "standby" (another aggregator), "not in sync", "churned"; "" when not
   // 802.3ad.
@@ -36,6 +39,8 @@ struct Bond {
   std::string mii_status;
   std::string lacp_rate;  // "fast", "slow"; 802.3ad only
   int active_aggregator = -1;
+  int active_ports = -1;           // "Number of ports" of the active aggregator
+  std::string active_partner_mac;  // its "Partner Mac Address"
   std::vector<BondMember> members;
   bool lacp() const { return mode.find("802.3ad") != std::string::npos; }
 };
@@ -46,4 +51,4 @@ Bond parse_bonding(std::string_view name, std::string_view text);
 // Every bond of this network namespace; none when the driver is not loaded.
 std::vector<Bond> read_bonds(const std::string& dir = "/proc/net/bonding");
 
-}  // namespace lw::telemetry
+}  // namespace lw

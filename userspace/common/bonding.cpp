@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "telemetry/bonding.h"
+#include "common/bonding.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace lw::telemetry {
+namespace lw {
 namespace {
 
 // LACP port state bits (IEEE 802.1AX-2014, 6.4.2.3).
@@ -82,6 +82,9 @@ Bond parse_bonding(std::string_view name, std::string_view text) {
       if (key == "MII Status") b.mii_status = std::string(value);
       if (key == "LACP rate") b.lacp_rate = std::string(value);
       if (key == "Aggregator ID" && in_active_aggregator) b.active_aggregator = number(value, -1);
+      if (key == "Number of ports" && in_active_aggregator) b.active_ports = number(value, -1);
+      if (key == "Partner Mac Address" && in_active_aggregator)
+        b.active_partner_mac = std::string(value);
       continue;
     }
     if (key == "MII Status") m->mii_status = std::string(value);
@@ -90,6 +93,7 @@ Bond parse_bonding(std::string_view name, std::string_view text) {
     if (key == "Aggregator ID") m->aggregator_id = number(value, -1);
     if (key == "Actor Churn State") m->actor_churn = std::string(value);
     if (key == "Partner Churn State") m->partner_churn = std::string(value);
+    if (key == "system mac address" && details == kPartner) m->partner_mac = std::string(value);
     if (key == "port state") {
       if (details == kActor) m->actor_state = number(value, -1);
       if (details == kPartner) m->partner_state = number(value, -1);
@@ -112,4 +116,4 @@ std::vector<Bond> read_bonds(const std::string& dir) {
   return out;
 }
 
-}  // namespace lw::telemetry
+}  // namespace lw
