@@ -4,6 +4,7 @@
 #include <array>
 #include <exception>
 
+#include "datapath/names.h"
 #include "datapath/policy_compiler.h"
 #include "policy/parse.h"
 #include "policy/policy.h"
@@ -66,36 +67,15 @@ std::string class_name(int cls) {
 }
 
 std::string verdict_name(int verdict) {
-  static constexpr std::array<const char*, LW_NR_VERDICTS> kNames = {"pass", "audit", "drop"};
   if (verdict < 0 || verdict >= LW_NR_VERDICTS) return "(none)";
-  return kNames[verdict];
+  return datapath::kVerdictNames[verdict];
 }
 
 std::string reason_name(int reason) {
-  static constexpr std::array<const char*, LW_NR_PARSE_REASONS> kNames = {"ok",
-                                                                          "not_ip",
-                                                                          "trunc_eth",
-                                                                          "trunc_vlan",
-                                                                          "vlan_too_deep",
-                                                                          "trunc_ipv4",
-                                                                          "bad_ipv4_version",
-                                                                          "bad_ipv4_ihl",
-                                                                          "bad_ipv4_len",
-                                                                          "trunc_ipv6",
-                                                                          "bad_ipv6_version",
-                                                                          "trunc_ipv6_ext",
-                                                                          "ipv6_ext_too_deep",
-                                                                          "fragment_first",
-                                                                          "fragment_later",
-                                                                          "trunc_tcp",
-                                                                          "bad_tcp_doff",
-                                                                          "trunc_udp",
-                                                                          "trunc_icmp",
-                                                                          "unknown_l4"};
   if (reason == -1) return "(no reason counted)";
   if (reason == -2) return "(several reasons)";
   if (reason < 0 || reason >= LW_NR_PARSE_REASONS) return "(bad reason)";
-  return kNames[reason];
+  return datapath::kParseReasonNames[reason];
 }
 
 void BpfTest::SetUpTestSuite() {
