@@ -73,10 +73,24 @@ fi
 version=$(dpkg-deb --field "$deb" Version)
 [[ $version == *~deb${number}u* ]] || fail "$(basename "$deb") is not built for Debian $number ($release)"
 cp "$deb" "$work/lanewarden.deb"
+# What the build and this kernel allow: tcx with libbpf >= 1.3 (trixie) on Linux >= 6.6.
+want_hook=clsact
+if [[ $release == trixie ]] && printf '%s\n' 6.6 "$(uname -r)" | sort -V -C; then want_hook=tcx; fi
 # The upgrade path: the package as an earlier build of it would be installed.
+# Where this build attaches with tcx, the earlier one attaches with clsact,
+# as every build before tcx and every bookworm build does, so the upgrade
+# crosses from cls_bpf filters to tcx links on a running node.
 previous=${version%u*}u0
+previous_hook=$want_hook
 dpkg-deb -R "$deb" "$work/previous"
 sed -i "s/^Version: .*/Version: $previous/" "$work/previous/DEBIAN/control"
+if [[ $want_hook == tcx ]]; then
+  previous_hook=clsact
+  unit=$(find "$work/previous" -path '*/systemd/system/lanewarden.service')
+  [[ -n $unit ]] || fail "no lanewarden.service in $(basename "$deb")"
+  sed -i 's|^ExecStart=/usr/sbin/lanewarden run |&--attach tc |' "$unit"
+  grep -q -- '--attach tc' "$unit" || fail "cannot make the earlier build attach with clsact: $unit"
+fi
 dpkg-deb --root-owner-group -b "$work/previous" "$work/lanewarden-previous.deb" >/dev/null
 rm -rf "$work/previous"
 
@@ -188,10 +202,7 @@ id_before=$(prog_id)
 [[ -n $id_before ]] || fail "no tc program or tcx link on lwtpk0 ingress"
 hook=$(in_container lanewarden status --format json |
   jq -r 'select(.type == "iface" and .iface == "lwtpk0") | .hook')
-# What the build and this kernel allow: tcx with libbpf >= 1.3 (trixie) on Linux >= 6.6.
-want_hook=clsact
-if [[ $release == trixie ]] && printf '%s\n' 6.6 "$(uname -r)" | sort -V -C; then want_hook=tcx; fi
-[[ $hook == "$want_hook" ]] || fail "status says hook '$hook' on lwtpk0, want $want_hook"
+[[ $hook == "$previous_hook" ]] || fail "status says hook '$hook' on lwtpk0, want $previous_hook"
 say "attached with $hook (program id $id_before)"
 timeout 10 ip netns exec "$peer" ping -q -c 5 -i 0.2 -W 1 198.51.100.1 >/dev/null || fail "ping across the lane failed"
 pkts=$(in_container lanewarden status --format json |
@@ -211,7 +222,20 @@ out=$(in_container dpkg -i /root/lanewarden.deb 2>&1) || { echo "$out" >&2; fail
   fail "the upgrade did not restart the daemon"
 [[ $(prog_id) == "$id_before" ]] || fail "the upgrade replaced the programs instead of adopting them"
 [[ -f $root/etc/lanewarden/policy.toml ]] || fail "the upgrade removed the policy"
-say "upgraded from $previous to $version: restarted, programs adopted"
+hook=$(in_container lanewarden status --format json |
+  jq -r 'select(.type == "iface" and .iface == "lwtpk0") | .hook')
+[[ $hook == "$want_hook" ]] || fail "after the upgrade status says hook '$hook' on lwtpk0, want $want_hook"
+if [[ $previous_hook != "$want_hook" ]]; then
+  [[ -z $(tc -n "$ns" filter show dev lwtpk0 ingress) && -z $(tc -n "$ns" filter show dev lwtpk0 egress) ]] ||
+    fail "the move to $want_hook left cls_bpf filters on lwtpk0"
+fi
+before=$pkts
+timeout 10 ip netns exec "$peer" ping -q -c 5 -i 0.2 -W 1 198.51.100.1 >/dev/null || fail "ping after the upgrade failed"
+pkts=$(in_container lanewarden status --format json |
+  jq -s '[.[] | select(.type == "iface" and .iface == "lwtpk0") | .counters[] |
+    select(.class == "corosync" and .dir == "ingress") | .packets] | add // 0')
+((pkts >= before + 5)) || fail "after the upgrade status counted $pkts corosync packets in, want at least $((before + 5))"
+say "upgraded from $previous ($previous_hook) to $version ($hook): restarted, programs adopted, counting"
 
 in_container systemctl stop lanewarden || fail "systemctl stop failed"
 [[ $(prog_id) == "$id_before" ]] || fail "stop detached (enforcement must stay pinned)"

@@ -22,7 +22,11 @@ std::optional<uint8_t> parse_dscp(std::string_view text);
 std::string dscp_name(uint8_t dscp);  // "cs6 (48)", "ef (46)", "4"
 
 // Whether the installed corosync applies totem ip_dscp: upstream from 3.1.10
-// (with knet >= 1.32), Proxmox's build from 3.1.10-pve3.
+// (corosync commit "allow to use dscp for traffic prioritization"), and only
+// when built against a knet with knet_handle_setprio_dscp(), which kronosnet
+// 1.32 added; otherwise corosync logs "Ignoring 'ip_dscp' option". Proxmox's
+// build has it from 3.1.10-pve3 ("enable support for the totem ip_dscp option
+// ... by building against the newer libknet", corosync-pve's changelog).
 enum class Support { yes, no, unknown };
 struct IpDscpSupport {
   Support support = Support::unknown;
