@@ -2,9 +2,10 @@
 #include "shaping/shaping_plan.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
+
+#include "shaping/link_properties.h"
 
 namespace lw::shaping {
 namespace {
@@ -42,19 +43,13 @@ std::optional<uint64_t> lane_link_rate(const policy::Policy& p, const std::strin
 
 }  // namespace
 
-std::optional<uint64_t> nic_speed_from_sysfs(const std::string& interface) {
-  std::ifstream f("/sys/class/net/" + interface + "/speed");
-  long mbit = -1;
-  if (!(f >> mbit) || mbit <= 0) return std::nullopt;  // veth and down links report -1
-  return static_cast<uint64_t>(mbit) * 1'000'000 / 8;
+std::optional<uint64_t> nic_speed(const std::string& interface) {
+  const auto mbit = link_speed_mbit(interface);
+  if (!mbit) return std::nullopt;
+  return uint64_t{*mbit} * 1'000'000 / 8;
 }
 
-std::optional<uint32_t> mtu_from_sysfs(const std::string& interface) {
-  std::ifstream f("/sys/class/net/" + interface + "/mtu");
-  long mtu = -1;
-  if (!(f >> mtu) || mtu <= 0) return std::nullopt;
-  return static_cast<uint32_t>(mtu);
-}
+std::optional<uint32_t> nic_mtu(const std::string& interface) { return link_mtu(interface); }
 
 uint64_t frame_rate_for_payload(uint64_t payload_bytes_per_sec, uint32_t mtu) {
   // Below 576 (the IPv4 minimum every host must accept) the ratio would

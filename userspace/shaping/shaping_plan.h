@@ -69,13 +69,13 @@ struct ShapingPlan {
   uint32_t skb_priority[LW_NR_CLASSES] = {};
 };
 
-// NIC speed in bytes/s (from /sys/class/net/IF/speed), if known.
+// NIC speed in bytes/s, if the kernel knows it (shaping/link_properties.h).
 using SpeedLookup = std::optional<uint64_t> (*)(const std::string& interface);
-std::optional<uint64_t> nic_speed_from_sysfs(const std::string& interface);
+std::optional<uint64_t> nic_speed(const std::string& interface);
 
-// Interface MTU (from /sys/class/net/IF/mtu), if known.
+// Interface MTU, as the kernel reports it in this network namespace.
 using MtuLookup = std::optional<uint32_t> (*)(const std::string& interface);
-std::optional<uint32_t> mtu_from_sysfs(const std::string& interface);
+std::optional<uint32_t> nic_mtu(const std::string& interface);
 
 // HTB burst (and cburst) of a class: how many bytes it may send back to back
 // at line speed. Without a GSO limit it must hold a 64 KB GSO packet and
@@ -87,7 +87,7 @@ uint32_t class_burst(const InterfacePlan& plan, uint64_t ceil);
 
 // Throws UsageError (with the policy location) for a cap mode this kernel
 // cannot serve, e.g. pace without the fq qdisc.
-ShapingPlan plan_shaping(const policy::Policy& policy, SpeedLookup speed = nic_speed_from_sysfs,
-                         MtuLookup mtu = mtu_from_sysfs);
+ShapingPlan plan_shaping(const policy::Policy& policy, SpeedLookup speed = nic_speed,
+                         MtuLookup mtu = nic_mtu);
 
 }  // namespace lw::shaping
