@@ -2,7 +2,6 @@
 #include "datapath/reconcile.h"
 
 #include <fmt/format.h>
-#include <net/if.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/iface_name.h"
 #include "common/kernel_step.h"
 #include "datapath/hist_maps.h"
 #include "datapath/maps.h"
@@ -42,10 +42,7 @@ void detach_all_hooks(const std::string& dir, uint32_t ifindex, uint32_t flags) 
   detach_tcx(dir, ifindex);
 }
 
-bool interface_exists(uint32_t ifindex) {
-  char name[IF_NAMESIZE];
-  return if_indextoname(ifindex, name) != nullptr;
-}
+bool interface_exists(uint32_t ifindex) { return iface_name(ifindex).has_value(); }
 
 lw_link make_link(const IfaceBinding& b, uint32_t flags) {
   lw_link link{};
