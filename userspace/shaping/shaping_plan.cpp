@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "shaping/shaping_plan.h"
 
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -49,11 +54,16 @@ std::optional<uint64_t> nic_speed_from_sysfs(const std::string& interface) {
   return static_cast<uint64_t>(mbit) * 1'000'000 / 8;
 }
 
-std::optional<uint32_t> mtu_from_sysfs(const std::string& interface) {
-  std::ifstream f("/sys/class/net/" + interface + "/mtu");
-  long mtu = -1;
-  if (!(f >> mtu) || mtu <= 0) return std::nullopt;
-  return static_cast<uint32_t>(mtu);
+std::optional<uint32_t> mtu_from_kernel(const std::string& interface) {
+  ifreq ifr{};
+  if (interface.empty() || interface.size() >= sizeof(ifr.ifr_name)) return std::nullopt;
+  interface.copy(ifr.ifr_name, sizeof(ifr.ifr_name) - 1);
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  const int rc = ::ioctl(fd, SIOCGIFMTU, &ifr);
+  ::close(fd);
+  if (rc != 0 || ifr.ifr_mtu <= 0) return std::nullopt;
+  return static_cast<uint32_t>(ifr.ifr_mtu);
 }
 
 uint64_t frame_rate_for_payload(uint64_t payload_bytes_per_sec, uint32_t mtu) {

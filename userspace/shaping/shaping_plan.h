@@ -73,9 +73,11 @@ struct ShapingPlan {
 using SpeedLookup = std::optional<uint64_t> (*)(const std::string& interface);
 std::optional<uint64_t> nic_speed_from_sysfs(const std::string& interface);
 
-// Interface MTU (from /sys/class/net/IF/mtu), if known.
+// Interface MTU as the kernel has it in the calling thread's network
+// namespace (SIOCGIFMTU), if known. Not /sys/class/net: sysfs shows the
+// namespace it was mounted in, not the one `--netns` entered.
 using MtuLookup = std::optional<uint32_t> (*)(const std::string& interface);
-std::optional<uint32_t> mtu_from_sysfs(const std::string& interface);
+std::optional<uint32_t> mtu_from_kernel(const std::string& interface);
 
 // HTB burst (and cburst) of a class: how many bytes it may send back to back
 // at line speed. Without a GSO limit it must hold a 64 KB GSO packet and
@@ -88,6 +90,6 @@ uint32_t class_burst(const InterfacePlan& plan, uint64_t ceil);
 // Throws UsageError (with the policy location) for a cap mode this kernel
 // cannot serve, e.g. pace without the fq qdisc.
 ShapingPlan plan_shaping(const policy::Policy& policy, SpeedLookup speed = nic_speed_from_sysfs,
-                         MtuLookup mtu = mtu_from_sysfs);
+                         MtuLookup mtu = mtu_from_kernel);
 
 }  // namespace lw::shaping
