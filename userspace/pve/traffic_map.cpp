@@ -10,14 +10,6 @@ void add_net(std::vector<Cidr>& v, const Cidr& n) {
   if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
 }
 
-template <typename T>
-void unique_in_order(std::vector<T>& v) {
-  std::vector<T> out;
-  for (auto& x : v)
-    if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
-  v = std::move(out);
-}
-
 // An address on lo or a dummy that FRR routes (frr.conf): it leaves through
 // every link of the instance, the direct one to a peer and, when that fails
 // or a peer forwards, the others (Proxmox wiki, "Full Mesh Network for Ceph
@@ -29,14 +21,13 @@ void add_frr_links(ClassUse& u, const NodeConfig& node, const Topology& topo, Lo
     if (!node.frr->enabled(inst)) continue;
     for (auto& link : node.frr->links(inst, node.interfaces)) {
       for (auto& a : topo.attach_points(link.iface)) {
-        u.attach.push_back(a);
+        if (std::find(u.attach.begin(), u.attach.end(), a) == u.attach.end()) u.attach.push_back(a);
         u.routed.push_back({a.iface, inst, link.where});
       }
-      for (auto& n : topo.physical_nics(link.iface)) u.nics.push_back(n);
+      for (auto& n : topo.physical_nics(link.iface))
+        if (std::find(u.nics.begin(), u.nics.end(), n) == u.nics.end()) u.nics.push_back(n);
     }
   }
-  unique_in_order(u.attach);
-  unique_in_order(u.nics);
 }
 
 void fill(ClassUse& u, const NodeConfig& node, const Topology& topo, LocalAddr la) {
