@@ -8,9 +8,11 @@
 // that link goes down, OSPF reroutes it through n2, and n2 counts it as Ceph
 // on both of its mesh lanes, without a violation.
 //
-// ospfd, not fabricd: FRR 8.4's fabricd forms no adjacency between these
-// veths ("No supported protocols TLV in P2P IIH" on every hello), while
-// ospfd converges in seconds. derive reads both the same way (frr_conf.h).
+// ospfd, not fabricd: on these veths FRR 8.4's fabricd forms no adjacency
+// with `ip router openfabric` alone ("No supported protocols TLV in P2P
+// IIH" on every hello); with `ipv6 router openfabric` added it does and
+// floods the LSPs, but installed no route within 20 s. ospfd converges in
+// seconds. derive reads both the same way (frr_conf.h).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
