@@ -132,6 +132,18 @@ TEST(CheckFixtures, FrrMeshWithMoreLinksThanPeersIsEcmp) {
   EXPECT_TRUE(lw::check::run_rules(node).empty());
 }
 
+// FRR's router address on lo and, unnumbered, on each mesh link: the kernel
+// lists it on lo first, which is no rename.
+TEST(CheckFixtures, UnnumberedAddressOnAnotherOfItsDevicesIsNoRename) {
+  auto node = lw::pve::load_node(fixture("3node-frr-ospf"));
+  node.live.kernel = true;
+  node.live.address_devices[*lw::parse_address("10.10.50.1")] = "lo";
+  auto fs = lw::check::run_rules(node);
+  EXPECT_TRUE(fs.empty()) << dump(fs);
+  node.live.address_devices[*lw::parse_address("10.10.50.1")] = "nic5";
+  EXPECT_EQ(ids_of(lw::check::run_rules(node)), std::set<std::string>{"LW030"});
+}
+
 TEST(CheckFixtures, KernelAndFilesDisagreeOnADevice) {
   auto node = lw::pve::load_node(fixture("3node-pve1"));
   EXPECT_TRUE(lw::check::run_rules(node).empty());  // a copy: no kernel state

@@ -124,6 +124,13 @@ void check_device_names(CheckContext& ctx) {
     for (auto& a : i.addresses) {
       auto it = live.address_devices.find(a.addr.addr);
       if (it == live.address_devices.end() || it->second == i.name) continue;
+      // An unnumbered address (an SDN fabric's, or FRR's router address on
+      // lo and each mesh link) is on several devices; the kernel named
+      // another one the files give it too.
+      const pve::Iface* other = ctx.node.interfaces.find(it->second);
+      bool unnumbered = other && std::any_of(other->addresses.begin(), other->addresses.end(),
+                                             [&](auto& o) { return o.addr.addr == a.addr.addr; });
+      if (unnumbered) continue;
       ctx.report("LW030", a.where,
                  fmt::format("{} is configured on {} in the files, but the kernel has it on {}: "
                              "the files and the running system disagree (a NIC renamed by "
