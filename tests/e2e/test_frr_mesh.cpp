@@ -35,6 +35,10 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const fs::path kFrrDir = "/usr/lib/frr";
+// Where the daemons make a directory per pathspace (-N), and where ospfd
+// keeps its graceful-restart state whatever the pathspace.
+const fs::path kFrrRunDir = "/var/run/frr";
+const fs::path kOspfGrState = kFrrRunDir / "ospfd-gr.json";
 
 // Each node's router (and Ceph cluster) address.
 std::string node_addr(int n) { return "203.0.113." + std::to_string(n); }
@@ -47,6 +51,7 @@ class FrrMesh : public ::testing::Test {
       if (ci_mode()) GTEST_FAIL() << "frr is not installed (scripts/install-deps.sh installs it)";
       GTEST_SKIP() << "needs Debian's frr package (zebra, ospfd); fails when CI=true";
     }
+    gr_state_existed_ = fs::exists(kOspfGrState);
     root_ = fs::temp_directory_path() / ("lwtfr-" + std::to_string(::getpid()));
     fs::create_directories(root_);
     for (int i = 0; i < 3; i++) ns_[i] = std::make_unique<NetNs>("lwtfr");
@@ -76,8 +81,13 @@ class FrrMesh : public ::testing::Test {
     l13_.reset();
     l23_.reset();
     l12_.reset();
-    for (auto& ns : ns_) ns.reset();
     std::error_code ec;
+    for (auto& ns : ns_) {
+      if (!ns) continue;
+      fs::remove_all(kFrrRunDir / ns->name(), ec);
+      ns.reset();
+    }
+    if (!gr_state_existed_) fs::remove(kOspfGrState, ec);
     fs::remove_all(root_, ec);
   }
 
@@ -164,6 +174,7 @@ class FrrMesh : public ::testing::Test {
   std::unique_ptr<VethPair> l12_, l23_, l13_;
   std::unique_ptr<LanewardenNode> node_;
   std::vector<fs::path> pid_files_;
+  bool gr_state_existed_ = true;
 };
 
 TEST_F(FrrMesh, OspfReroutesThroughTheThirdNodeAndItCountsCephOnBothLanes) {
