@@ -50,6 +50,13 @@ void check_ecmp_hash(CheckContext& ctx) {
 // "OSPFv2": maximum-paths; "OpenFabric"). A node with more links than peers
 // reaches some peer over two links of the same cost. With one link per peer
 // the detour through the third node costs more: no ECMP, nothing to report.
+const char* frr_docs(const pve::FrrInstance& i) {
+  if (i.protocol == "openfabric") return "FRR docs, OpenFabric";
+  if (i.protocol == "isis") return "FRR docs, IS-IS";
+  if (i.protocol == "ospf6") return "FRR docs, OSPFv3";
+  return "FRR docs, OSPFv2: maximum-paths";
+}
+
 void check_frr_ecmp(CheckContext& ctx) {
   const auto& node = ctx.node;
   auto policy = node.live.fib_multipath_hash_policy;
@@ -61,12 +68,12 @@ void check_frr_ecmp(CheckContext& ctx) {
     std::vector<std::string> names;
     for (auto& l : node.frr->links(r.instance, node.interfaces)) names.push_back(l.iface);
     if (names.size() <= peers) continue;
-    report_ecmp(ctx, r.where,
-                fmt::format("FRR router {} runs on {} links ({}) to {} peers, so it installs an "
-                            "ECMP route to a peer reached over two links of equal cost (FRR "
-                            "docs, OSPFv2: maximum-paths; Proxmox wiki, Full Mesh Network for "
-                            "Ceph Server)",
-                            r.instance.str(), names.size(), join(names), peers));
+    report_ecmp(
+        ctx, r.where,
+        fmt::format("FRR router {} runs on {} links ({}) to {} peers, so it installs an "
+                    "ECMP route to a peer reached over two links of equal cost ({}; "
+                    "Proxmox wiki, Full Mesh Network for Ceph Server)",
+                    r.instance.str(), names.size(), join(names), peers, frr_docs(r.instance)));
   }
 }
 
