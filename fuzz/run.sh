@@ -22,6 +22,7 @@ case $target in
   hosts)      mapfile -t seeds < <(find "$fixtures" -path '*/etc/hosts') ;;
   interfaces) mapfile -t seeds < <(find "$fixtures" -path '*/etc/network/*' -type f) ;;
   bonding)    mapfile -t seeds < <(find "$fixtures" -path '*/proc/net/bonding/*' -type f) ;;
+  frr)        mapfile -t seeds < <(find "$fixtures" -path '*/etc/frr/*' -type f) ;;
   *) echo "unknown fuzz target '$target'" >&2; exit 2 ;;
 esac
 

@@ -29,6 +29,8 @@ packages=(
   prometheus
   # lanewarden top (ncurses), driven in tmux by its e2e test
   libncurses-dev tmux
+  # the routed full mesh e2e test (tests/e2e/test_frr_mesh.cpp): zebra and ospfd
+  frr
 )
 
 missing=()

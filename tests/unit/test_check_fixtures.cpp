@@ -91,7 +91,8 @@ TEST(CheckFixtures, OpenVswitchSharingIsFoundAndOvsMtuRead) {
 }
 
 TEST(CheckFixtures, FullMeshDesignsAreClean) {
-  for (const char* tree : {"3node-mesh-routed", "3node-mesh-broadcast", "3node-mesh-rstp"}) {
+  for (const char* tree : {"3node-mesh-routed", "3node-mesh-broadcast", "3node-mesh-rstp",
+                           "3node-frr-openfabric", "3node-frr-ospf", "3node-frr-corosync"}) {
     auto fs = findings_of(tree);
     EXPECT_TRUE(fs.empty()) << tree << ":\n" << dump(fs);
   }
@@ -108,6 +109,39 @@ TEST(CheckFixtures, EcmpHashPolicyReadOnTheNodeOrSaidUnknown) {
   EXPECT_EQ(unknown[0].severity, lw::check::Severity::info);
   EXPECT_NE(unknown[0].message.find("is unknown (check did not run on the node)"),
             std::string::npos);
+}
+
+// OpenFabric over two links to each of two peers installs ECMP routes
+// (equal costs); one link per peer does not (the detour costs more).
+TEST(CheckFixtures, FrrMeshWithMoreLinksThanPeersIsEcmp) {
+  auto fs = findings_of("broken/lw029-frr-ecmp");
+  ASSERT_EQ(fs.size(), 1u) << dump(fs);
+  EXPECT_EQ(fs[0].severity, lw::check::Severity::warning);
+  EXPECT_NE(fs[0].message.find("FRR router openfabric 1 runs on 4 links (ens21f0, ens21f1, "
+                               "ens22f0, ens22f1) to 2 peers"),
+            std::string::npos)
+      << dump(fs);
+  EXPECT_NE(fs[0].message.find("FRR docs"), std::string::npos);
+  EXPECT_NE(fs[0].file.find("etc/frr/frr.conf"), std::string::npos) << fs[0].file;
+  // The kernel default hash, or `maximum-paths 1`: nothing to report.
+  auto node = lw::pve::load_node(fixture("broken/lw029-frr-ecmp"));
+  node.live.fib_multipath_hash_policy = 1;
+  EXPECT_TRUE(lw::check::run_rules(node).empty());
+  node.live.fib_multipath_hash_policy = 0;
+  node.frr->routers[0].maximum_paths = 1;
+  EXPECT_TRUE(lw::check::run_rules(node).empty());
+}
+
+// FRR's router address on lo and, unnumbered, on each mesh link: the kernel
+// lists it on lo first, which is no rename.
+TEST(CheckFixtures, UnnumberedAddressOnAnotherOfItsDevicesIsNoRename) {
+  auto node = lw::pve::load_node(fixture("3node-frr-ospf"));
+  node.live.kernel = true;
+  node.live.address_devices[*lw::parse_address("10.10.50.1")] = "lo";
+  auto fs = lw::check::run_rules(node);
+  EXPECT_TRUE(fs.empty()) << dump(fs);
+  node.live.address_devices[*lw::parse_address("10.10.50.1")] = "nic5";
+  EXPECT_EQ(ids_of(lw::check::run_rules(node)), std::set<std::string>{"LW030"});
 }
 
 TEST(CheckFixtures, KernelAndFilesDisagreeOnADevice) {

@@ -173,6 +173,60 @@ TEST(DeriveFixtures, SdnFabricLanesOnTheFabricInterfaces) {
   }
 }
 
+// The routed mesh of FRR (Proxmox wiki, "Full Mesh Network for Ceph Server",
+// Routed Setup (with Fallback)): the address sits on lo, frr.conf carries it
+// over the mesh NICs. Each of them gets the class, never exclusively (the
+// protocol's own packets and rerouted traffic of the other nodes cross it),
+// with the frr.conf line that makes it a link.
+TEST(DeriveFixtures, FrrMeshLanesOnEveryLinkOfTheInstance) {
+  struct Case {
+    const char* tree;
+    int cls;
+    const char* why;
+  };
+  for (auto c :
+       {Case{"3node-frr-openfabric", LW_CLASS_CEPH_CLUSTER,
+             "openfabric mesh link, /etc/frr/frr.conf:16"},
+        Case{"3node-frr-ospf", LW_CLASS_CEPH_CLUSTER, "ospf mesh link, /etc/frr/frr.conf:10"},
+        Case{"3node-frr-corosync", LW_CLASS_COROSYNC,
+             "openfabric mesh link, /etc/frr/frr.conf:16"}}) {
+    SCOPED_TRACE(c.tree);
+    auto text = derive_text(c.tree);
+    EXPECT_EQ(text, slurp(fixture(std::string("expected/") + c.tree + ".toml")));
+    auto p = lw::policy::parse_string(text, "frr.toml");
+    std::vector<std::string> mesh;
+    for (auto& l : p.lanes) {
+      EXPECT_NE(l.interface, "lo");
+      if (l.classes & LW_CLASS_BIT(c.cls) && l.interface.rfind("ens21", 0) == 0) {
+        mesh.push_back(l.interface);
+        EXPECT_FALSE(l.exclusive) << l.interface;
+        EXPECT_EQ(l.classes, LW_CLASS_BIT(c.cls));
+      }
+    }
+    EXPECT_EQ(mesh, (std::vector<std::string>{"ens21f0", "ens21f1"}));
+    EXPECT_NE(text.find(c.why), std::string::npos) << text;
+  }
+  // Corosync over the mesh: the link network is the node's /32 and the
+  // peers' addresses; sharing the wire, Corosync gets priority.
+  auto p = lw::policy::parse_string(derive_text("3node-frr-corosync"), "c.toml");
+  std::vector<std::string> corosync;
+  for (auto& n : p.networks[LW_CLASS_COROSYNC]) corosync.push_back(n.str());
+  EXPECT_EQ(corosync, (std::vector<std::string>{"10.10.10.0/24", "10.10.20.1/32", "10.10.20.2/32",
+                                                "10.10.20.3/32"}));
+  EXPECT_EQ(p.classes[LW_CLASS_COROSYNC].priority, lw::policy::Priority::high);
+}
+
+// fabricd switched off in /etc/frr/daemons: frr.conf routes nothing, and
+// derive says so instead of putting lanes on the mesh.
+TEST(DeriveFixtures, FrrInstanceWithItsDaemonOffGivesNoLanes) {
+  auto node = lw::pve::load_node(fixture("3node-frr-openfabric"));
+  node.frr->daemons["fabricd"] = false;
+  auto text = lw::derive::render_toml(lw::derive::derive_policy(node));
+  EXPECT_EQ(text.find("interface = \"ens21f0\""), std::string::npos) << text;
+  EXPECT_NE(text.find("router openfabric 1 ("), std::string::npos) << text;
+  EXPECT_NE(text.find("has no fabricd=yes"), std::string::npos) << text;
+}
+
 // On the node the kernel's names win: NICs renamed (nic0...) after the
 // files were written keep their lanes.
 TEST(DeriveFixtures, KernelNamesWinOverRenamedFiles) {
@@ -229,10 +283,19 @@ TEST(DeriveFixtures, TwoNodePolicyUsesVlanLanesAndPriority) {
 }
 
 TEST(DeriveFixtures, EveryTreeGivesAValidPolicyNamingOnlyKnownInterfaces) {
-  std::vector<std::string> trees = {"3node-pve1",           "2node-pve1",      "2node-qdevice",
-                                    "3node-services",       "3node-ovs",       "3node-mesh-routed",
-                                    "3node-mesh-broadcast", "3node-mesh-rstp", "3node-fabric",
-                                    "3node-fabric-cfg-only"};
+  std::vector<std::string> trees = {"3node-pve1",
+                                    "2node-pve1",
+                                    "2node-qdevice",
+                                    "3node-services",
+                                    "3node-ovs",
+                                    "3node-mesh-routed",
+                                    "3node-mesh-broadcast",
+                                    "3node-mesh-rstp",
+                                    "3node-fabric",
+                                    "3node-fabric-cfg-only",
+                                    "3node-frr-openfabric",
+                                    "3node-frr-ospf",
+                                    "3node-frr-corosync"};
   for (auto& e : std::filesystem::directory_iterator(fixture("broken")))
     if (e.is_directory()) trees.push_back("broken/" + e.path().filename().string());
   ASSERT_GT(trees.size(), 20u);

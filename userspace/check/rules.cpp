@@ -28,7 +28,7 @@ constexpr const char* kCephNet = "Ceph docs, Network Configuration Reference";
 constexpr const char* kKernel = "kernel bonding/bridge/VLAN semantics";
 constexpr const char* kMesh =
     "Proxmox wiki, Full Mesh Network for Ceph Server; kernel docs, ip-sysctl "
-    "(fib_multipath_hash_policy)";
+    "(fib_multipath_hash_policy); FRR docs, OSPFv2 (maximum-paths) and OpenFabric";
 constexpr const char* kPinning =
     "Proxmox VE Administration Guide, Network Configuration: Network Interface Naming "
     "(pve-network-interface-pinning)";

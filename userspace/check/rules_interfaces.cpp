@@ -41,16 +41,26 @@ void check_storage_mtu(CheckContext& ctx) {
     // A one-host storage network (a Proxmox Backup Server) is reached
     // wherever the route goes, often through routers at 1500: no advice.
     bool one_host = u.net.prefix == (u.net.addr.family == AF_INET ? 32 : 128);
-    if (!storage || one_host || !u.local() || !done.insert(u.iface->name).second) continue;
-    int mtu = ctx.topo.effective_mtu(u.iface->name);
-    if (mtu >= 9000) continue;
-    ctx.report("LW007", mtu_where(*u.iface),
-               fmt::format("{} has MTU {}{}: storage traffic pays per-packet CPU cost that jumbo "
-                           "frames save (10-20% throughput)",
-                           describe(u), mtu, u.iface->mtu ? "" : " (not set)"),
-               fmt::format("set 'mtu 9000' on {} and every device below it, and MTU 9000 on the "
-                           "switch path; test with ping -M do -s 8972",
-                           u.iface->name));
+    if (!storage || one_host || !u.local()) continue;
+    // An address on lo that FRR routes leaves through the mesh links: their
+    // MTU is the one that counts, not the loopback's.
+    std::vector<const pve::Iface*> carriers;
+    for (auto& r : u.routed)
+      if (auto* link = ctx.node.interfaces.find(r.attach)) carriers.push_back(link);
+    if (carriers.empty()) carriers.push_back(u.iface);
+    for (auto* carrier : carriers) {
+      if (!done.insert(carrier->name).second) continue;
+      int mtu = ctx.topo.effective_mtu(carrier->name);
+      if (mtu >= 9000) continue;
+      std::string via = carrier == u.iface ? "" : fmt::format(" (FRR mesh link {})", carrier->name);
+      ctx.report("LW007", mtu_where(*carrier),
+                 fmt::format("{}{} has MTU {}{}: storage traffic pays per-packet CPU cost that "
+                             "jumbo frames save (10-20% throughput)",
+                             describe(u), via, mtu, carrier->mtu ? "" : " (not set)"),
+                 fmt::format("set 'mtu 9000' on {} and every device below it, and MTU 9000 on "
+                             "the switch path; test with ping -M do -s 8972",
+                             carrier->name));
+    }
   }
 }
 
@@ -114,6 +124,13 @@ void check_device_names(CheckContext& ctx) {
     for (auto& a : i.addresses) {
       auto it = live.address_devices.find(a.addr.addr);
       if (it == live.address_devices.end() || it->second == i.name) continue;
+      // An unnumbered address (an SDN fabric's, or FRR's router address on
+      // lo and each mesh link) is on several devices; the kernel named
+      // another one the files give it too.
+      const pve::Iface* other = ctx.node.interfaces.find(it->second);
+      bool unnumbered = other && std::any_of(other->addresses.begin(), other->addresses.end(),
+                                             [&](auto& o) { return o.addr.addr == a.addr.addr; });
+      if (unnumbered) continue;
       ctx.report("LW030", a.where,
                  fmt::format("{} is configured on {} in the files, but the kernel has it on {}: "
                              "the files and the running system disagree (a NIC renamed by "

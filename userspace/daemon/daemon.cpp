@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "corosync/health_poller.h"
 #include "daemon/event_log.h"
+#include "daemon/link_watch.h"
 #include "daemon/policy_watch.h"
 #include "daemon/probe_runner.h"
 #include "daemon/sd_notify.h"
@@ -31,7 +32,7 @@ namespace lw::daemon {
 namespace {
 
 // What the loop's epoll reports, by the fd's role.
-enum Source : uint64_t { kSignal = 1, kPolicyFile, kEvents, kTimer };
+enum Source : uint64_t { kSignal = 1, kPolicyFile, kEvents, kTimer, kLinks };
 
 using namespace std::chrono_literals;
 constexpr auto kCorosyncInterval = 1s;
@@ -63,6 +64,7 @@ class Daemon {
   explicit Daemon(const DaemonOptions& o) : opts_(o), watch_(o.policy_file) {}
 
   int run() {
+    links_ = std::make_unique<LinkWatch>();  // before the first apply: it knows the MTUs then
     start();
     epoll_ = UniqueFd(epoll_create1(EPOLL_CLOEXEC));
     if (!epoll_) throw SystemError("epoll_create1 failed", errno);
@@ -71,6 +73,7 @@ class Daemon {
     epoll_add(epoll_.get(), watch_.fd(), kPolicyFile);
     epoll_add(epoll_.get(), events_->fd(), kEvents);
     epoll_add(epoll_.get(), timer_.get(), kTimer);
+    epoll_add(epoll_.get(), links_->fd(), kLinks);
     sd_notify("READY=1\nSTATUS=enforcing " + opts_.policy_file);
     spdlog::info("running: policy {}, pins {}{}", opts_.policy_file, opts_.pin_dir,
                  server_ ? fmt::format(", metrics on port {}", server_->port()) : "");
@@ -92,6 +95,9 @@ class Daemon {
             break;
           case kEvents:
             events_->consume();
+            break;
+          case kLinks:
+            if (auto changes = links_->drain(); !changes.empty()) mtu_changed(changes);
             break;
           case kTimer: {
             uint64_t ticks;
@@ -170,6 +176,9 @@ class Daemon {
     // After the swap: probes follow the policy in force (a reload that keeps
     // the same peers keeps the running prober and its counts).
     probes_.reconfigure(*p);
+    std::vector<std::string> lanes;
+    for (auto& l : p->lanes) lanes.push_back(l.interface);
+    links_->track(lanes);
     std::lock_guard lock(mu_);
     policy_ = std::move(p);
   }
@@ -191,6 +200,29 @@ class Daemon {
       if (read_whole_file(opts_.policy_file, content)) watch_.remember(content);
     }
     sd_notify("READY=1");
+  }
+
+  // A payload cap's HTB rate is computed from the lane's MTU
+  // (shaping/shaping_plan.h): the policy in force is applied again, which
+  // reads every lane's MTU anew. A failure keeps the rates in force.
+  void mtu_changed(const std::vector<MtuChange>& changes) {
+    std::vector<std::string> what;
+    for (auto& c : changes) what.push_back(fmt::format("{} {} -> {}", c.iface, c.from, c.to));
+    std::shared_ptr<const policy::Policy> p;
+    {
+      std::lock_guard lock(mu_);
+      p = policy_;
+    }
+    try {
+      auto report = datapath::apply_policy(*p, opts_.pin_dir, {.attach = opts_.attach});
+      spdlog::info("MTU changed ({}): shaping recomputed (policy generation {})",
+                   fmt::join(what, ", "), report.generation);
+    } catch (const std::exception& e) {
+      spdlog::error(
+          "MTU changed ({}), but recomputing the shaping failed; the rates in force "
+          "stay: {}",
+          fmt::join(what, ", "), e.what());
+    }
   }
 
   // True when the signal ends the daemon.
@@ -263,6 +295,7 @@ class Daemon {
   std::shared_ptr<metrics::Collector> collector_;
   std::unique_ptr<corosync::HealthPoller> corosync_;  // before server_: scrapes read it
   std::unique_ptr<metrics::MetricsServer> server_;
+  std::unique_ptr<LinkWatch> links_;
   UniqueFd epoll_, timer_;
   mutable std::mutex mu_;
   std::shared_ptr<const policy::Policy> policy_;

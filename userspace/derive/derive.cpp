@@ -165,6 +165,20 @@ std::string ovs_why(const pve::NodeConfig& node, const pve::Iface& from, const p
                      a.vlan ? fmt::format(", tag {}", a.vlan) : "");
 }
 
+// The class reaches this attach point because FRR routes its address over
+// the link (pve/frr_conf.h): which instance, and the frr.conf line.
+const pve::RoutedVia* routed_via(const pve::ClassUse& u, const pve::Attach& a) {
+  for (auto& r : u.routed)
+    if (r.attach == a.iface) return &r;
+  return nullptr;
+}
+
+std::string frr_why(const pve::NodeConfig& node, const pve::ClassUse& u, const pve::Attach& a) {
+  auto* r = routed_via(u, a);
+  if (!r) return "";
+  return fmt::format(": {} mesh link, {}", r->instance.protocol, rel(node, r->where));
+}
+
 void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const pve::TrafficMap& tm,
                  DerivedPolicy& p) {
   std::map<std::pair<std::string, int>, DerivedLane> lanes;
@@ -186,8 +200,8 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
       lane.vlan = a.vlan;
       lane.classes |= static_cast<uint8_t>(LW_CLASS_BIT(u.cls));
       std::string via = u.iface->name == a.iface ? "" : " via " + u.iface->name;
-      lane.why.push_back(fmt::format("{} ({}{}){}", u.label, u.addr->addr.addr.str(), via,
-                                     ovs_why(node, *u.iface, a)));
+      lane.why.push_back(fmt::format("{} ({}{}){}{}", u.label, u.addr->addr.addr.str(), via,
+                                     ovs_why(node, *u.iface, a), frr_why(node, u, a)));
       auto live = node.live.address_devices.find(u.addr->addr.addr);
       if (u.iface->name == a.iface && live != node.live.address_devices.end() &&
           live->second != a.iface)
@@ -216,6 +230,19 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
           fmt::format("migration: no migration network, so SSH to the target's ring0_addr "
                       "({}), counted as `other`",
                       tm.implicit_migration->net.str()));
+  // A routed mesh reroutes around a failed link through the third node, so
+  // every link carries the other nodes' traffic too, and the routing
+  // protocol's own packets (IS-IS PDUs, OSPF) are `other` there.
+  for (auto* up : uses)
+    for (auto& r : up->routed)
+      for (auto& [key, lane] : lanes) {
+        if (key.first != r.attach || shared.count(key)) continue;
+        lane.why.push_back(fmt::format(
+            "not exclusive: {} reroutes through this link when another fails, and its own "
+            "packets count as `other`",
+            r.instance.str()));
+        shared.insert(key);
+      }
   for (int link : tm.sctp_links)
     for (auto* u : tm.of_class(LW_CLASS_COROSYNC))
       if (u->link == link && u->local())

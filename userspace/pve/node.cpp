@@ -49,6 +49,12 @@ NodeConfig load_node(const std::filesystem::path& root_in, bool kernel) {
     n.storage = parse_storage_cfg(*t, path("etc/pve/storage.cfg").string());
   if (auto t = read_optional(path("etc/pve/sdn/fabrics.cfg")))
     n.fabrics = parse_fabrics_cfg(*t, path("etc/pve/sdn/fabrics.cfg").string());
+  if (auto t = read_optional(path("etc/frr/frr.conf"))) {
+    n.frr = parse_frr_conf(*t, path("etc/frr/frr.conf").string());
+    if (auto d = read_optional(path("etc/frr/daemons")))
+      parse_frr_daemons(*d, path("etc/frr/daemons").string(), *n.frr);
+    merge_frr_addresses(*n.frr, n.interfaces);
+  }
   if (auto t = read_optional(path("etc/hosts")))
     n.hosts = parse_hosts(*t, path("etc/hosts").string());
   n.live = read_live_state(root);

@@ -11,6 +11,7 @@
 #include "pve/corosync_conf.h"
 #include "pve/datacenter_cfg.h"
 #include "pve/fabrics_cfg.h"
+#include "pve/frr_conf.h"
 #include "pve/hosts.h"
 #include "pve/interfaces.h"
 #include "pve/live_state.h"
@@ -28,6 +29,9 @@ struct NodeConfig {
   std::optional<DatacenterCfg> datacenter;
   std::optional<StorageCfg> storage;
   std::optional<FabricsCfg> fabrics;  // PVE 9 SDN fabrics
+  // /etc/frr/frr.conf (+ daemons): a routed full mesh. Its `ip address`
+  // lines are merged into `interfaces` as well (zebra configures them).
+  std::optional<FrrConf> frr;
   Hosts hosts;
   LiveState live;
   Packages packages;  // corosync and knet versions, when dpkg's status file is there

@@ -10,12 +10,33 @@ void add_net(std::vector<Cidr>& v, const Cidr& n) {
   if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
 }
 
+// An address on lo or a dummy that FRR routes (frr.conf): it leaves through
+// every link of the instance, the direct one to a peer and, when that fails
+// or a peer forwards, the others (Proxmox wiki, "Full Mesh Network for Ceph
+// Server": Routed Setup (with Fallback)).
+void add_frr_links(ClassUse& u, const NodeConfig& node, const Topology& topo, LocalAddr la) {
+  if (!node.frr) return;
+  if (la.iface->kind != IfaceKind::loopback && la.iface->kind != IfaceKind::dummy) return;
+  for (auto& inst : node.frr->routing(la.iface->name, la.addr->addr.addr, node.interfaces)) {
+    if (!node.frr->enabled(inst)) continue;
+    for (auto& link : node.frr->links(inst, node.interfaces)) {
+      for (auto& a : topo.attach_points(link.iface)) {
+        if (std::find(u.attach.begin(), u.attach.end(), a) == u.attach.end()) u.attach.push_back(a);
+        u.routed.push_back({a.iface, inst, link.where});
+      }
+      for (auto& n : topo.physical_nics(link.iface))
+        if (std::find(u.nics.begin(), u.nics.end(), n) == u.nics.end()) u.nics.push_back(n);
+    }
+  }
+}
+
 void fill(ClassUse& u, const NodeConfig& node, const Topology& topo, LocalAddr la) {
   u.iface = la.iface;
   u.addr = la.addr;
   if (!la.iface) return;
   u.attach = topo.attach_points(la.iface->name);
   u.nics = topo.physical_nics(la.iface->name);
+  add_frr_links(u, node, topo, la);
   // dummy_<fabric> without unnumbered copies in the files: fabrics.cfg says
   // which interfaces the fabric runs on for this node.
   const std::string prefix = "dummy_";
@@ -36,12 +57,12 @@ void add_network_uses(TrafficMap& m, const NodeConfig& node, const Topology& top
   auto locals = topo.locals_in(net);
   add_net(m.networks[cls], net);
   if (locals.empty()) {
-    m.uses.push_back({cls, label, -1, net, nullptr, nullptr, where, {}, {}});
+    m.uses.push_back({cls, label, -1, net, nullptr, nullptr, where, {}, {}, {}});
     m.notes.push_back(label + " " + net.str() + ": no local address in it on this node");
     return;
   }
   for (auto& la : locals) {
-    ClassUse u{cls, label, -1, net, nullptr, nullptr, where, {}, {}};
+    ClassUse u{cls, label, -1, net, nullptr, nullptr, where, {}, {}, {}};
     fill(u, node, topo, la);
     m.uses.push_back(u);
   }
@@ -62,6 +83,7 @@ void map_corosync(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
                nullptr,
                nullptr,
                value.where,
+               {},
                {},
                {}};
     auto addr = resolve_host(node, value.text);
@@ -121,6 +143,7 @@ void map_management(const NodeConfig& node, const Topology& topo, TrafficMap& m)
              nullptr,
              where,
              {},
+             {},
              {}};
   fill(u, node, topo, la);
   add_net(m.networks[LW_CLASS_MANAGEMENT], u.net);
@@ -145,6 +168,7 @@ void map_storage(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
                    nullptr,
                    t.where,
                    {},
+                   {},
                    {}};
         fill(u, node, topo, {&i, &a});
         add_net(m.networks[LW_CLASS_STORAGE], u.net);
@@ -164,7 +188,8 @@ void map_pbs(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
       m.notes.push_back(label + ": cannot resolve '" + t.server + "' through etc/hosts");
       continue;
     }
-    ClassUse u{LW_CLASS_STORAGE, label, -1, host_cidr(*addr), nullptr, nullptr, t.where, {}, {}};
+    ClassUse u{
+        LW_CLASS_STORAGE, label, -1, host_cidr(*addr), nullptr, nullptr, t.where, {}, {}, {}};
     auto la = route_source(node, *addr);
     fill(u, node, topo, la);
     if (!la.iface) m.notes.push_back(label + " " + addr->str() + ": no local route to it");
@@ -191,6 +216,7 @@ void map_qdevice(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
              nullptr,
              nullptr,
              q.host->where,
+             {},
              {},
              {}};
   if (!addr) {
@@ -224,6 +250,7 @@ void map_implicit_migration(const NodeConfig& node, const Topology& topo, Traffi
              nullptr,
              node.datacenter && node.datacenter->migration ? node.datacenter->migration->where
                                                            : it->second.where,
+             {},
              {},
              {}};
   fill(u, node, topo, la);
@@ -300,6 +327,12 @@ TrafficMap map_traffic(const NodeConfig& node, const Topology& topo) {
   if (node.storage) map_pbs(node, topo, m);
   if (node.corosync && node.corosync->qdevice) map_qdevice(node, topo, m);
   if (node.corosync) map_sctp(node, m);
+  if (node.frr)
+    for (auto& r : node.frr->routers)
+      if (!node.frr->enabled(r.instance))
+        m.notes.push_back("frr.conf router " + r.instance.str() + " (" + r.where.str() +
+                          ") is not used: " + node.frr->daemons_file + " has no " +
+                          r.instance.daemon() + "=yes");
   return m;
 }
 

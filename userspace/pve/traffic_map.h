@@ -16,6 +16,14 @@
 
 namespace lw::pve {
 
+// An attach point FRR carries a class over: a link of the routing instance
+// that routes the class's address on lo or a dummy (pve/frr_conf.h).
+struct RoutedVia {
+  std::string attach;  // Attach::iface
+  FrrInstance instance;
+  Where where;  // frr.conf: the line that puts the link in the instance
+};
+
 struct ClassUse {
   int cls = LW_CLASS_OTHER;      // LW_CLASS_*
   std::string label;             // "corosync link 0", "migration network", ...
@@ -26,6 +34,7 @@ struct ClassUse {
   Where where;                    // the line that defines the class network
   std::vector<Attach> attach;     // NIC/bond + VLAN where the traffic leaves
   std::vector<std::string> nics;  // physical NICs below
+  std::vector<RoutedVia> routed;  // attach points that come from frr.conf
   bool local() const { return iface != nullptr; }
 };
 
