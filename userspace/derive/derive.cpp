@@ -10,6 +10,7 @@
 
 #include "policy/defaults.h"
 #include "policy/policy.h"
+#include "pve/renames.h"
 #include "pve/topology.h"
 #include "pve/traffic_map.h"
 
@@ -241,6 +242,24 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
                     "rename (check LW030)",
                     lane.iface, r->second));
     lane.iface = r->second;
+  }
+  // NICs without an address (bond members, bridge ports): pinned names by MAC.
+  for (auto& rn : pve::resolve_renames(node)) {
+    std::string why = rn.why(rel(node, rn.pin_where));
+    for (auto& lane : p.lanes) {
+      if (lane.iface != rn.file_name) continue;
+      if (rn.how == pve::Rename::How::pending) {
+        lane.why.push_back(
+            fmt::format("{} becomes {} at the next boot ({}): derive again after it (check LW030)",
+                        rn.file_name, rn.pinned_name, why));
+        continue;
+      }
+      lane.why.push_back(
+          fmt::format("the kernel calls {} {} ({}): the files are older than "
+                      "the rename (check LW030)",
+                      rn.file_name, rn.kernel_name, why));
+      lane.iface = rn.kernel_name;
+    }
   }
 }
 

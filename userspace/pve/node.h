@@ -13,6 +13,7 @@
 #include "pve/fabrics_cfg.h"
 #include "pve/hosts.h"
 #include "pve/interfaces.h"
+#include "pve/link_pins.h"
 #include "pve/live_state.h"
 #include "pve/packages.h"
 #include "pve/storage_cfg.h"
@@ -29,6 +30,7 @@ struct NodeConfig {
   std::optional<StorageCfg> storage;
   std::optional<FabricsCfg> fabrics;  // PVE 9 SDN fabrics
   Hosts hosts;
+  std::vector<LinkPin> link_pins;  // pve-network-interface-pinning's .link files
   LiveState live;
   Packages packages;  // corosync and knet versions, when dpkg's status file is there
 };
