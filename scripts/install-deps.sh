@@ -29,6 +29,9 @@ packages=(
   prometheus
   # lanewarden top (ncurses), driven in tmux by its e2e test
   libncurses-dev tmux
+  # Open vSwitch e2e (tests/e2e/test_ovs_userspace.cpp): private ovsdb-server and
+  # ovs-vswitchd per test namespace; the package's own service is not used
+  openvswitch-switch
 )
 
 missing=()
