@@ -96,6 +96,7 @@ TEST(Renames, FilesBehindResolveByUdevName) {
     for (int vlan : {10, 11, 20, 21, 30}) EXPECT_NE(lane(p, nic, vlan), nullptr) << nic << text;
   EXPECT_EQ(lane(p, "eno1", 11), nullptr) << text;
   EXPECT_NE(text.find("the kernel calls eno1 nic0"), std::string::npos) << text;
+  EXPECT_NE(text.find("Corosync shares nic0 with other traffic"), std::string::npos) << text;
 }
 
 // Pinned, not yet rebooted: the kernel's name is still right, for now.

@@ -99,8 +99,10 @@ std::string Rename::why(const std::string& pin_file) const {
       return fmt::format("{} pins MAC {} as {}, which the kernel still has on {}", pin_file, mac,
                          pinned_name, kernel_name);
     case How::by_udev:
-      return fmt::format("udev names the device with MAC {} {} by its hardware; {} renamed it {}",
-                         mac, file_name, pin_file.empty() ? "a .link file" : pin_file, kernel_name);
+      return fmt::format(
+          "{} is a predictable name udev gives the device with MAC {}; {} renamed "
+          "it {}",
+          file_name, mac, pin_file.empty() ? "a .link file" : pin_file, kernel_name);
   }
   return {};
 }
