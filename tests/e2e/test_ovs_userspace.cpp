@@ -252,10 +252,6 @@ TEST_F(OvsUserspace, LanesOnIntPortsAndTaggedOnBondMembers) {
 
   // A misconfigured route sends Ceph out of the Corosync port: an intruder
   // on the exclusive internal port, the wrong lane on the member's VLAN 11.
-  auto watch = std::async(std::launch::async, [&] {
-    return lanewarden_->run("watch --format json --duration 6 --count 4", 15s);
-  });
-  std::this_thread::sleep_for(1s);  // watch attaches to the ring buffer
   node_ns_->exec_ok("ip route add 203.0.113.2/32 dev " + coro);
   TcpSink stray(*peer_ns_, "0.0.0.0", 6801);
   auto misrouted = send_tcp(*node_ns_, {.dst = "203.0.113.2", .dport = 6801, .bytes = 20000});
@@ -265,6 +261,16 @@ TEST_F(OvsUserspace, LanesOnIntPortsAndTaggedOnBondMembers) {
   EXPECT_GT(violations(coro, "ingress", "intruder", "ceph_public"), 0u) << diagnostics();
   EXPECT_GT(violations(m0, "egress", "wrong_lane", "ceph_public"), 10u) << diagnostics();
   EXPECT_GT(violations(m0, "ingress", "wrong_lane", "ceph_public"), 0u) << diagnostics();
+
+  // One misrouted connection gives four events (port and member, each way),
+  // each new connection four more: keep connecting until `watch`, started
+  // in parallel, has eight, so its start-up time cannot lose the ones
+  // checked below.
+  auto watch = std::async(std::launch::async, [&] {
+    return lanewarden_->run("watch --format json --duration 8 --count 8", 15s);
+  });
+  for (int i = 0; i < 20 && watch.wait_for(300ms) != std::future_status::ready; ++i)
+    send_tcp(*node_ns_, {.dst = "203.0.113.2", .dport = 6801, .bytes = 1000, .timeout = 2s});
 
   // The events say which VLAN the programs saw on the member: egress tag in
   // the frame, ingress tag in skb->vlan_tci, 11 either way.
