@@ -31,6 +31,9 @@ packages=(
   libncurses-dev tmux
   # the routed full mesh e2e test (tests/e2e/test_frr_mesh.cpp): zebra and ospfd
   frr
+  # Open vSwitch e2e (tests/e2e/test_ovs_userspace.cpp): private ovsdb-server and
+  # ovs-vswitchd per test namespace; the package's own service is not used
+  openvswitch-switch
 )
 
 missing=()

@@ -109,7 +109,8 @@ const std::vector<RuleInfo>& all_rules() {
       {"LW029", "ecmp-hash-l3", Severity::warning, kMesh,
        "an ECMP mesh route with fib_multipath_hash_policy 0: one link carries all the traffic"},
       {"LW030", "device-name-differs", Severity::warning, kPinning,
-       "the kernel has an address on another device than /etc/network/interfaces says"},
+       "a device has another name in the kernel than in /etc/network/interfaces (found by its "
+       "address, or by its MAC through pve-network-interface-pinning's .link files)"},
       {"LW031", "bond-no-lacp-partner", Severity::warning, kLacp,
        "an 802.3ad bond without an LACP partner, or with one port in its active aggregator: "
        "only one link is active"},

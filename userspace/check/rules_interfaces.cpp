@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Interface design: LW006 (STP), LW007 (storage MTU), LW008 (MTU above the
-// device below), LW013 (management not separate).
+// device below), LW013 (management not separate), LW030 (device names).
 #include <fmt/format.h>
 #include <sys/socket.h>
 
@@ -9,6 +9,7 @@
 
 #include "check/describe.h"
 #include "check/rules.h"
+#include "pve/renames.h"
 
 namespace lw::check {
 namespace {
@@ -113,10 +114,31 @@ void check_management(CheckContext& ctx) {
   }
 }
 
-// LW030: only on the node (or with --live): the kernel's address table
-// against the files. Renamed NICs make every lane named after the old
-// name attach nowhere.
+// LW030: the kernel's names against the files. Renamed NICs make every
+// lane named after the old name attach nowhere. Addresses need the node (or
+// --live); pinned names by MAC also work on a tree with sys/class/net.
 void check_device_names(CheckContext& ctx) {
+  // Bond members and bridge ports hold no address: pinned names by MAC,
+  // from the kernel on the node, from a tree's sys/class/net otherwise.
+  for (auto& r : pve::resolve_renames(ctx.node)) {
+    std::string why = r.why(r.pin_where.str());
+    if (r.how == pve::Rename::How::pending)
+      ctx.report("LW030", r.where,
+                 fmt::format("{} is renamed {} at the next boot ({}): a lane or stanza that "
+                             "names {} then names no device",
+                             r.file_name, r.pinned_name, why, r.file_name),
+                 "after the reboot (with /etc/network/interfaces.new in force) "
+                 "derive the policy again, or remove the pin",
+                 Severity::info);
+    else
+      ctx.report("LW030", r.where,
+                 fmt::format("{} is named in the files, but the kernel calls it {} ({}): a lane "
+                             "named {} attaches nowhere",
+                             r.file_name, r.kernel_name, why, r.file_name),
+                 fmt::format("make /etc/network/interfaces name {} (or revert the pin), then "
+                             "derive the policy again",
+                             r.kernel_name));
+  }
   const auto& live = ctx.node.live;
   if (!live.kernel) return;
   for (auto& i : ctx.node.interfaces.ifaces) {

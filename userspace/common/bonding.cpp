@@ -89,6 +89,7 @@ Bond parse_bonding(std::string_view name, std::string_view text) {
     }
     if (key == "MII Status") m->mii_status = std::string(value);
     if (key == "Speed") m->speed = std::string(value);
+    if (key == "Permanent HW addr") m->perm_mac = std::string(value);
     if (key == "Link Failure Count") m->link_failures = number<uint64_t>(value, 0);
     if (key == "Aggregator ID") m->aggregator_id = number(value, -1);
     if (key == "Actor Churn State") m->actor_churn = std::string(value);

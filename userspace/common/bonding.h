@@ -26,6 +26,9 @@ struct BondMember {
   std::string actor_churn;  // "none", "monitoring", "churned"
   std::string partner_churn;
   std::string partner_mac;  // "details partner lacp pdu: system mac address"
+  // "Permanent HW addr" (%pM: lower case): the member's own MAC, which the bond
+  // may have replaced with its own (udev's MACAddress= matches this one).
+  std::string perm_mac;
   // "bundled" (collecting and distributing in the active aggregator),
   // "standby" (another aggregator), "not in sync", "churned"; "" when not
   // 802.3ad.

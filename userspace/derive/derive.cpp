@@ -10,6 +10,7 @@
 
 #include "policy/defaults.h"
 #include "policy/policy.h"
+#include "pve/renames.h"
 #include "pve/topology.h"
 #include "pve/traffic_map.h"
 
@@ -247,27 +248,55 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
     for (auto* u : tm.of_class(LW_CLASS_COROSYNC))
       if (u->link == link && u->local())
         share(*u, fmt::format("corosync link {}: knet_transport sctp, counted as `other`", link));
+  std::string priority_iface;  // the files' name; the kernel's is known below
   for (auto& [key, lane] : lanes) {
     lane.exclusive = lane.classes == LW_CLASS_BIT(LW_CLASS_COROSYNC) && !shared.count(key) &&
                      corosync_only(node, topo, tm, lane.iface);
     if ((lane.classes & LW_CLASS_BIT(LW_CLASS_COROSYNC)) && !lane.exclusive &&
         !p.corosync_priority) {
       p.corosync_priority = true;
-      p.corosync_priority_why = fmt::format("Corosync shares {} with other traffic", lane.iface);
+      priority_iface = lane.iface;
     }
     p.lanes.push_back(lane);
   }
   std::stable_sort(p.lanes.begin(), p.lanes.end(), [&](auto& a, auto& b) {
     return std::pair(order(a.iface), a.vlan) < std::pair(order(b.iface), b.vlan);
   });
+  // NICs without an address (bond members, bridge ports): pinned names by MAC.
+  auto by_mac = pve::resolve_renames(node);
+  auto mac_rename = [&](const std::string& name) -> const pve::Rename* {
+    for (auto& rn : by_mac)
+      if (rn.file_name == name) return &rn;
+    return nullptr;
+  };
+  if (p.corosync_priority) {
+    std::string iface = priority_iface;
+    if (auto r = renamed.find(iface); r != renamed.end()) iface = r->second;
+    if (auto* rn = mac_rename(iface); rn && rn->how != pve::Rename::How::pending)
+      iface = rn->kernel_name;
+    p.corosync_priority_why = fmt::format("Corosync shares {} with other traffic", iface);
+  }
   for (auto& lane : p.lanes) {
-    auto r = renamed.find(lane.iface);
-    if (r == renamed.end()) continue;
-    lane.why.push_back(
-        fmt::format("the kernel calls {} {}: the files are older than the "
-                    "rename (check LW030)",
-                    lane.iface, r->second));
-    lane.iface = r->second;
+    if (auto r = renamed.find(lane.iface); r != renamed.end()) {
+      lane.why.push_back(
+          fmt::format("the kernel calls {} {}: the files are older than the "
+                      "rename (check LW030)",
+                      lane.iface, r->second));
+      lane.iface = r->second;
+      continue;
+    }
+    auto* rn = mac_rename(lane.iface);
+    if (!rn) continue;
+    std::string why = rn->why(rel(node, rn->pin_where));
+    if (rn->how == pve::Rename::How::pending) {
+      lane.why.push_back(
+          fmt::format("{} becomes {} at the next boot ({}): derive again after it (check LW030)",
+                      rn->file_name, rn->pinned_name, why));
+      continue;
+    }
+    lane.why.push_back(fmt::format("the kernel calls {} {} ({}) (check LW030)", rn->file_name,
+                                   rn->kernel_name, why));
+    lane.iface = rn->kernel_name;
   }
 }
 

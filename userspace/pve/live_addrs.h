@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/net.h"
 
@@ -16,5 +17,14 @@ namespace lw::pve {
 // an RTM_GETADDR dump over rtnetlink). Throws lw::SystemError when the dump
 // fails.
 std::map<Address, std::string> read_address_devices();
+// Device name -> MAC as udev matches it (LiveState::link_macs): the
+// kernel's link table (getifaddrs' AF_PACKET entries: this namespace,
+// where sysfs would show the one it was mounted in) and the permanent MAC
+// of bond members from /proc/net/bonding.
+std::map<std::string, std::string> read_link_macs();
+// Device name -> udev's predictable names for it (LiveState::udev_names),
+// from /run/udev/data by ifindex. Empty outside the initial network
+// namespace: udev's database describes that one's ifindexes only.
+std::map<std::string, std::vector<std::string>> read_udev_names();
 
 }  // namespace lw::pve

@@ -42,6 +42,20 @@ std::optional<int> read_int(const std::filesystem::path& p) {
 
 }  // namespace
 
+std::vector<std::string> parse_udev_net_names(std::string_view text) {
+  // systemd's udev-builtin-net_id; ID_NET_NAME_MAC is left out: a MAC-based
+  // name only comes from a NamePolicy that asks for it, and the MAC is
+  // matched directly anyway.
+  static constexpr std::string_view kKeys[] = {
+      "E:ID_NET_NAME_FROM_DATABASE=", "E:ID_NET_NAME_ONBOARD=", "E:ID_NET_NAME_SLOT=",
+      "E:ID_NET_NAME_PATH="};
+  std::vector<std::string> out;
+  for (auto line : split_lines(text))
+    for (auto key : kKeys)
+      if (starts_with(line, key)) out.emplace_back(trim(line.substr(key.size())));
+  return out;
+}
+
 BondLive parse_proc_bonding(std::string_view text, const std::string& file) {
   Bond parsed = parse_bonding(std::filesystem::path(file).filename().string(), text);
   BondLive b;
@@ -58,6 +72,7 @@ BondLive parse_proc_bonding(std::string_view text, const std::string& file) {
     if (auto n = parse_uint(words.empty() ? "" : words[0])) s.speed_mbps = static_cast<int>(*n);
     s.aggregator_id = m.aggregator_id;
     s.partner_mac = m.partner_mac;
+    s.perm_mac = m.perm_mac;
     b.slaves.push_back(std::move(s));
   }
   return b;
@@ -76,7 +91,15 @@ LiveState read_live_state(const std::filesystem::path& root) {
     l.mtu = read_int(e.path() / "mtu");
     if (auto op = slurp(e.path() / "operstate")) l.operstate = std::string(trim(*op));
     s.links[e.path().filename().string()] = l;
+    if (auto mac = slurp(e.path() / "address"))
+      s.link_macs[e.path().filename().string()] = lower(trim(*mac));
+    if (auto index = read_int(e.path() / "ifindex"))
+      if (auto db = slurp(root / "run/udev/data" / ("n" + std::to_string(*index))))
+        s.udev_names[e.path().filename().string()] = parse_udev_net_names(*db);
   }
+  for (auto& [name, bond] : s.bonds)
+    for (auto& slave : bond.slaves)
+      if (!slave.perm_mac.empty()) s.link_macs[slave.name] = slave.perm_mac;
   s.fib_multipath_hash_policy = read_int(root / "proc/sys/net/ipv4/fib_multipath_hash_policy");
   return s;
 }

@@ -21,6 +21,7 @@ struct BondSlaveLive {
   std::optional<int> speed_mbps;
   int aggregator_id = -1;   // 802.3ad only
   std::string partner_mac;  // 802.3ad: the LACP partner's system MAC, zeros when none answered
+  std::string perm_mac;     // "Permanent HW addr"
 };
 
 struct BondLive {
@@ -48,8 +49,21 @@ struct LiveState {
   // lanewarden runs on the node (pve/live_addrs.h), empty for a copy.
   bool kernel = false;
   std::map<Address, std::string> address_devices;
+  // Device -> MAC as udev matches a .link file's MACAddress= against it: a
+  // bond member's permanent MAC (the bond may have given it its own), else
+  // the device's. From ROOT/sys/class/net/*/address and ROOT/proc/net/bonding
+  // for a tree; on the node from the kernel (pve/live_addrs.h).
+  std::map<std::string, std::string> link_macs;
+  // Device -> the names udev's net_id builtin computed for it
+  // (ID_NET_NAME_FROM_DATABASE, _ONBOARD, _SLOT, _PATH in
+  // /run/udev/data/n<ifindex>): a NIC renamed by a .link file had one of them
+  // before, and keeps them there. From ROOT/sys/class/net/*/ifindex and
+  // ROOT/run/udev/data for a tree; on the node from the kernel's ifindexes.
+  std::map<std::string, std::vector<std::string>> udev_names;
 };
 
+// The predictable names of one udev database entry ("E:ID_NET_NAME_PATH=enp1s0").
+std::vector<std::string> parse_udev_net_names(std::string_view text);
 BondLive parse_proc_bonding(std::string_view text, const std::string& file);
 LiveState read_live_state(const std::filesystem::path& root);
 

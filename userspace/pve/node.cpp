@@ -57,11 +57,14 @@ NodeConfig load_node(const std::filesystem::path& root_in, bool kernel) {
   }
   if (auto t = read_optional(path("etc/hosts")))
     n.hosts = parse_hosts(*t, path("etc/hosts").string());
+  n.link_pins = read_link_pins(root);
   n.live = read_live_state(root);
   n.packages = read_packages(root);
   if (live_system || kernel) {
     n.live.kernel = true;
     n.live.address_devices = read_address_devices();
+    n.live.link_macs = read_link_macs();
+    n.live.udev_names = read_udev_names();
   }
   return n;
 }

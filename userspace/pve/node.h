@@ -14,6 +14,7 @@
 #include "pve/frr_conf.h"
 #include "pve/hosts.h"
 #include "pve/interfaces.h"
+#include "pve/link_pins.h"
 #include "pve/live_state.h"
 #include "pve/packages.h"
 #include "pve/storage_cfg.h"
@@ -33,6 +34,7 @@ struct NodeConfig {
   // lines are merged into `interfaces` as well (zebra configures them).
   std::optional<FrrConf> frr;
   Hosts hosts;
+  std::vector<LinkPin> link_pins;  // pve-network-interface-pinning's .link files
   LiveState live;
   Packages packages;  // corosync and knet versions, when dpkg's status file is there
 };
