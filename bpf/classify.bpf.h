@@ -115,6 +115,51 @@ static __always_inline int lw_is_icmp_mtu(const struct lw_pkt *pkt)
 	return 0;
 }
 
+/*
+ * Classes of the SCTP ports: a scan of the policy's few ranges (knet's
+ * ports), only ever run for SCTP packets.
+ */
+static __always_inline __u32 lw_sctp_classes(const struct lw_policy *p, __u16 sport, __u16 dport)
+{
+	__u32 cand = 0;
+
+	for (__u32 i = 0; i < LW_MAX_SCTP_PORT_RANGES; i++) {
+		if (i >= p->n_sctp_port_ranges)
+			break;
+		const struct lw_port_range *r = &p->sctp_ports[i];
+		if ((r->first <= sport && sport <= r->last) ||
+		    (r->first <= dport && dport <= r->last))
+			cand |= r->classes;
+	}
+	return cand;
+}
+
+static __always_inline int lw_service_has(const struct lw_service *s, __u64 hi, __u64 lo)
+{
+	return (hi & s->mask_hi) == s->addr_hi && (lo & s->mask_lo) == s->addr_lo;
+}
+
+/*
+ * Classes of the one-ended services (struct lw_service) the packet belongs
+ * to: the end that has the service's port must have its address too.
+ */
+static __always_inline __u32 lw_service_classes(const struct lw_policy *p, const struct lw_pkt *pkt)
+{
+	__u32 found = 0;
+
+	for (__u32 i = 0; i < LW_MAX_SERVICES; i++) {
+		if (i >= p->n_services)
+			break;
+		const struct lw_service *s = &p->services[i];
+		if (s->l4 != pkt->l4 || s->family != pkt->family)
+			continue;
+		if ((s->port == pkt->sport && lw_service_has(s, pkt->src_hi, pkt->src_lo)) ||
+		    (s->port == pkt->dport && lw_service_has(s, pkt->dst_hi, pkt->dst_lo)))
+			found |= LW_CLASS_BIT(s->cls & (LW_NR_CLASSES - 1));
+	}
+	return found;
+}
+
 static __always_inline __u8 lw_classify(const struct lw_policy *p, const struct lw_pkt *pkt)
 {
 	if (pkt->infra)
@@ -134,6 +179,11 @@ static __always_inline __u8 lw_classify(const struct lw_policy *p, const struct 
 			/* Non-first fragment or truncated header: attribute by addresses. */
 			cand = pkt->l4 == IPPROTO_TCP ? p->tcp_classes : p->udp_classes;
 		}
+		break;
+	case IPPROTO_SCTP:
+		/* As TCP/UDP: without ports, every class that uses SCTP is a candidate. */
+		cand =
+		    pkt->has_ports ? lw_sctp_classes(p, pkt->sport, pkt->dport) : p->sctp_classes;
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -159,6 +209,11 @@ static __always_inline __u8 lw_classify(const struct lw_policy *p, const struct 
 	default:
 		return LW_CLASS_OTHER;
 	}
+	/* One-ended services need their port on the end that has their address. */
+	__u32 one_ended = 0;
+	if (p->n_services && pkt->has_ports)
+		one_ended = lw_service_classes(p, pkt);
+	cand |= one_ended;
 	/* Ports come first: most guest traffic matches no class and needs no address lookup. */
 	if (!cand)
 		return LW_CLASS_OTHER;
@@ -172,11 +227,14 @@ static __always_inline __u8 lw_classify(const struct lw_policy *p, const struct 
 		src = lw_v6_classes(p, pkt->src_hi, pkt->src_lo);
 		dst = lw_v6_classes(p, pkt->dst_hi, pkt->dst_lo);
 	}
-	/* Corosync needs both ends in a link network; other classes one end. */
+	/*
+	 * Corosync needs both ends in a link network; other classes one end; a
+	 * one-ended service matched on its own.
+	 */
 	__u32 any = (src | dst) & ~LW_CLASS_BIT(LW_CLASS_COROSYNC);
 	__u32 both = (src & dst) | any;
 
-	return p->pick[(cand & both) & (sizeof(p->pick) - 1)];
+	return p->pick[((cand & both) | one_ended) & (sizeof(p->pick) - 1)];
 }
 
 /* The lane a packet travels on: the VLAN's own lane, else the interface's. */

@@ -64,7 +64,8 @@ enum lw_parse_reason {
 	LW_PARSE_TRUNC_UDP = 17,
 	LW_PARSE_TRUNC_ICMP = 18,
 	LW_PARSE_UNKNOWN_L4 = 19, /* valid IP carrying a protocol we do not parse */
-	LW_NR_PARSE_REASONS = 20,
+	LW_PARSE_TRUNC_SCTP = 20, /* SCTP common header (12 bytes) cut short */
+	LW_NR_PARSE_REASONS = 21,
 };
 
 /* Why a packet broke the policy; LW_VIOL_NONE when it did not. */
@@ -84,6 +85,8 @@ enum lw_violation {
 #define LW_MAX_VLAN_LANES 128
 #define LW_MAX_RANGES 256 /* address ranges per family */
 #define LW_NR_PORTS 65536
+#define LW_MAX_SERVICES 8	   /* one-ended services (struct lw_service) */
+#define LW_MAX_SCTP_PORT_RANGES 16 /* SCTP port ranges of all classes together */
 
 /* Lane flags */
 #define LW_LANE_PRESENT 0x1	 /* a lane is defined here */
@@ -136,6 +139,36 @@ struct lw_v6_range {
 	__u64 start_lo;
 	__u32 classes;
 	__u32 pad;
+};
+
+/*
+ * A service recognised by one end alone: `port` of transport `l4` on an
+ * address inside addr/mask is class `cls`, whatever the other end is. The
+ * QDevice's TCP connection to corosync-qnetd is the case: qnetd is a third
+ * machine outside the Corosync link networks, and corosync-qdevice connects
+ * from whatever address the route picks. The end that has the port must be
+ * the one that has the address: a packet to port 5403 elsewhere, or from
+ * the qnetd host on another port, does not match.
+ */
+struct lw_service {
+	__u64 addr_hi, addr_lo; /* host byte order, host bits clear; IPv4 in the low 32 bits */
+	__u64 mask_hi, mask_lo; /* the prefix as a mask, same layout */
+	__u16 port;
+	__u8 l4;     /* IPPROTO_TCP, IPPROTO_UDP or IPPROTO_SCTP */
+	__u8 family; /* 4 or 6 */
+	__u8 cls;    /* enum lw_class */
+	__u8 pad[3];
+};
+
+/*
+ * SCTP ports of a class, as ranges: knet over SCTP (corosync.conf(5),
+ * knet_transport) is the only SCTP a Proxmox node speaks, so a short list
+ * scanned for SCTP packets alone replaces a third 64 KiB port table.
+ */
+struct lw_port_range {
+	__u16 first, last;
+	__u8 classes; /* LW_CLASS_BIT set */
+	__u8 pad[3];
 };
 
 /* Per-class settings of the datapath. */
@@ -200,7 +233,10 @@ struct lw_policy {
 	 * datapath searches both addresses with one 64-bit compare per step.
 	 */
 	__u8 v6_hi_only;
-	__u8 pad[7];
+	__u8 n_services;	 /* used entries of services[] */
+	__u8 n_sctp_port_ranges; /* used entries of sctp_ports[] */
+	__u8 sctp_classes;	 /* classes that use SCTP at all (non-first fragments) */
+	__u8 pad[4];
 	/* Precedence when several classes match: best class for each bit set. */
 	__u8 pick[256];
 	struct lw_class_cfg cls[LW_NR_CLASSES];
@@ -223,6 +259,8 @@ struct lw_policy {
 	 * here so that a separate process knows the policy's thresholds.
 	 */
 	__u32 latency_alarm_us[LW_NR_CLASSES];
+	struct lw_service services[LW_MAX_SERVICES];
+	struct lw_port_range sctp_ports[LW_MAX_SCTP_PORT_RANGES];
 };
 
 /*
@@ -406,8 +444,10 @@ struct lw_rtt_stats {
  *    LW_MAX_IFACES 64 -> 32 (lw_counters, lw_links and struct lw_policy).
  * 3: LW_LINK_TCX in lw_links and the lw_tcx_* link pins: a build of version 2
  *    would put clsact filters beside the tcx links and leave their pins.
+ * 4: LW_PARSE_TRUNC_SCTP (lw_counters' parse[] grows by one reason);
+ *    services[] and sctp_ports[] at the end of struct lw_policy.
  */
-#define LW_PIN_ABI_VERSION 3
+#define LW_PIN_ABI_VERSION 4
 
 struct lw_pin_meta {
 	__u32 abi_version;  /* LW_PIN_ABI_VERSION of the build that pinned */

@@ -43,6 +43,18 @@
 #define LW_ICMP_ECHO_ID_OFF 4
 #define LW_ICMP_ECHO_SEQ_OFF 6
 
+/*
+ * SCTP common header (RFC 9260 3.1): source and destination port, then the
+ * verification tag and the CRC32c checksum. uapi's linux/sctp.h defines it
+ * but pulls in headers that do not build for -target bpf.
+ */
+struct lw_sctp_hdr {
+	__be16 source;
+	__be16 dest;
+	__be32 vtag;
+	__le32 checksum;
+};
+
 #define LW_VLAN_VID_MASK 0x0FFF /* the 12-bit VLAN id of a TCI (PCP 3, DEI 1, VID 12) */
 
 /* IPv4 frag_off in host order: flags(3) | offset(13, 8-byte units) (RFC 791) */
@@ -83,8 +95,8 @@ struct lw_pkt {
 	__u8 infra;    /* link-layer control traffic (ARP, LLDP, STP, LACP) */
 	__u8 reason;   /* enum lw_parse_reason */
 	__u8 l3_off;   /* offset of the IP header from the frame start */
-	__u16 hdr_len; /* bytes before the TCP/UDP payload: replicated per GSO segment */
-	__u16 l4_off;  /* offset of the TCP/UDP/ICMP header, valid when has_ports or has_icmp */
+	__u16 hdr_len; /* bytes before the TCP/UDP/SCTP payload: replicated per GSO segment */
+	__u16 l4_off; /* offset of the TCP/UDP/SCTP/ICMP header, valid when has_ports or has_icmp */
 };
 
 static __always_inline int lw_is_vlan_proto(__u16 h_proto)
@@ -317,6 +329,19 @@ static __always_inline void lw_parse_l4(struct lw_cursor *c, struct lw_pkt *pkt)
 		pkt->dport = bpf_ntohs(uh->dest);
 		pkt->has_ports = 1;
 		pkt->hdr_len += sizeof(*uh);
+		return;
+	}
+	case IPPROTO_SCTP: {
+		/* knet's SCTP transport (corosync.conf(5), knet_transport). */
+		struct lw_sctp_hdr *sh = c->pos;
+		if ((void *)(sh + 1) > c->end) {
+			lw_set_reason(pkt, LW_PARSE_TRUNC_SCTP);
+			return;
+		}
+		pkt->sport = bpf_ntohs(sh->source);
+		pkt->dport = bpf_ntohs(sh->dest);
+		pkt->has_ports = 1;
+		pkt->hdr_len += sizeof(*sh);
 		return;
 	}
 	case IPPROTO_ICMP:

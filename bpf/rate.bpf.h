@@ -89,13 +89,12 @@ static __always_inline __u64 lw_pace_departure(struct lw_bucket *b, const struct
 
 /*
  * What a cap limits: the payload the application sent (what iperf3 and
- * Proxmox's bwlimit measure), headers riding on top. For TCP/UDP that is
- * everything behind the transport header; a GSO packet holds its headers
- * once, so the same subtraction gives the payload of all its segments. For
- * other IP packets (ICMP, later fragments, unparsed transports) it is the L3
- * payload: behind the IPv4 header (ihl) or the 40-byte IPv6 header. Anything
- * else is charged from its L3 offset on. A packet without payload (a pure
- * ACK) costs nothing.
+ * Proxmox's bwlimit measure), headers riding on top. For TCP/UDP/SCTP that
+ * is everything behind the transport header (SCTP: its common header); a GSO packet holds its
+ * headers once, so the same subtraction gives the payload of all its segments. For other IP packets
+ * (ICMP, later fragments, unparsed transports) it is the L3 payload: behind the IPv4 header (ihl)
+ * or the 40-byte IPv6 header. Anything else is charged from its L3 offset on. A packet without
+ * payload (a pure ACK) costs nothing.
  */
 static __always_inline __u32 lw_payload_len(struct __sk_buff *skb, const struct lw_pkt *pkt)
 {

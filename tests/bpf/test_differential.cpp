@@ -141,6 +141,18 @@ struct PolicyGen {
     return "[" + s + "]";
   }
 
+  // A few of kQnetdHosts, with and without ports, as hosts or networks.
+  std::string qnetd() {
+    static const char* kEntries[] = {"\"203.0.113.9\"", "\"198.51.100.70:5404\"",
+                                     "\"203.0.113.16/29\"", "\"[2001:db8:0:1::9]:5403\"",
+                                     "\"[2001:db8:0:1::/120]:5404\""};
+    std::string s;
+    int first = pick(5), n = 1 + pick(3);
+    for (int i = 0; i < n && first + i < 5; ++i)
+      s += (s.empty() ? "" : ", ") + std::string(kEntries[first + i]);
+    return "[" + s + "]";
+  }
+
   std::string lane_classes(const std::vector<int>& with_networks) {
     std::string s;
     for (int c : with_networks)
@@ -191,6 +203,8 @@ struct PolicyGen {
         s += std::string("action = \"") + (chance(0.5) ? "enforce" : "audit") + "\"\n";
       if (chance(0.3)) s += "tcp_ports = " + ports() + "\n";
       if (chance(0.3)) s += "udp_ports = " + ports() + "\n";
+      if (chance(0.3)) s += "sctp_ports = " + ports() + "\n";
+      if (c == LW_CLASS_COROSYNC && chance(0.6)) s += "qnetd = " + qnetd() + "\n";
     }
     if (chance(0.2))
       s += std::string("[class.other]\naction = \"") + (chance(0.5) ? "enforce" : "audit") + "\"\n";
@@ -218,6 +232,12 @@ struct FrameGen {
   // host), or one outside all of them.
   std::string address(int family) {
     const auto& nets = family == AF_INET ? v4_nets : v6_nets;
+    if (chance(0.08)) {
+      // the qnetd hosts the policy generator writes (and neighbours)
+      static const char* k4[] = {"203.0.113.9", "198.51.100.70", "203.0.113.17", "203.0.113.24"};
+      static const char* k6[] = {"2001:db8:0:1::9", "2001:db8:0:1::ff", "2001:db8:0:1::100"};
+      return family == AF_INET ? k4[pick(4)] : k6[pick(3)];
+    }
     lw::Address a;
     a.family = family;
     const int len = family == AF_INET ? 4 : 16;
@@ -241,16 +261,17 @@ struct FrameGen {
   }
 
   uint16_t port() {
-    static const uint16_t kPorts[] = {22,    111,   2049,  3128,  3260, 3299, 3300, 3301,
-                                      5404,  5405,  5412,  5413,  5899, 5900, 5999, 6000,
-                                      6788,  6789,  6790,  6799,  6800, 7300, 7301, 8006,
-                                      59999, 60000, 60050, 60051, 0,    1,    1024, 65535};
+    static const uint16_t kPorts[] = {22,    111,  2049, 3128, 3260,  3299, 3300,  3301,  5404,
+                                      5405,  5412, 5413, 5899, 5900,  5999, 6000,  6788,  6789,
+                                      6790,  6799, 6800, 7300, 7301,  8006, 59999, 60000, 60050,
+                                      60051, 0,    1,    1024, 65535, 5403, 5404};
     int k = pick(10);
     if (k < 6) return kPorts[pick(sizeof kPorts / sizeof kPorts[0])];
     if (k < 8) {
       // around a range boundary of one of the policy's classes
       const auto& cls = policy.classes[pick(LW_NR_CLASSES)];
-      const auto& ranges = chance(0.5) ? cls.tcp_ports : cls.udp_ports;
+      int t = pick(3);
+      const auto& ranges = t == 0 ? cls.tcp_ports : t == 1 ? cls.udp_ports : cls.sctp_ports;
       if (!ranges.empty()) {
         const auto& r = ranges[pick(static_cast<int>(ranges.size()))];
         return static_cast<uint16_t>((chance(0.5) ? r.first : r.last) + pick(3) - 1);
@@ -274,8 +295,10 @@ struct FrameGen {
       TcpOpts o;
       if (chance(0.05)) o.doff = static_cast<uint8_t>(pick(16));
       b.tcp(port(), port(), o);
-    } else if (k < 7) {
+    } else if (k < 6) {
       b.udp(port(), port());
+    } else if (k < 7) {
+      b.sctp(port(), port());
     } else if (family == AF_INET) {
       static const uint8_t kTypes[] = {0, 8, 3, 4, 5, 11, 12, 13, 9, 10};
       uint8_t t = chance(0.8) ? kTypes[pick(10)] : byte();
@@ -322,10 +345,11 @@ struct FrameGen {
             break;
           default: {
             bool later = chance(0.5);
-            b.ext_fragment(
-                later ? static_cast<uint16_t>(1 + pick(100)) : 0, chance(0.6), 7,
-                later ? std::optional<uint8_t>(chance(0.5) ? int{IPPROTO_UDP} : int{IPPROTO_ICMPV6})
-                      : std::nullopt);
+            b.ext_fragment(later ? static_cast<uint16_t>(1 + pick(100)) : 0, chance(0.6), 7,
+                           later ? std::optional<uint8_t>(chance(0.3)   ? int{IPPROTO_UDP}
+                                                          : chance(0.5) ? int{IPPROTO_SCTP}
+                                                                        : int{IPPROTO_ICMPV6})
+                                 : std::nullopt);
             if (later) return finish(b);  // nothing can follow a non-first fragment
           }
         }

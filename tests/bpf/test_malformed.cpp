@@ -198,11 +198,11 @@ TEST_F(Malformed, IcmpShortIsNeverInfraAndGoesByAddress) {
 }
 
 TEST_F(Malformed, UnknownTransportIsOther) {
-  // GRE (47) and SCTP (132) between class addresses: valid IP, nobody's.
+  // GRE (47) and OSPF (89) between class addresses: valid IP, nobody's.
   LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kCoroA, kCoroB, {.protocol = 47}).payload(40).build(),
                       {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
   LW_EXPECT_BOTH_DIRS(
-      PacketBuilder().ipv6(v6::kClu, v6::kClu2, {.next_header = 132}).payload(40).build(),
+      PacketBuilder().ipv6(v6::kClu, v6::kClu2, {.next_header = 89}).payload(40).build(),
       {LW_CLASS_OTHER, LW_PARSE_UNKNOWN_L4});
   // ESP (50): encrypted, nothing to read.
   LW_EXPECT_BOTH_DIRS(PacketBuilder().ipv4(kMgmt, kMgmt2, {.protocol = 50}).payload(40).build(),

@@ -5,7 +5,8 @@
 // qnetd (TCP 5403), to the PBS (TCP 8007) and an SSH migration to the peer's
 // ring0_addr are counted in the classes and on the lanes derive chose.
 //   corosync link 0: A 198.51.100.1/24 <-> B .2; qnetd is B's 198.51.100.5
-//   management:      A 203.0.113.1/25 <-> B .2; the PBS is B's 203.0.113.20
+//   management:      A 203.0.113.1/25 <-> B .2; the PBS is B's 203.0.113.20,
+//                    the qnetd host outside the link network B's 203.0.113.30
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -39,11 +40,11 @@ class DeriveServices : public ::testing::Test {
                                    VethOptions{.prefix = "lwtsc",
                                                .addrs_a = {"198.51.100.1/24"},
                                                .addrs_b = {"198.51.100.2/24", "198.51.100.5/24"}});
-    mgmt_ =
-        std::make_unique<VethPair>(*a_, *b_,
-                                   VethOptions{.prefix = "lwtsm",
-                                               .addrs_a = {"203.0.113.1/25"},
-                                               .addrs_b = {"203.0.113.2/25", "203.0.113.20/25"}});
+    mgmt_ = std::make_unique<VethPair>(
+        *a_, *b_,
+        VethOptions{.prefix = "lwtsm",
+                    .addrs_a = {"203.0.113.1/25"},
+                    .addrs_b = {"203.0.113.2/25", "203.0.113.20/25", "203.0.113.30/25"}});
     node_ = std::make_unique<LanewardenNode>(LW_BINARY, a_->name(),
                                              "lwtsvc" + std::to_string(::getpid()));
     root_ = fs::temp_directory_path() / ("lwtsvc-root-" + std::to_string(::getpid()));
@@ -60,8 +61,10 @@ class DeriveServices : public ::testing::Test {
   }
 
   // The files as Proxmox writes them, with this test's interface names;
-  // `coro_name` names the Corosync NIC's stanza (files older than a rename).
-  void write_tree(const std::string& coro_name = "") const {
+  // `coro_name` names the Corosync NIC's stanza (files older than a rename),
+  // `qnetd` the QDevice's host.
+  void write_tree(const std::string& coro_name = "",
+                  const std::string& qnetd = "198.51.100.5") const {
     std::string coro = coro_name.empty() ? coro_->name_a() : coro_name;
     write_file(root_ / "etc/hostname", "pve1\n");
     write_file(root_ / "etc/hosts",
@@ -79,11 +82,13 @@ class DeriveServices : public ::testing::Test {
                "    ring0_addr: 198.51.100.1\n  }\n  node {\n    name: pve2\n    nodeid: 2\n"
                "    quorum_votes: 1\n    ring0_addr: 198.51.100.2\n  }\n}\n\n"
                "quorum {\n  device {\n    model: net\n    net {\n      algorithm: ffsplit\n"
-               "      host: 198.51.100.5\n      tls: on\n    }\n    votes: 1\n  }\n"
-               "  provider: corosync_votequorum\n}\n\n"
-               "totem {\n  cluster_name: lab\n  config_version: 2\n  interface {\n"
-               "    linknumber: 0\n  }\n  ip_version: ipv4-6\n  link_mode: passive\n"
-               "  secauth: on\n  version: 2\n}\n");
+               "      host: " +
+                   qnetd +
+                   "\n      tls: on\n    }\n    votes: 1\n  }\n"
+                   "  provider: corosync_votequorum\n}\n\n"
+                   "totem {\n  cluster_name: lab\n  config_version: 2\n  interface {\n"
+                   "    linknumber: 0\n  }\n  ip_version: ipv4-6\n  link_mode: passive\n"
+                   "  secauth: on\n  version: 2\n}\n");
     write_file(root_ / "etc/pve/datacenter.cfg", "keyboard: en-us\n");
     write_file(root_ / "etc/pve/storage.cfg",
                "dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\n"
@@ -114,7 +119,7 @@ TEST_F(DeriveServices, QdevicePbsAndSshMigrationLandInTheirClassesAndLanes) {
   // What derive decided, in its own words: reviewed here, enforced below.
   EXPECT_NE(policy.find("corosync = [\"198.51.100.0/24\"]"), std::string::npos) << policy;
   EXPECT_NE(policy.find("storage = [\"203.0.113.20/32\"]"), std::string::npos) << policy;
-  EXPECT_NE(policy.find("tcp_ports = [5403]"), std::string::npos) << policy;
+  EXPECT_NE(policy.find("qnetd = \"198.51.100.5\""), std::string::npos) << policy;
   EXPECT_NE(policy.find("tcp_ports = [3260, 2049, 8007]"), std::string::npos) << policy;
   EXPECT_EQ(policy.find("exclusive = true"), std::string::npos) << policy;
   node_->apply(policy);
@@ -141,6 +146,48 @@ TEST_F(DeriveServices, QdevicePbsAndSshMigrationLandInTheirClassesAndLanes) {
   // Migration without a migration network is SSH on the Corosync NIC: `other`,
   // and on a lane derive left shared it is no violation.
   EXPECT_GT(node_->packets(coro_->name_a(), "egress", "other", "pass"), 10u);
+  EXPECT_TRUE(no_violations());
+}
+
+// The usual QDevice: qnetd on a third machine outside the Corosync link
+// networks, reached over the management network from the management
+// address. Its connection is Corosync by the qnetd end alone, on the
+// management lane derive opened to Corosync for it; TCP 5403 to another
+// host stays `other`.
+TEST_F(DeriveServices, QnetdOutsideTheLinksIsCorosyncFromAnyLocalAddress) {
+  write_tree("", "203.0.113.30");
+  auto check = node_->run("check --format json --root " + root_.string());
+  bool lw027 = false;
+  for (const auto& f : json_lines(check.out))
+    if (f.value("id", "") == "LW027" &&
+        f.value("message", "").find("recognises it by the qnetd host") != std::string::npos)
+      lw027 = true;
+  EXPECT_TRUE(lw027) << check.out << check.err;
+
+  std::string policy = derive();
+  EXPECT_NE(policy.find("qnetd = \"203.0.113.30\""), std::string::npos) << policy;
+  EXPECT_NE(policy.find("corosync = [\"198.51.100.0/24\"]"), std::string::npos) << policy;
+  EXPECT_EQ(policy.find("tcp_ports = [5403]"), std::string::npos) << policy;
+  node_->apply(policy);
+
+  TcpSink qnetd(*b_, "203.0.113.30", 5403);
+  TcpSink elsewhere(*b_, "203.0.113.2", 5403);
+  auto q = send_tcp(*a_, {.dst = "203.0.113.30", .dport = 5403, .bytes = 20000, .timeout = 5s});
+  EXPECT_TRUE(q.connected && q.error.empty()) << q.error;
+  EXPECT_EQ(qnetd.wait_for_bytes(20000, 5s), 20000u);
+  // From A's management address, outside every link network: Corosync both
+  // ways, and nothing of it in `other`.
+  const uint64_t coro_out = node_->packets(mgmt_->name_a(), "egress", "corosync", "pass");
+  EXPECT_GT(coro_out, 10u);
+  EXPECT_GT(node_->packets(mgmt_->name_a(), "ingress", "corosync", "pass"), 0u);
+  EXPECT_EQ(node_->packets(mgmt_->name_a(), "egress", "other"), 0u);
+  EXPECT_TRUE(no_violations());
+
+  auto e = send_tcp(*a_, {.dst = "203.0.113.2", .dport = 5403, .bytes = 20000, .timeout = 5s});
+  EXPECT_TRUE(e.connected && e.error.empty()) << e.error;
+  EXPECT_EQ(elsewhere.wait_for_bytes(20000, 5s), 20000u);
+  EXPECT_GT(node_->packets(mgmt_->name_a(), "egress", "other", "pass"), 10u);
+  EXPECT_EQ(node_->packets(mgmt_->name_a(), "egress", "corosync", "pass"), coro_out);
   EXPECT_TRUE(no_violations());
 }
 

@@ -39,9 +39,11 @@ uint32_t candidates(const Frame& f, const policy::Policy& p, bool* infra) {
   const bool icmp = (f.family == AF_INET && f.l4 == IPPROTO_ICMP) ||
                     (f.family == AF_INET6 && f.l4 == IPPROTO_ICMPV6);
   uint32_t cand = 0;
-  if (f.l4 == IPPROTO_TCP || f.l4 == IPPROTO_UDP) {
+  if (f.l4 == IPPROTO_TCP || f.l4 == IPPROTO_UDP || f.l4 == IPPROTO_SCTP) {
     for (int c = 0; c < LW_NR_CLASSES; ++c) {
-      const auto& ports = f.l4 == IPPROTO_TCP ? p.classes[c].tcp_ports : p.classes[c].udp_ports;
+      const auto& ports = f.l4 == IPPROTO_TCP   ? p.classes[c].tcp_ports
+                          : f.l4 == IPPROTO_UDP ? p.classes[c].udp_ports
+                                                : p.classes[c].sctp_ports;
       // No ports to read (non-first fragment, truncated header): attribute
       // by addresses, so every class of this transport is in.
       bool match =
@@ -64,6 +66,19 @@ uint32_t candidates(const Frame& f, const policy::Policy& p, bool* infra) {
   return cand;
 }
 
+// A qnetd entry is TCP to its port on its address: the end that has the
+// port has the address, the other end may be anywhere.
+uint32_t one_ended(const Frame& f, const policy::Policy& p) {
+  if (f.l4 != IPPROTO_TCP || !f.transport_read) return 0;
+  uint32_t out = 0;
+  for (int c = 0; c < LW_NR_CLASSES; ++c)
+    for (const auto& s : p.classes[c].services)
+      if ((f.sport == s.port && s.net.contains(f.src)) ||
+          (f.dport == s.port && s.net.contains(f.dst)))
+        out |= LW_CLASS_BIT(c);
+  return out;
+}
+
 }  // namespace
 
 uint8_t classify(const Frame& f, const policy::Policy& p) {
@@ -72,7 +87,9 @@ uint8_t classify(const Frame& f, const policy::Policy& p) {
   bool infra = false;
   const uint32_t cand = candidates(f, p, &infra);
   if (infra) return LW_CLASS_INFRA;
+  const uint32_t services = one_ended(f, p);
   for (int c : kPrecedence) {
+    if (services & LW_CLASS_BIT(c)) return static_cast<uint8_t>(c);
     if (!(cand & LW_CLASS_BIT(c))) continue;
     const bool src = in_networks(p.networks[c], f.src), dst = in_networks(p.networks[c], f.dst);
     // Corosync runs between addresses of link networks; the others need one

@@ -53,7 +53,7 @@ void set_ip_reason(Frame& f, uint8_t reason) {
 }
 
 void parse_transport(const Reader& r, size_t off, Frame& f) {
-  const bool tcp = f.l4 == IPPROTO_TCP, udp = f.l4 == IPPROTO_UDP;
+  const bool tcp = f.l4 == IPPROTO_TCP, udp = f.l4 == IPPROTO_UDP, sctp = f.l4 == IPPROTO_SCTP;
   // ICMP belongs to IPv4 and ICMPv6 to IPv6: the other family's number is
   // just an unknown protocol (and must never make a packet infra).
   const bool icmp = (f.family == AF_INET && f.l4 == IPPROTO_ICMP) ||
@@ -66,6 +66,12 @@ void parse_transport(const Reader& r, size_t off, Frame& f) {
     f.transport_read = true;
     // Ports are valid even when the data offset is not; TCP options are never read.
     if (tcp && (r.u8(off + 12) >> 4) < 5) set_reason(f, LW_PARSE_BAD_TCP_DOFF);
+  } else if (sctp) {
+    // RFC 9260 3.1: the common header is ports, verification tag, checksum.
+    if (!r.fits(off, 12)) return set_reason(f, LW_PARSE_TRUNC_SCTP);
+    f.sport = r.u16(off);
+    f.dport = r.u16(off + 2);
+    f.transport_read = true;
   } else if (icmp) {
     // type, code, checksum and the 4-byte rest of the header (echo id/seq)
     if (!r.fits(off, 8)) return set_reason(f, LW_PARSE_TRUNC_ICMP);

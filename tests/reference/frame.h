@@ -29,7 +29,7 @@ struct Frame {
   int family = 0;                // 0 (no valid IP addresses), AF_INET or AF_INET6
   lw::Address src, dst;
   int l4 = -1;                  // transport the IP header names; -1 unknown
-  bool transport_read = false;  // ports (TCP/UDP) or type/code (ICMP) were read
+  bool transport_read = false;  // ports (TCP/UDP/SCTP) or type/code (ICMP) were read
   uint16_t sport = 0, dport = 0;
   uint8_t icmp_type = 0, icmp_code = 0;
   Fragment fragment = Fragment::none;

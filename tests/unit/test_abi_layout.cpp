@@ -23,6 +23,19 @@ static_assert(sizeof(lw_class_cfg) == 24 && offsetof(lw_class_cfg, rate) == 8);
 static_assert(sizeof(lw_bucket) == 24 && offsetof(lw_bucket, credit_ns) == 8);
 static_assert(sizeof(lw_link) == 24 && offsetof(lw_link, slot) == 16);
 static_assert(offsetof(lw_policy, v6_hi_only) == 24);
+static_assert(offsetof(lw_policy, n_services) == 25 &&
+              offsetof(lw_policy, n_sctp_port_ranges) == 26 &&
+              offsetof(lw_policy, sctp_classes) == 27);
+static_assert(sizeof(lw_service) == 40 && offsetof(lw_service, port) == 32 &&
+              offsetof(lw_service, cls) == 36);
+static_assert(sizeof(lw_port_range) == 8 && offsetof(lw_port_range, classes) == 4);
+// The scanned tables come last, after the fields only userspace reads.
+static_assert(offsetof(lw_policy, services) % 8 == 0 &&
+              offsetof(lw_policy, services) > offsetof(lw_policy, latency_alarm_us));
+static_assert(offsetof(lw_policy, sctp_ports) ==
+              offsetof(lw_policy, services) + LW_MAX_SERVICES * sizeof(lw_service));
+static_assert(LW_PARSE_TRUNC_SCTP == 20 && LW_NR_PARSE_REASONS == 21);
+static_assert(sizeof(lw_iface_counters) == 768 + 8 * LW_NR_DIRS * LW_NR_PARSE_REASONS);
 static_assert(offsetof(lw_policy, pick) == 32);
 static_assert(offsetof(lw_policy, cls) == 32 + 256);
 // The tables start 8-byte aligned so the BPF side reads them with aligned loads.

@@ -296,7 +296,13 @@ const std::vector<BadPolicy>& bad_policies() {
        "ceph_public, ceph_cluster, management, storage, infra"},
       {"UnknownClassKey", TEXT(NETS LANE "[class.migration]\nbandwidth = \"1gbit\"\n"),
        "bad.toml:8:1: unknown key 'bandwidth' in [class.migration]; known keys: action, cap, "
-       "cap_mode, burst, priority, dscp, tcp_ports, udp_ports, latency_alarm"},
+       "cap_mode, burst, priority, dscp, tcp_ports, udp_ports, sctp_ports, qnetd, latency_alarm"},
+      {"QnetdOutsideCorosync", TEXT(NETS LANE "[class.management]\nqnetd = \"203.0.113.9\"\n"),
+       "bad.toml:8:9: 'qnetd' belongs in [class.corosync], not [class.management]: it is the "
+       "QDevice's corosync-qnetd host"},
+      {"QnetdPortRange", TEXT(NETS LANE "[class.corosync]\nqnetd = \"203.0.113.9:5403-5404\"\n"),
+       "bad.toml:8:9: bad qnetd address: '203.0.113.9:5403-5404': one port, not a range: a "
+       "service listens on one"},
       {"ClassNotTable", TEXT(NETS LANE "[class]\ncorosync = 1\n"),
        "bad.toml:8:12: 'class.corosync' must be a table, not an integer"},
       {"UnterminatedString", TEXT("mode = \"audit\n" NETS LANE),

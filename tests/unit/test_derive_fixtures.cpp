@@ -58,26 +58,46 @@ bool has_port(const std::vector<lw::PortRange>& v, uint16_t port) {
                      [&](auto& r) { return r.first <= port && port <= r.last; });
 }
 
+bool has_qnetd(const lw::policy::Policy& p, const std::string& net, uint16_t port) {
+  const auto& s = p.classes[LW_CLASS_COROSYNC].services;
+  return std::any_of(s.begin(), s.end(),
+                     [&](auto& e) { return e.net.str() == net && e.port == port; });
+}
+
 TEST(DeriveFixtures, QdeviceInALinkNetworkIsCorosync) {
   auto p = lw::policy::parse_string(derive_text("2node-qdevice"), "q.toml");
-  // qnetd 10.10.10.5 is inside link 0's network: no extra network, one more port.
+  // qnetd 10.10.10.5 is inside link 0's network: no extra network, no TCP
+  // port for the whole class, one qnetd entry.
   EXPECT_EQ(p.networks[LW_CLASS_COROSYNC].size(), 2u);
-  EXPECT_TRUE(has_port(p.classes[LW_CLASS_COROSYNC].tcp_ports, 5403));
+  EXPECT_FALSE(has_port(p.classes[LW_CLASS_COROSYNC].tcp_ports, 5403));
+  EXPECT_TRUE(has_qnetd(p, "10.10.10.5/32", 5403));
   EXPECT_TRUE(has_port(p.classes[LW_CLASS_COROSYNC].udp_ports, 5405));  // knet keeps its ports
   ASSERT_NE(lane(p, "ens18f0", 11), nullptr);
   EXPECT_EQ(lane(p, "ens18f0", 11)->classes, LW_CLASS_BIT(LW_CLASS_COROSYNC));
 }
 
-TEST(DeriveFixtures, QdeviceOutsideTheLinksIsExplainedNotClaimed) {
-  for (const char* tree :
-       {"broken/lw027-qdevice-by-management", "broken/lw026-027-qdevice-on-storage"}) {
+// qnetd outside the link networks: Corosync by the qnetd end alone, and
+// Corosync allowed on the lane the connection leaves on (management here,
+// storage in the other tree), so it is counted without a violation.
+TEST(DeriveFixtures, QdeviceOutsideTheLinksIsClaimedByItsQnetdHost) {
+  const std::pair<const char*, std::pair<const char*, int>> trees[] = {
+      {"broken/lw027-qdevice-by-management", {"ens18f0", 10}},
+      {"broken/lw026-027-qdevice-on-storage", {"bond0", 0}}};
+  for (const auto& [tree, where] : trees) {
     SCOPED_TRACE(tree);
     auto text = derive_text(tree);
-    EXPECT_NE(text.find("outside every corosync network, so it counts as `other`"),
-              std::string::npos)
-        << text;
+    EXPECT_NE(text.find("outside the link networks"), std::string::npos) << text;
     auto p = lw::policy::parse_string(text, "q.toml");
     EXPECT_FALSE(has_port(p.classes[LW_CLASS_COROSYNC].tcp_ports, 5403));
+    ASSERT_EQ(p.classes[LW_CLASS_COROSYNC].services.size(), 1u);
+    EXPECT_EQ(p.classes[LW_CLASS_COROSYNC].services[0].port, 5403);
+    // qnetd is no link network.
+    for (auto& n : p.networks[LW_CLASS_COROSYNC])
+      EXPECT_FALSE(n.contains(p.classes[LW_CLASS_COROSYNC].services[0].net.addr)) << n.str();
+    const auto* l = lane(p, where.first, where.second);
+    ASSERT_NE(l, nullptr);
+    EXPECT_TRUE(l->classes & LW_CLASS_BIT(LW_CLASS_COROSYNC));
+    EXPECT_FALSE(l->exclusive);
   }
 }
 
@@ -107,10 +127,19 @@ TEST(DeriveFixtures, MigrationWithoutANetworkSharesCorosyncLinkZero) {
   EXPECT_NE(text.find("SSH to the target's ring0_addr"), std::string::npos);
 }
 
-TEST(DeriveFixtures, SctpLinkIsNotExclusive) {
-  auto p = lw::policy::parse_string(derive_text("broken/lw028-corosync-sctp"), "s.toml");
+TEST(DeriveFixtures, SctpLinkGetsSctpPortsAndStaysExclusive) {
+  auto text = derive_text("broken/lw028-corosync-sctp");
+  auto p = lw::policy::parse_string(text, "s.toml");
+  // knet over SCTP is recognised on knet's ports, so link 1's NIC stays
+  // Corosync's alone like link 0's.
+  EXPECT_EQ(p.classes[LW_CLASS_COROSYNC].sctp_ports, (std::vector<lw::PortRange>{{5405, 5412}}));
   EXPECT_TRUE(lane(p, "ens18f1")->exclusive);
-  EXPECT_FALSE(lane(p, "ens20f1")->exclusive);  // link 1: knet_transport sctp
+  EXPECT_TRUE(lane(p, "ens20f1")->exclusive) << text;  // link 1: knet_transport sctp
+  EXPECT_NE(text.find("knet_transport sctp on link 1 (/etc/pve/corosync.conf:"), std::string::npos)
+      << text;
+  // Without SCTP links, no sctp_ports at all.
+  auto plain = lw::policy::parse_string(derive_text("3node-pve1"), "p.toml");
+  EXPECT_TRUE(plain.classes[LW_CLASS_COROSYNC].sctp_ports.empty());
 }
 
 TEST(DeriveFixtures, OpenVswitchLanesOnMembersAndInternalPorts) {

@@ -59,6 +59,38 @@ TEST(SupportChecksum, Rfc1071Example) {
   EXPECT_EQ(inet_checksum(odd), static_cast<uint16_t>(~(0x0102 + 0x0300)));
 }
 
+TEST(SupportChecksum, Crc32cCheckValue) {
+  // The CRC catalogue's check value of CRC-32C (Castagnoli), as SCTP uses it.
+  const B digits = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
+  EXPECT_EQ(frames::crc32c(digits), 0xE3069283u);
+}
+
+TEST(SupportPacketBuilder, SctpCommonHeaderAndCrc32c) {
+  auto f = PacketBuilder()
+               .ipv6("2001:db8::1", "2001:db8::2")
+               .sctp(5405, 5406, {.vtag = 7})
+               .payload(16)
+               .build();
+  const size_t l4 = 14 + 40;
+  EXPECT_EQ(f[14 + 6], 132);  // next header: SCTP
+  EXPECT_EQ(be16(f, l4), 5405);
+  EXPECT_EQ(be16(f, l4 + 2), 5406);
+  EXPECT_EQ(be32(f, l4 + 4), 7u);
+  // The checksum is the CRC32c of the packet with the field zero, stored
+  // least significant byte first (RFC 9260 appendix A).
+  B zeroed(f.begin() + l4, f.end());
+  uint32_t stored = zeroed[8] | zeroed[9] << 8 | zeroed[10] << 16 | uint32_t{zeroed[11]} << 24;
+  for (int i = 8; i < 12; ++i) zeroed[i] = 0;
+  EXPECT_EQ(stored, frames::crc32c(zeroed));
+  auto bad = PacketBuilder()
+                 .ipv4("198.51.100.1", "198.51.100.2")
+                 .sctp(1, 2, {.bad_checksum = true})
+                 .build();
+  auto good = PacketBuilder().ipv4("198.51.100.1", "198.51.100.2").sctp(1, 2).build();
+  EXPECT_NE(bad, good);
+  EXPECT_EQ(good[14 + 9], 132);  // protocol: SCTP
+}
+
 TEST(SupportPacketBuilder, Ipv4HeaderMatchesKnownVector) {
   // The classic worked example (Wikipedia "IPv4 header checksum"):
   // 4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7.

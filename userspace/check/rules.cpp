@@ -101,11 +101,11 @@ const std::vector<RuleInfo>& all_rules() {
        "2-node cluster with neither a QDevice nor two_node: one failure costs quorum"},
       {"LW026", "qdevice-shares-nic", Severity::warning, kQdevice,
        "the QDevice's connection to qnetd shares a NIC with storage or migration"},
-      {"LW027", "qdevice-not-classified", Severity::info, kQdevice,
-       "the QDevice's traffic leaves outside the Corosync networks: lanewarden cannot give it "
-       "Corosync's lane"},
+      {"LW027", "qdevice-outside-links", Severity::info, kQdevice,
+       "the QDevice's connection to qnetd leaves outside the Corosync link networks: Corosync "
+       "shares that lane"},
       {"LW028", "corosync-sctp", Severity::info, kCorosyncMan,
-       "a Corosync link uses knet_transport sctp: lanewarden recognises knet over UDP only"},
+       "a Corosync link uses knet_transport sctp: the policy needs [class.corosync] sctp_ports"},
       {"LW029", "ecmp-hash-l3", Severity::warning, kMesh,
        "an ECMP mesh route with fib_multipath_hash_policy 0: one link carries all the traffic"},
       {"LW030", "device-name-differs", Severity::warning, kPinning,

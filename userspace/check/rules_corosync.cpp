@@ -162,18 +162,19 @@ void check_crypto(CheckContext& ctx, const pve::CorosyncConf& cs) {
              "set secauth: on (Proxmox default) or crypto_cipher: aes256 and crypto_hash: sha256");
 }
 
-// LW028: the datapath parses TCP, UDP and ICMP; knet over SCTP (IP protocol
-// 132) matches no class, so the link is `other` to lanewarden.
+// LW028: knet over SCTP (IP protocol 132) uses knet's port numbers, but a
+// policy claims no SCTP ports unless [class.corosync] sctp_ports lists them.
 void check_sctp(CheckContext& ctx, const pve::CorosyncConf& cs) {
   for (int link : ctx.traffic.sctp_links) {
     const auto* i = cs.interface(link);
     ctx.report("LW028", i->knet_transport->where,
                fmt::format("corosync link {} uses knet_transport sctp: lanewarden recognises "
-                           "Corosync by knet's UDP ports, so this link's packets count as "
-                           "`other`, its lane cannot be exclusive and its priority does not apply",
+                           "Corosync over SCTP only by the ports in [class.corosync] sctp_ports, "
+                           "and the defaults list none; without them this link's packets count "
+                           "as `other`",
                            link),
-               "use the default knet_transport udp, or accept that lanewarden only counts this "
-               "link");
+               "derive writes sctp_ports = [\"5405-5412\"] for such a link; in a policy of "
+               "your own, add it to [class.corosync]");
   }
 }
 

@@ -62,11 +62,12 @@ void check_qdevice(CheckContext& ctx, const pve::CorosyncConf& cs) {
   if (!in_link)
     ctx.report("LW027", q.where,
                fmt::format("{}: TCP {} leaves from {} on {}, outside the Corosync link networks: "
-                           "lanewarden counts Corosync only between link addresses, so the "
-                           "QDevice's connection gets neither Corosync's lane nor its priority",
+                           "lanewarden recognises it by the qnetd host ([class.corosync] qnetd, "
+                           "which derive writes), so Corosync must be allowed on that lane too, "
+                           "where it shares the NIC with whatever else leaves there",
                            q.label, port, q.addr->addr.addr.str(), q.iface->name),
-               "put the qnetd host in a Corosync link network (a third port on the link "
-               "switch), or keep its path free of bulk traffic");
+               "nothing to do if that path is quiet; where bulk traffic shares it, reach qnetd "
+               "through a Corosync link network (a third port on the link switch)");
 }
 
 }  // namespace

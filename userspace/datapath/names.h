@@ -34,7 +34,8 @@ inline constexpr std::array<const char*, LW_NR_PARSE_REASONS> kParseReasonNames 
     "bad_tcp_doff",
     "trunc_udp",
     "trunc_icmp",
-    "unknown_l4"};
+    "unknown_l4",
+    "trunc_sctp"};
 
 // "corosync, migration" for a LW_CLASS_BIT set.
 std::string class_list(uint32_t mask);

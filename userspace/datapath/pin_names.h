@@ -44,7 +44,7 @@ inline constexpr std::array<ObjectMap, 10> kObjectMaps = {{
     // A new outer map: the new programs are verified against its inner map,
     // and the old programs keep reading theirs until their filter is swapped.
     {kPolicyOuter, 0, false},
-    {kCounters, 2, true},
+    {kCounters, 4, true},  // 4: parse[] has LW_PARSE_TRUNC_SCTP
     // Version 3 only added LW_LINK_TCX: every value of version 2 means the
     // same in version 3, so lw_links carries over from version 2.
     {kLinks, 2, true},

@@ -95,6 +95,51 @@ void fill_ports(lw_policy& p, const policy::Policy& policy) {
   }
 }
 
+void fill_sctp_ports(lw_policy& p, const policy::Policy& policy) {
+  size_t n = 0;
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
+    for (const auto& r : policy.classes[cls].sctp_ports) {
+      if (n == LW_MAX_SCTP_PORT_RANGES)
+        throw UsageError(policy.source + ": more than " + std::to_string(LW_MAX_SCTP_PORT_RANGES) +
+                         " SCTP port ranges");
+      p.sctp_ports[n++] = {r.first, r.last, static_cast<uint8_t>(LW_CLASS_BIT(cls)), {}};
+      p.sctp_classes |= LW_CLASS_BIT(cls);
+    }
+  }
+  p.n_sctp_port_ranges = static_cast<uint8_t>(n);
+}
+
+// The prefix of `net` as a mask over the address's bits, in the layout of
+// struct lw_service (IPv4 in the low 32 bits of the low half).
+void fill_service(lw_service& s, const policy::Service& svc, int cls) {
+  const bool v4 = svc.net.addr.family == AF_INET;
+  const int bits = v4 ? 32 : 128;
+  const u128 addr = address_value(svc.net.addr);
+  const u128 mask = svc.net.prefix == 0 ? 0 : ~u128{0} << (bits - svc.net.prefix);
+  const u128 used = v4 ? u128{UINT32_MAX} : ~u128{0};
+  s.addr_hi = static_cast<uint64_t>(addr >> 64);
+  s.addr_lo = static_cast<uint64_t>(addr);
+  s.mask_hi = static_cast<uint64_t>((mask & used) >> 64);
+  s.mask_lo = static_cast<uint64_t>(mask & used);
+  s.port = svc.port;
+  s.l4 = IPPROTO_TCP;
+  s.family = v4 ? 4 : 6;
+  s.cls = static_cast<uint8_t>(cls);
+}
+
+void fill_services(lw_policy& p, const policy::Policy& policy) {
+  size_t n = 0;
+  for (int cls = 0; cls < LW_NR_CLASSES; cls++) {
+    for (const auto& svc : policy.classes[cls].services) {
+      if (n == LW_MAX_SERVICES)
+        throw UsageError(svc.where.str() + ": more than " + std::to_string(LW_MAX_SERVICES) +
+                         " one-ended services");
+      fill_service(p.services[n++], svc, cls);
+    }
+  }
+  p.n_services = static_cast<uint8_t>(n);
+}
+
 void fill_precedence(lw_policy& p) {
   for (int mask = 0; mask < 256; mask++) {
     p.pick[mask] = LW_CLASS_OTHER;
@@ -244,6 +289,8 @@ CompiledPolicy compile_policy(const policy::Policy& policy, const IfindexResolve
 
   fill_networks(p, policy);
   fill_ports(p, policy);
+  fill_sctp_ports(p, policy);
+  fill_services(p, policy);
   fill_precedence(p);
   fill_actions(p, policy);
   fill_rates(p, policy);

@@ -15,7 +15,7 @@ namespace lw::datapath {
 // Bump when the record's fields change meaning; add fields freely.
 inline constexpr int kStateRecordSchema = 1;
 // The pinned-state version in which struct lw_policy last changed layout.
-inline constexpr uint32_t kPolicyLayoutSince = 0;
+inline constexpr uint32_t kPolicyLayoutSince = 4;  // 4: services[], sctp_ports[]
 
 std::string serialize_state(const DesiredState& state);
 

@@ -3,6 +3,7 @@
 #include "derive/derive.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <map>
@@ -70,53 +71,65 @@ bool in_any(const std::vector<lw::Cidr>& nets, const lw::Address& a) {
   return std::any_of(nets.begin(), nets.end(), [&](const lw::Cidr& n) { return n.contains(a); });
 }
 
-// The datapath counts a packet as Corosync only when both ends are in a
-// Corosync network, so qnetd's connection is Corosync exactly when it
-// leaves from a link address: then the qnetd host joins the Corosync
-// networks and its port the Corosync ports. Otherwise it stays `other`,
-// and derive says so rather than claim a protection it cannot give.
-bool qdevice_in_link(const pve::TrafficMap& tm, const DerivedPolicy& p) {
-  if (!tm.qdevice || !tm.qdevice->local() || tm.qdevice->net.addr.family == 0) return false;
-  return in_any(p.networks[LW_CLASS_COROSYNC], tm.qdevice->addr->addr.addr);
+std::string qnetd_text(const lw::Address& a, int port) {
+  bool v6 = a.family == AF_INET6;
+  if (port == policy::kQnetdDefaultPort) return a.str();
+  return v6 ? fmt::format("[{}]:{}", a.str(), port) : fmt::format("{}:{}", a.str(), port);
 }
 
+// The QDevice's connection to corosync-qnetd is Corosync by the qnetd end
+// alone ([class.corosync] qnetd), whatever local address the route picks.
+// Written only when the files show where it leaves (a local route), because
+// Corosync must then be allowed on that lane too (build_lanes).
 void choose_qdevice(const pve::NodeConfig& node, const pve::TrafficMap& tm, DerivedPolicy& p) {
   if (!tm.qdevice || tm.qdevice->net.addr.family == 0) return;
   const auto& q = *tm.qdevice;
   const auto& qnetd = q.net.addr;
   if (!q.local()) {
-    p.notes.push_back(fmt::format("{}: no local route to {}", q.label, qnetd.str()));
+    p.notes.push_back(
+        fmt::format("{}: no local route to {}, so no lane for it", q.label, qnetd.str()));
     return;
   }
-  if (!qdevice_in_link(tm, p)) {
-    p.notes.push_back(fmt::format(
-        "{}: TCP {} leaves from {} on {}, outside every corosync network, so it counts as "
-        "`other` (check LW027)",
-        q.label, node.corosync->qdevice->port, q.addr->addr.addr.str(), q.iface->name));
-    return;
+  int port = node.corosync->qdevice->port;
+  bool in_link = in_any(p.networks[LW_CLASS_COROSYNC], q.addr->addr.addr);
+  p.qnetd = {
+      qnetd_text(qnetd, port),
+      fmt::format("{}: TCP {} from {} on {}{} ({})", q.label, port, q.addr->addr.addr.str(),
+                  q.iface->name, in_link ? ", a link address" : ", outside the link networks",
+                  rel(node, q.where))};
+}
+
+// knet runs over SCTP on the ports it uses over UDP (corosync.conf(5),
+// knet_transport): the class's default UDP ports, and a link's own
+// mcastport where one is written outside them.
+void choose_sctp(const pve::NodeConfig& node, const pve::TrafficMap& tm, DerivedPolicy& p) {
+  if (tm.sctp_links.empty() || p.networks[LW_CLASS_COROSYNC].empty()) return;
+  const auto& cs = *node.corosync;
+  const auto defaults = policy::default_class_policy(LW_CLASS_COROSYNC).udp_ports;
+  std::string links;
+  for (int link : tm.sctp_links) {
+    const auto* i = cs.interface(link);
+    links += fmt::format("{}link {} ({})", links.empty() ? "" : ", ", link,
+                         rel(node, i->knet_transport->where));
   }
-  auto& coro = p.networks[LW_CLASS_COROSYNC];
-  auto why = fmt::format("{} {}: from {} on {} ({})", q.label, q.net.str(), q.addr->addr.addr.str(),
-                         q.iface->name, rel(node, q.where));
-  if (in_any(coro, qnetd)) {
-    p.network_why[LW_CLASS_COROSYNC].push_back(why + ", inside a link network");
-    return;
+  for (auto& r : defaults) p.corosync_sctp_ports.emplace_back(r, "knet_transport sctp on " + links);
+  for (int link : tm.sctp_links) {
+    const auto* i = cs.interface(link);
+    if (!i->mcastport || *i->mcastport < 1 || *i->mcastport > 65535) continue;
+    auto port = static_cast<uint16_t>(*i->mcastport);
+    bool covered =
+        std::any_of(p.corosync_sctp_ports.begin(), p.corosync_sctp_ports.end(),
+                    [&](auto& e) { return e.first.first <= port && port <= e.first.last; });
+    if (!covered)
+      p.corosync_sctp_ports.emplace_back(
+          PortRange{port, port},
+          fmt::format("mcastport of link {} ({})", link, rel(node, i->where)));
   }
-  for (int c = 1; c < LW_NR_CLASSES; ++c)
-    for (auto& n : p.networks[c])
-      if (n.contains(qnetd)) {
-        p.notes.push_back(fmt::format("{}: {} is in the {} network {}: left out", q.label,
-                                      qnetd.str(), policy::kClassNames[c], n.str()));
-        return;
-      }
-  coro.push_back(q.net);
-  p.network_why[LW_CLASS_COROSYNC].push_back(why);
 }
 
 void extra_ports(const pve::NodeConfig& node, const pve::TrafficMap& tm, DerivedPolicy& p) {
   for (auto& e : tm.tcp_ports) {
     if (p.networks[e.cls].empty()) continue;
-    if (e.cls == LW_CLASS_COROSYNC && !qdevice_in_link(tm, p)) continue;
     auto defaults = policy::default_class_policy(e.cls).tcp_ports;
     bool covered = std::any_of(defaults.begin(), defaults.end(), [&](auto& r) {
       return r.first <= e.ports.first && e.ports.last <= r.last;
@@ -188,10 +201,10 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
   std::map<std::string, std::string> renamed;
   std::vector<const pve::ClassUse*> uses;
   for (auto& u : tm.uses) uses.push_back(&u);
-  if (qdevice_in_link(tm, p)) uses.push_back(&*tm.qdevice);
+  if (p.qnetd) uses.push_back(&*tm.qdevice);
   for (auto* up : uses) {
     const auto& u = *up;
-    // The QDevice rides on its link's network (qdevice_in_link): kept with it.
+    // The QDevice's lane is where its connection leaves (choose_qdevice).
     bool qdevice = tm.qdevice && up == &*tm.qdevice;
     if (!u.local() || (!qdevice && !kept(p, u))) continue;
     for (auto& a : u.attach) {
@@ -244,10 +257,6 @@ void build_lanes(const pve::NodeConfig& node, const pve::Topology& topo, const p
             r.instance.str()));
         shared.insert(key);
       }
-  for (int link : tm.sctp_links)
-    for (auto* u : tm.of_class(LW_CLASS_COROSYNC))
-      if (u->link == link && u->local())
-        share(*u, fmt::format("corosync link {}: knet_transport sctp, counted as `other`", link));
   std::string priority_iface;  // the files' name; the kernel's is known below
   for (auto& [key, lane] : lanes) {
     lane.exclusive = lane.classes == LW_CLASS_BIT(LW_CLASS_COROSYNC) && !shared.count(key) &&
@@ -362,6 +371,7 @@ DerivedPolicy derive_policy(const pve::NodeConfig& node) {
   auto tm = pve::map_traffic(node, topo);
   choose_networks(node, tm, p);
   choose_qdevice(node, tm, p);
+  choose_sctp(node, tm, p);
   extra_ports(node, tm, p);
   build_lanes(node, topo, tm, p);
   migration_cap(node, p);

@@ -35,9 +35,14 @@ struct DerivedPolicy {
   // [probe]: the other nodes' Corosync link addresses, each with where it
   // comes from ("pve2 ring0_addr (/etc/pve/corosync.conf:18)").
   std::vector<std::pair<lw::Address, std::string>> probe_peers;
-  // TCP ports beyond a class's defaults (PBS 8007, qnetd 5403), each with
-  // where it comes from; render writes the defaults and these together.
+  // TCP ports beyond a class's defaults (PBS 8007), each with where it
+  // comes from; render writes the defaults and these together.
   std::array<std::vector<std::pair<lw::PortRange, std::string>>, LW_NR_CLASSES> extra_tcp_ports;
+  // [class.corosync] qnetd: the QDevice's qnetd host as the policy writes it
+  // ("203.0.113.9", "203.0.113.9:15403", "[2001:db8::9]:5403"), and why.
+  std::optional<std::pair<std::string, std::string>> qnetd;
+  // [class.corosync] sctp_ports: knet's ports when a link runs over SCTP.
+  std::vector<std::pair<lw::PortRange, std::string>> corosync_sctp_ports;
   bool ovs = false;  // Open vSwitch stanzas: render explains where its lanes go
   bool corosync_priority = false;
   std::string corosync_priority_why;

@@ -92,6 +92,20 @@ std::string render_toml(const DerivedPolicy& p) {
     sections[LW_CLASS_COROSYNC] += "# " + p.corosync_priority_why + ": Corosync goes first there\n";
     sections[LW_CLASS_COROSYNC] += "priority = \"high\"\n";
   }
+  if (p.qnetd) {
+    sections[LW_CLASS_COROSYNC] +=
+        "# " + p.qnetd->second +
+        ":\n# Corosync by the qnetd end alone, whatever the local address\n";
+    sections[LW_CLASS_COROSYNC] += fmt::format("qnetd = \"{}\"\n", p.qnetd->first);
+  }
+  if (!p.corosync_sctp_ports.empty()) {
+    std::string list;
+    for (auto& [r, why] : p.corosync_sctp_ports) {
+      sections[LW_CLASS_COROSYNC] += fmt::format("# SCTP {}: {}\n", port_text(r), why);
+      list += (list.empty() ? "" : ", ") + port_text(r);
+    }
+    sections[LW_CLASS_COROSYNC] += "sctp_ports = [" + list + "]\n";
+  }
   for (int c = 1; c < LW_NR_CLASSES; ++c) {
     if (p.extra_tcp_ports[c].empty()) continue;
     std::string list;

@@ -24,6 +24,17 @@ uint32_t checksum_add(std::span<const uint8_t> data, uint32_t initial) {
 
 uint16_t checksum_finish(uint32_t sum) { return static_cast<uint16_t>(~fold(sum) & 0xffff); }
 
+uint32_t crc32c(std::span<const uint8_t> data) {
+  // Bitwise, reflected polynomial 0x1EDC6F41: test frames are short.
+  constexpr uint32_t kReflectedPoly = 0x82F63B78;
+  uint32_t crc = 0xFFFFFFFF;
+  for (uint8_t b : data) {
+    crc ^= b;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (kReflectedPoly & (0u - (crc & 1)));
+  }
+  return ~crc;
+}
+
 uint16_t inet_checksum(std::span<const uint8_t> data) {
   return checksum_finish(checksum_add(data));
 }

@@ -17,6 +17,9 @@ uint16_t checksum_finish(uint32_t sum);
 // Convenience: checksum of one contiguous block.
 uint16_t inet_checksum(std::span<const uint8_t> data);
 
+// CRC32c (Castagnoli), the SCTP checksum (RFC 9260 appendix B).
+uint32_t crc32c(std::span<const uint8_t> data);
+
 // Pseudo-header sums (RFC 793 / RFC 8200 section 8.1); `l4_len` is the
 // length of the L4 header plus data.
 uint32_t pseudo_header_v4(const Ipv4Addr& src, const Ipv4Addr& dst, uint8_t proto, uint32_t l4_len);

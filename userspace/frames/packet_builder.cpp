@@ -22,7 +22,8 @@ bool is_l3(Kind k) {
   return k == Kind::kIpv4 || k == Kind::kIpv6 || k == Kind::kArp || k == Kind::kL2;
 }
 bool is_l4(Kind k) {
-  return k == Kind::kTcp || k == Kind::kUdp || k == Kind::kIcmp || k == Kind::kIcmp6;
+  return k == Kind::kTcp || k == Kind::kUdp || k == Kind::kSctp || k == Kind::kIcmp ||
+         k == Kind::kIcmp6;
 }
 
 // Options are padded with EOL (0) to the 4-byte multiple the length fields need.
@@ -202,6 +203,16 @@ PacketBuilder& PacketBuilder::udp(uint16_t sport, uint16_t dport, UdpOpts opts) 
   return add(std::move(l));
 }
 
+PacketBuilder& PacketBuilder::sctp(uint16_t sport, uint16_t dport, SctpOpts opts) {
+  Layer l{Kind::kSctp, Bytes(12, 0)};
+  l.ip_proto = 132;
+  put16(l.bytes, 0, sport);
+  put16(l.bytes, 2, dport);
+  put32(l.bytes, 4, opts.vtag);
+  l.opts = opts;
+  return add(std::move(l));
+}
+
 PacketBuilder& PacketBuilder::payload(size_t n) {
   Layer l{Kind::kPayload, Bytes(n)};
   for (size_t i = 0; i < n; ++i) l.bytes[i] = static_cast<uint8_t>(i);
@@ -363,6 +374,14 @@ void PacketBuilder::finish_layer(Serialized& s, size_t index) const {
       if (o.bad_checksum) c = static_cast<uint16_t>(c + 1);
       if (o.zero_checksum) c = 0;
       put16(f, off + 6, c);
+      break;
+    }
+    case Kind::kSctp: {
+      // CRC32c over the whole packet, stored little-endian (RFC 9260 appendix A).
+      put32(f, off + 8, 0);
+      uint32_t c = crc32c(std::span<const uint8_t>(f).subspan(off, s.end - off));
+      if (std::get<SctpOpts>(l.opts).bad_checksum) c ^= 1;
+      for (int i = 0; i < 4; ++i) f[off + 8 + i] = static_cast<uint8_t>(c >> (8 * i));
       break;
     }
     case Kind::kIcmp:

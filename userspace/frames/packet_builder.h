@@ -67,6 +67,11 @@ struct TcpOpts {
   bool bad_checksum = false;
 };
 
+struct SctpOpts {
+  uint32_t vtag = 1;  // verification tag
+  bool bad_checksum = false;
+};
+
 struct UdpOpts {
   std::optional<uint16_t> length;  // length field override
   bool zero_checksum = false;      // "no checksum" (valid for IPv4 only)
@@ -133,6 +138,8 @@ class PacketBuilder {
   // Layer 4.
   PacketBuilder& tcp(uint16_t sport, uint16_t dport, TcpOpts opts = {});
   PacketBuilder& udp(uint16_t sport, uint16_t dport, UdpOpts opts = {});
+  // SCTP common header (RFC 9260 3.1) with its CRC32c; chunks go in payload().
+  PacketBuilder& sctp(uint16_t sport, uint16_t dport, SctpOpts opts = {});
   PacketBuilder& icmp_echo(uint16_t id, uint16_t seq, bool reply = false);
   // Any ICMP message: type, code and the 4-byte "rest of header".
   PacketBuilder& icmp(uint8_t type, uint8_t code, uint32_t rest = 0);
@@ -182,7 +189,7 @@ class PacketBuilder {
   // Offsets into build()'s frame, from the builder's own layout (so they hold
   // for malformed frames too). Throw std::logic_error if the layer is absent.
   size_t l3_offset() const;                // first byte after the ethertype
-  size_t l4_offset() const;                // TCP/UDP/ICMP/ICMPv6 header
+  size_t l4_offset() const;                // TCP/UDP/SCTP/ICMP/ICMPv6 header
   size_t payload_offset() const;           // first byte after the last header
   size_t vlan_offset(size_t index) const;  // TPID of tag `index` (0 = outermost)
 
@@ -190,7 +197,20 @@ class PacketBuilder {
   // what build() needs to link and finish it. Public only so the builder's
   // .cpp files can share helpers; callers have no reason to touch it.
   struct Layer {
-    enum class Kind { kVlan, kIpv4, kIpv6, kExt, kArp, kTcp, kUdp, kIcmp, kIcmp6, kL2, kPayload };
+    enum class Kind {
+      kVlan,
+      kIpv4,
+      kIpv6,
+      kExt,
+      kArp,
+      kTcp,
+      kUdp,
+      kSctp,
+      kIcmp,
+      kIcmp6,
+      kL2,
+      kPayload
+    };
     Layer(Kind k, Bytes b = {}) : kind(k), bytes(std::move(b)) {}
     Kind kind;
     Bytes bytes;
@@ -198,7 +218,7 @@ class PacketBuilder {
     uint16_t l2_type = 0;                  // kL2: ethertype, 0 = 802.3 length field (STP)
     bool nd = false;                       // kIcmp6: neighbour discovery (hop limit 255)
     std::optional<uint8_t> next_override;  // kExt: forced next-header value
-    std::variant<std::monostate, Ipv4Opts, Ipv6Opts, TcpOpts, UdpOpts> opts;
+    std::variant<std::monostate, Ipv4Opts, Ipv6Opts, TcpOpts, UdpOpts, SctpOpts> opts;
   };
   struct Serialized {
     Bytes frame;

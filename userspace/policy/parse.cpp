@@ -18,6 +18,7 @@
 #include "policy/defaults.h"
 #include "policy/node_lanes.h"
 #include "policy/rate.h"
+#include "policy/service.h"
 #include "policy/validate.h"
 
 namespace lw::policy {
@@ -36,9 +37,9 @@ constexpr uint64_t kMinProbeIntervalNs = 10'000'000;
 constexpr uint64_t kMaxProbeIntervalNs = 60'000'000'000;
 constexpr std::string_view kLaneKeys[] = {"interface", "node",         "vlan",      "classes",
                                           "exclusive", "no_fragments", "link_rate", "gso_max_segs"};
-constexpr std::string_view kClassKeys[] = {"action",    "cap",       "cap_mode",
-                                           "burst",     "priority",  "dscp",
-                                           "tcp_ports", "udp_ports", "latency_alarm"};
+constexpr std::string_view kClassKeys[] = {"action",     "cap",   "cap_mode",     "burst",
+                                           "priority",   "dscp",  "tcp_ports",    "udp_ports",
+                                           "sctp_ports", "qnetd", "latency_alarm"};
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
@@ -235,6 +236,7 @@ class Reader {
   void read_class(const toml::key& name, const toml::node& n, Policy& p) const;
   void read_probe(const toml::node& n, Policy& p) const;
   std::vector<PortRange> read_ports(const toml::node& n, std::string_view key) const;
+  std::vector<Service> read_qnetd(const toml::node& n) const;
 
   std::string source_;
   std::string node_;  // lanes of other nodes are dropped before validation
@@ -414,6 +416,35 @@ std::vector<PortRange> Reader::read_ports(const toml::node& n, std::string_view 
   return ports;
 }
 
+// One string or an array of them: a qnetd host reachable over IPv4 and IPv6
+// has an address of each.
+std::vector<Service> Reader::read_qnetd(const toml::node& n) const {
+  std::vector<const toml::node*> items;
+  if (n.is_array()) {
+    for (const auto& element : *n.as_array()) items.push_back(&element);
+    if (items.empty()) fail(n.source(), "'qnetd' is empty: leave it out, or name the qnetd host");
+  } else if (n.is_string()) {
+    items.push_back(&n);
+  } else {
+    fail(n.source(), fmt::format("'qnetd' must be a string such as \"203.0.113.9:5403\" or an "
+                                 "array of them, not {}",
+                                 type_name(n)));
+  }
+  std::vector<Service> out;
+  for (const auto* item : items) {
+    const auto& text = expect_string(*item, "qnetd");
+    std::string error;
+    auto endpoint = parse_service_endpoint(text, kQnetdDefaultPort, &error);
+    if (!endpoint) fail(item->source(), fmt::format("bad qnetd address: {}", error));
+    for (const auto& seen : out)
+      if (seen.net == endpoint->net && seen.port == endpoint->port)
+        fail(item->source(),
+             fmt::format("qnetd {} port {} is listed twice", endpoint->net.str(), endpoint->port));
+    out.push_back(Service{endpoint->net, endpoint->port, at(item->source())});
+  }
+  return out;
+}
+
 void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) const {
   auto c = class_from_name(name.str());
   if (!c) {
@@ -481,8 +512,9 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
                        type_name(*v)));
     }
   }
-  for (auto [key, ports] :
-       {std::pair{"tcp_ports", &cls.tcp_ports}, {"udp_ports", &cls.udp_ports}}) {
+  for (auto [key, ports] : {std::pair{"tcp_ports", &cls.tcp_ports},
+                            {"udp_ports", &cls.udp_ports},
+                            {"sctp_ports", &cls.sctp_ports}}) {
     auto* v = t.get(key);
     if (!v) continue;
     if (*c == LW_CLASS_OTHER || *c == LW_CLASS_INFRA) {
@@ -491,6 +523,15 @@ void Reader::read_class(const toml::key& name, const toml::node& n, Policy& p) c
                                                          : "it is recognised by protocol"));
     }
     *ports = read_ports(*v, key);  // written ports replace the defaults
+  }
+  if (auto* v = t.get("sctp_ports")) cls.sctp_ports_where = at(v->source());
+  if (auto* v = t.get("qnetd")) {
+    if (*c != LW_CLASS_COROSYNC) {
+      fail(v->source(), fmt::format("'qnetd' belongs in [class.corosync], not [class.{}]: it is "
+                                    "the QDevice's corosync-qnetd host",
+                                    name.str()));
+    }
+    cls.services = read_qnetd(*v);
   }
   if (auto* v = t.get("latency_alarm")) {
     if (v->is_integer() || v->is_floating_point()) {

@@ -18,6 +18,8 @@ inline constexpr int kMaxLaneInterfaces = LW_MAX_IFACES;
 inline constexpr int kMaxVlanLanes = LW_MAX_VLAN_LANES;
 inline constexpr int kMaxNetworksPerFamily = 100;
 static_assert(2 * kMaxNetworksPerFamily + 1 <= LW_MAX_RANGES);
+inline constexpr int kMaxServices = LW_MAX_SERVICES;                // qnetd entries
+inline constexpr int kMaxSctpPortRanges = LW_MAX_SCTP_PORT_RANGES;  // all classes together
 
 // An invalid policy: exit code 2. what() is "FILE:LINE:COLUMN: message".
 class PolicyError : public UsageError {

@@ -34,6 +34,19 @@ struct Rate {
   std::string text;  // as written, for messages
 };
 
+// A service recognised by its own end alone (struct lw_service): TCP `port`
+// on an address inside `net`, whatever address the other end has. Written as
+// [class.corosync] qnetd: corosync-qdevice reaches corosync-qnetd, a third
+// machine, from whatever local address the route picks (corosync-qdevice(8)).
+struct Service {
+  Cidr net;  // a host (/32, /128) or a network
+  uint16_t port = 0;
+  SourceLocation where;  // the string in the policy
+};
+
+// corosync-qnetd's default TCP port (corosync-qnetd(8)).
+inline constexpr uint16_t kQnetdDefaultPort = 5403;
+
 struct ClassPolicy {
   std::optional<Mode> action;  // overrides Policy::mode for this class
   std::optional<Rate> cap;
@@ -43,6 +56,10 @@ struct ClassPolicy {
   std::optional<uint8_t> dscp;       // DSCP value to mark (0..63)
   std::vector<PortRange> tcp_ports;  // policy/defaults.cpp when not written
   std::vector<PortRange> udp_ports;
+  // knet over SCTP (corosync.conf(5) knet_transport); none by default.
+  std::vector<PortRange> sctp_ports;
+  SourceLocation sctp_ports_where;           // the key, for the table limit's error
+  std::vector<Service> services;             // one-ended services: [class.corosync] qnetd
   std::optional<uint64_t> latency_alarm_ns;  // report latency above this ("5ms")
   SourceLocation where;                      // the [class.NAME] header; empty when not written
 };

@@ -135,6 +135,25 @@ void check_probe_peers(const Policy& policy) {
   }
 }
 
+// services[] and sctp_ports[] of struct lw_policy are short lists the
+// datapath scans: a policy that does not fit is refused where it overflows.
+void check_scanned_tables(const Policy& policy) {
+  int services = 0, sctp = 0;
+  for (const auto& cls : policy.classes) {
+    for (const auto& s : cls.services)
+      if (++services > kMaxServices)
+        throw PolicyError(s.where, fmt::format("too many qnetd entries: the datapath's service "
+                                               "table holds at most {}",
+                                               kMaxServices));
+    sctp += static_cast<int>(cls.sctp_ports.size());
+    if (sctp > kMaxSctpPortRanges)
+      throw PolicyError(cls.sctp_ports_where,
+                        fmt::format("too many SCTP port ranges: the datapath holds at most {} "
+                                    "over all classes (write \"5405-5412\" rather than each port)",
+                                    kMaxSctpPortRanges));
+  }
+}
+
 // Not an error: the policy works, but priority cannot overtake a GSO packet
 // already on a slow line, so Corosync still waits milliseconds behind bulk.
 void warn_gso_on_slow_shared_lanes(const Policy& policy) {
@@ -160,6 +179,7 @@ void validate(const Policy& policy, const ParseRecord& record) {
   check_network_overlaps(record);
   check_lanes(policy, record);
   check_probe_peers(policy);
+  check_scanned_tables(policy);
   warn_gso_on_slow_shared_lanes(policy);
 }
 

@@ -227,10 +227,6 @@ void map_qdevice(const NodeConfig& node, const Topology& topo, TrafficMap& m) {
   u.net = host_cidr(*addr);
   fill(u, node, topo, route_source(node, *addr));
   m.qdevice = u;
-  m.tcp_ports.push_back({LW_CLASS_COROSYNC,
-                         {static_cast<uint16_t>(q.port), static_cast<uint16_t>(q.port)},
-                         "qdevice: corosync-qnetd on " + q.host->text,
-                         q.host->where});
 }
 
 void map_implicit_migration(const NodeConfig& node, const Topology& topo, TrafficMap& m) {

@@ -51,9 +51,10 @@ struct TrafficMap {
   std::vector<ClassUse> uses;
   std::array<std::vector<Cidr>, LW_NR_CLASSES> networks;  // by class id
   std::vector<ExtraPort> tcp_ports;
-  // The QDevice: corosync-qdevice's TCP connection to corosync-qnetd. `net`
-  // is the qnetd host, `iface`/`addr` the local address the route leaves
-  // from. Kept apart from `uses`: it is not a Corosync link.
+  // The QDevice: corosync-qdevice's TCP connection to corosync-qnetd (its
+  // port is the corosync.conf's, QDevice::port). `net` is the qnetd host,
+  // `iface`/`addr` the local address the route leaves from. Kept apart from
+  // `uses`: it is not a Corosync link, and qnetd is no link network.
   std::optional<ClassUse> qdevice;
   // Without a migration network, Proxmox migrates over SSH to the target
   // node's address in the corosync nodelist (ring0_addr; pvecm docs,
