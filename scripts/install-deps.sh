@@ -32,7 +32,7 @@ packages=(
   # the routed full mesh e2e test (tests/e2e/test_frr_mesh.cpp): zebra and ospfd
   frr
   # Open vSwitch e2e (tests/e2e/test_ovs_userspace.cpp): private ovsdb-server and
-  # ovs-vswitchd per test namespace; the package's own service is not used
+  # ovs-vswitchd per test namespace; the package's own service is not used (below)
   openvswitch-switch
 )
 
@@ -49,5 +49,21 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The tests run private instances of these daemons in their own namespaces;
+  # on a systemd host apt also started the system services. Stop and disable
+  # them, but only those this run installed: a Proxmox node's own corosync (or
+  # an OVS or FRR it runs) was installed before and is never touched.
+  declare -A test_only_units=(
+    [corosync]="corosync.service" [prometheus]="prometheus.service" [frr]="frr.service"
+    [openvswitch-switch]="openvswitch-switch.service ovs-vswitchd.service ovsdb-server.service"
+  )
+  if [[ -d /run/systemd/system ]]; then
+    for p in "${missing[@]}"; do
+      [[ -n ${test_only_units[$p]:-} ]] || continue
+      # shellcheck disable=SC2086 # a list of unit names
+      systemctl disable --now ${test_only_units[$p]} >/dev/null 2>&1 || true
+      echo "install-deps: $p is for the tests only: its system service is stopped and disabled"
+    done
+  fi
 fi
 echo "install-deps: all ${#packages[@]} packages present"
