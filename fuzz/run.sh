@@ -23,6 +23,7 @@ case $target in
   interfaces) mapfile -t seeds < <(find "$fixtures" -path '*/etc/network/*' -type f) ;;
   bonding)    mapfile -t seeds < <(find "$fixtures" -path '*/proc/net/bonding/*' -type f) ;;
   frr)        mapfile -t seeds < <(find "$fixtures" -path '*/etc/frr/*' -type f) ;;
+  link_pins)  mapfile -t seeds < <(find "$fixtures" -name '*.link' -type f) ;;
   *) echo "unknown fuzz target '$target'" >&2; exit 2 ;;
 esac
 
