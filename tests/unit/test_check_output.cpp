@@ -28,7 +28,8 @@ TEST(CheckOutput, JsonStringEscapes) {
 
 TEST(CheckOutput, JsonLinesOneObjectPerFindingWithSnakeCaseKeys) {
   std::ostringstream out;
-  int rc = lw::check::run_check({fixture("broken/lw004-corosync-bond-mode"), "json"}, out);
+  int rc = lw::check::run_check(
+      {.root = fixture("broken/lw004-corosync-bond-mode"), .format = "json"}, out);
   EXPECT_EQ(rc, 1);  // LW004 is an error
   std::istringstream in(out.str());
   std::string line;
@@ -47,7 +48,8 @@ TEST(CheckOutput, JsonLinesOneObjectPerFindingWithSnakeCaseKeys) {
 
 TEST(CheckOutput, TextNamesFileLineAndSummary) {
   std::ostringstream out;
-  int rc = lw::check::run_check({fixture("broken/lw006-bridge-stp-on"), "text"}, out);
+  int rc =
+      lw::check::run_check({.root = fixture("broken/lw006-bridge-stp-on"), .format = "text"}, out);
   EXPECT_EQ(rc, 0);  // warnings only
   EXPECT_NE(out.str().find("etc/network/interfaces:12: warning LW006 bridge-stp-on"),
             std::string::npos)
@@ -58,7 +60,7 @@ TEST(CheckOutput, TextNamesFileLineAndSummary) {
 
 TEST(CheckOutput, CleanTreeExitsZeroAndJsonIsEmpty) {
   std::ostringstream out;
-  EXPECT_EQ(lw::check::run_check({fixture("3node-pve1"), "json"}, out), 0);
+  EXPECT_EQ(lw::check::run_check({.root = fixture("3node-pve1"), .format = "json"}, out), 0);
   EXPECT_TRUE(out.str().empty()) << out.str();
 }
 
@@ -71,15 +73,18 @@ TEST(CheckOutput, MalformedConfigIsExitTwoWithFileLine) {
   }
   std::ostringstream out;
   try {
-    lw::check::run_check({root.string(), "text"}, out);
+    lw::check::run_check({.root = root.string(), .format = "text"}, out);
     ADD_FAILURE() << "no error";
   } catch (const lw::Error& e) {
     EXPECT_EQ(e.exit_code(), 2);
     EXPECT_NE(std::string(e.what()).find("etc/pve/corosync.conf:"), std::string::npos) << e.what();
   }
   std::filesystem::remove_all(root);
-  EXPECT_THROW(lw::check::run_check({"/nonexistent/lanewarden-root", "text"}, out), lw::UsageError);
-  EXPECT_THROW(lw::check::run_check({fixture("3node-pve1"), "yaml"}, out), lw::UsageError);
+  EXPECT_THROW(
+      lw::check::run_check({.root = "/nonexistent/lanewarden-root", .format = "text"}, out),
+      lw::UsageError);
+  EXPECT_THROW(lw::check::run_check({.root = fixture("3node-pve1"), .format = "yaml"}, out),
+               lw::UsageError);
 }
 
 TEST(CheckOutput, MissingInterfacesFileIsExitTwo) {
@@ -89,7 +94,7 @@ TEST(CheckOutput, MissingInterfacesFileIsExitTwo) {
   { std::ofstream(root / "etc/hostname") << "pve1\n"; }
   std::ostringstream out;
   try {
-    lw::check::run_check({root.string(), "text"}, out);
+    lw::check::run_check({.root = root.string(), .format = "text"}, out);
     ADD_FAILURE() << "no error";
   } catch (const lw::pve::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("etc/network/interfaces: missing"), std::string::npos)
