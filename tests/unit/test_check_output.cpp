@@ -13,6 +13,15 @@
 
 namespace {
 
+// Only the fields a test sets: designated initializers that leave fields out
+// warn with -Wextra.
+lw::check::CheckOptions options(std::string root, std::string format) {
+  lw::check::CheckOptions o;
+  o.root = std::move(root);
+  o.format = std::move(format);
+  return o;
+}
+
 std::string fixture(const std::string& rel) {
   return std::string(LW_TEST_DATA) + "/fixtures/pve/" + rel;
 }
@@ -28,8 +37,7 @@ TEST(CheckOutput, JsonStringEscapes) {
 
 TEST(CheckOutput, JsonLinesOneObjectPerFindingWithSnakeCaseKeys) {
   std::ostringstream out;
-  int rc = lw::check::run_check(
-      {.root = fixture("broken/lw004-corosync-bond-mode"), .format = "json"}, out);
+  int rc = lw::check::run_check(options(fixture("broken/lw004-corosync-bond-mode"), "json"), out);
   EXPECT_EQ(rc, 1);  // LW004 is an error
   std::istringstream in(out.str());
   std::string line;
@@ -48,8 +56,7 @@ TEST(CheckOutput, JsonLinesOneObjectPerFindingWithSnakeCaseKeys) {
 
 TEST(CheckOutput, TextNamesFileLineAndSummary) {
   std::ostringstream out;
-  int rc =
-      lw::check::run_check({.root = fixture("broken/lw006-bridge-stp-on"), .format = "text"}, out);
+  int rc = lw::check::run_check(options(fixture("broken/lw006-bridge-stp-on"), "text"), out);
   EXPECT_EQ(rc, 0);  // warnings only
   EXPECT_NE(out.str().find("etc/network/interfaces:12: warning LW006 bridge-stp-on"),
             std::string::npos)
@@ -60,7 +67,7 @@ TEST(CheckOutput, TextNamesFileLineAndSummary) {
 
 TEST(CheckOutput, CleanTreeExitsZeroAndJsonIsEmpty) {
   std::ostringstream out;
-  EXPECT_EQ(lw::check::run_check({.root = fixture("3node-pve1"), .format = "json"}, out), 0);
+  EXPECT_EQ(lw::check::run_check(options(fixture("3node-pve1"), "json"), out), 0);
   EXPECT_TRUE(out.str().empty()) << out.str();
 }
 
@@ -73,18 +80,16 @@ TEST(CheckOutput, MalformedConfigIsExitTwoWithFileLine) {
   }
   std::ostringstream out;
   try {
-    lw::check::run_check({.root = root.string(), .format = "text"}, out);
+    lw::check::run_check(options(root.string(), "text"), out);
     ADD_FAILURE() << "no error";
   } catch (const lw::Error& e) {
     EXPECT_EQ(e.exit_code(), 2);
     EXPECT_NE(std::string(e.what()).find("etc/pve/corosync.conf:"), std::string::npos) << e.what();
   }
   std::filesystem::remove_all(root);
-  EXPECT_THROW(
-      lw::check::run_check({.root = "/nonexistent/lanewarden-root", .format = "text"}, out),
-      lw::UsageError);
-  EXPECT_THROW(lw::check::run_check({.root = fixture("3node-pve1"), .format = "yaml"}, out),
+  EXPECT_THROW(lw::check::run_check(options("/nonexistent/lanewarden-root", "text"), out),
                lw::UsageError);
+  EXPECT_THROW(lw::check::run_check(options(fixture("3node-pve1"), "yaml"), out), lw::UsageError);
 }
 
 TEST(CheckOutput, MissingInterfacesFileIsExitTwo) {
@@ -94,7 +99,7 @@ TEST(CheckOutput, MissingInterfacesFileIsExitTwo) {
   { std::ofstream(root / "etc/hostname") << "pve1\n"; }
   std::ostringstream out;
   try {
-    lw::check::run_check({.root = root.string(), .format = "text"}, out);
+    lw::check::run_check(options(root.string(), "text"), out);
     ADD_FAILURE() << "no error";
   } catch (const lw::pve::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("etc/network/interfaces: missing"), std::string::npos)
