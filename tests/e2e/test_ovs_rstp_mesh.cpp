@@ -10,7 +10,8 @@
 // Priorities make n2 the root bridge, so the n1-n3 link is the blocked one
 // and n1<->n3 crosses n2, in on one mesh lane and out on the other. Then
 // n2's link to n3 fails: n1-n3 takes over, the transit leaves n2, and n2's
-// own Ceph to n3 goes out through n1. No step is a violation.
+// own Ceph to n3 goes out through n1. When the link returns, so does the
+// transit. No step is a violation.
 //
 // Each node runs a private Open vSwitch with the userspace datapath
 // (support/ovs_switch.h): RSTP runs in ovs-vswitchd's ofproto layer, above
@@ -350,6 +351,24 @@ TEST_F(OvsRstpMesh, TransitThroughTheRootAndFailoverStayCephLanes) {
   EXPECT_GE(ceph(to_n1, "egress") - to_n1_out, kBytes) << diagnostics();
   EXPECT_GT(ceph(to_n1, "ingress"), from_n1_in) << diagnostics();
   EXPECT_EQ(ceph(to_n3, "egress"), to_n3_out) << diagnostics();
+  EXPECT_TRUE(no_violations()) << diagnostics();
+
+  // The link comes back: the tree returns to n2 as root, n1-n3 blocked
+  // again, and n1 -> n3 crosses n2 once more.
+  ns_[1].exec_ok("ip link set " + to_n3 + " up");
+  auto restored = wait_until(
+      [&] {
+        return forwarding(*ovs_[1], to_n3) && forwarding(*ovs_[2], l23_->name_b()) &&
+               rstp_port(*ovs_[2], l13_->name_b()).role == "Alternate";
+      },
+      10s);
+  ASSERT_TRUE(restored) << diagnostics();
+  RecordProperty("rstp_restored_ms", static_cast<int>(restored->count()));
+  from_n1_in = ceph(to_n1, "ingress");
+  to_n3_out = ceph(to_n3, "egress");
+  send_ceph(0, 2, kBytes);
+  EXPECT_GE(ceph(to_n1, "ingress") - from_n1_in, kBytes) << diagnostics();
+  EXPECT_GE(ceph(to_n3, "egress") - to_n3_out, kBytes) << diagnostics();
   EXPECT_TRUE(no_violations()) << diagnostics();
 }
 
