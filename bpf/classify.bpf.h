@@ -234,7 +234,12 @@ static __always_inline __u8 lw_classify(const struct lw_policy *p, const struct 
 	__u32 any = (src | dst) & ~LW_CLASS_BIT(LW_CLASS_COROSYNC);
 	__u32 both = (src & dst) | any;
 
-	return p->pick[((cand & both) | one_ended) & (sizeof(p->pick) - 1)];
+	/*
+	 * The mask goes through lw_index_mask: clang 19 (trixie) knows
+	 * one_ended is a union of class bits, below 256, and masks only the
+	 * other half, but the verifier has no bound for a value or-ed in a loop.
+	 */
+	return p->pick[lw_index_mask((cand & both) | one_ended, sizeof(p->pick) - 1)];
 }
 
 /* The lane a packet travels on: the VLAN's own lane, else the interface's. */

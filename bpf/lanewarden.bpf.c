@@ -34,13 +34,19 @@ static __always_inline void lw_count(struct __sk_buff *skb, __u16 slot, int dir,
 
 	if (!ic)
 		return;
+	/*
+	 * The indexes go through bounds.bpf.h after the checks: clang 19 reloads
+	 * a checked value from the stack, and Linux 6.1 keeps no bound on that
+	 * copy ("R3 max value is outside of the allowed memory range").
+	 */
 	if (d->cls < LW_NR_CLASSES && d->verdict < LW_NR_VERDICTS) {
-		struct lw_counter *c = &ic->c[dir][d->cls][d->verdict];
+		struct lw_counter *c = &ic->c[dir][lw_index_mask(d->cls, LW_NR_CLASSES - 1)]
+					     [lw_index_clamp(d->verdict, LW_NR_VERDICTS)];
 		c->packets += segs;
 		c->bytes += skb->len;
 	}
 	if (reason < LW_NR_PARSE_REASONS)
-		ic->parse[dir][reason] += segs;
+		ic->parse[dir][lw_index_clamp(reason, LW_NR_PARSE_REASONS)] += segs;
 }
 
 static __always_inline int lw_handle(struct __sk_buff *skb, int dir)

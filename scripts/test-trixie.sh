@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Builds this tree on Debian trixie (libbpf 1.5: the tcx attach backend,
 # docs/attach.md) and runs tests there: by default the tcx end-to-end tests
-# (label tcx-e2e), which bookworm's libbpf 1.1 cannot build.
+# (label tcx-e2e), which bookworm's libbpf 1.1 cannot build. Then the BPF
+# object trixie's compiler built is verified on every kernel of the matrix
+# (scripts/kernel-matrix.sh --load-only).
 #
 # The root is scripts/build-deb.sh's cached trixie build chroot
 # ($LW_DEB_CACHE/build-trixie.tar, made by `scripts/build-deb.sh trixie` when
@@ -117,4 +119,21 @@ mount --bind "$ccache_dir" "$root/ccache"
 exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
   CCACHE_DIR=/ccache CCACHE_MAXSIZE=2G CI="${CI:-}" targets="$targets" bash -c "$inner" inner "$@"
 ' outer "$root" "$src" "$build" "$ccache_dir" "$inner" "$targets" "${ctest_args[@]}"
+
+# The BPF object trixie's clang (19) builds is the one the trixie package
+# ships; bookworm's clang 14 object is what kernel_matrix checks. Different
+# compilers give the verifier different code, so this one is loaded on every
+# kernel of the matrix too (load only, about a minute with the kernels
+# cached). LW_TRIXIE_KERNELS=0 leaves it out.
+if [[ ${LW_TRIXIE_KERNELS:-1} != 0 ]]; then
+  rc=0
+  "$src/scripts/kernel-matrix.sh" --load-only --build "$build" \
+    --results "$build/kernel-matrix-load" || rc=$?
+  if ((rc == 77)); then
+    cannot "the kernel matrix cannot run here for the trixie object"
+  elif ((rc != 0)); then
+    echo "test-trixie: the trixie build's BPF object failed the kernel matrix" >&2
+    exit 1
+  fi
+fi
 say "done in $((SECONDS - started)) s"
