@@ -19,8 +19,7 @@ using testing::kMinimal;
 using testing::policy_error;
 using ::testing::StartsWith;
 
-// kMinimal is 5 lines: text appended to it starts on line 6.
-std::string with(std::string_view tail) { return std::string(kMinimal) + std::string(tail); }
+using testing::with;
 
 TEST(PolicyErrors, IsAUsageErrorWithExitCode2) {
   try {

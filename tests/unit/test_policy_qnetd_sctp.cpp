@@ -22,7 +22,7 @@ using testing::policy_error;
 using ::testing::StartsWith;
 
 // kMinimal is 5 lines: the class section starts on line 6, its first key on 7.
-std::string with(std::string_view tail) { return std::string(kMinimal) + std::string(tail); }
+using testing::with;
 
 Policy parse(std::string_view tail) { return parse_string(with(tail), "t.toml"); }
 

@@ -32,4 +32,7 @@ inline constexpr std::string_view kMinimal =
     "interface = \"eth0\"\n"
     "classes = [\"corosync\"]\n";
 
+// kMinimal followed by `tail`: kMinimal is 5 lines, so `tail` starts on line 6.
+inline std::string with(std::string_view tail) { return std::string(kMinimal) + std::string(tail); }
+
 }  // namespace lw::policy::testing

@@ -14,8 +14,7 @@ namespace {
 
 using testing::kMinimal;
 using testing::policy_error;
-
-std::string with(std::string_view tail) { return std::string(kMinimal) + std::string(tail); }
+using testing::with;
 
 TEST(ProbePolicy, DefaultsWithoutSection) {
   Policy p = parse_string(kMinimal, "t.toml");
